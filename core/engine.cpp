@@ -1,0 +1,91 @@
+#include "core/engine.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/binary.hpp"
+#include "core/keys.hpp"
+#include "core/record.hpp"
+#include "sds/error.hpp"
+
+namespace sds::core {
+namespace {
+
+// The format record's payload: this magic, then the version (u32 LE).
+constexpr std::string_view kMagic{"sds-persistence\0", 16};
+
+Bytes format_payload() {
+  Bytes payload(kMagic.begin(), kMagic.end());
+  append_u32_le(payload, kFormatVersion);
+  return payload;
+}
+
+}  // namespace
+
+Engine::Engine(std::shared_ptr<kv::Database> kv, BackendConfig config)
+    : kv_(std::move(kv)), config_(std::move(config)) {
+  format_version_ = check_format();
+}
+
+std::uint32_t Engine::check_format() {
+  const std::string key = keys::format();
+  std::optional<std::uint32_t> stored;
+  bool empty = true;
+  kv_->view([&](kv::ReadTransaction& txn) {
+    if (auto value = txn.get(key)) {
+      const Record record = open_record(key, *value, where());
+      PayloadReader reader(record.payload, "format record");
+      const ByteView magic = reader.bytes(kMagic.size());
+      if (as_chars(magic) != kMagic) {
+        throw Error(Errc::corruption, "'" + uri() + "' is not an sds-persistence database");
+      }
+      stored = reader.u32();
+      return;
+    }
+    txn.scan("", "", [&](std::string_view, ByteView) { return empty = false; });
+  });
+  if (stored) {
+    if (*stored > kFormatVersion) {
+      throw Error(Errc::version, "'" + uri() + "' was written in format " +
+                                     std::to_string(*stored) + "; this build reads format " +
+                                     std::to_string(kFormatVersion) +
+                                     " and older: upgrade sds-persistence to open it");
+    }
+    return *stored;
+  }
+  if (!empty) {
+    throw Error(Errc::corruption, "'" + uri() +
+                                      "' holds data of another layout (no sds-persistence "
+                                      "format record); refusing to touch it");
+  }
+  if (config_.read_only) return kFormatVersion;  // an empty database: nothing to write
+  kv_->update([&](kv::WriteTransaction& txn) {
+    if (!txn.get(key)) txn.put(key, encode_raw(key, format_payload()));
+  });
+  return kFormatVersion;
+}
+
+std::shared_ptr<StoreState> Engine::state(std::string_view store_id) {
+  std::lock_guard lock(states_mutex_);
+  // Entries die with the last Store of an id (the next open reloads its
+  // figures); the dead ones are swept whenever the map has doubled.
+  if (states_.size() >= sweep_at_) {
+    std::erase_if(states_, [](const auto& entry) { return entry.second.expired(); });
+    sweep_at_ = std::max<std::size_t>(64, 2 * states_.size());
+  }
+  auto& entry = states_[std::string(store_id)];
+  std::shared_ptr<StoreState> state = entry.lock();
+  if (!state) {
+    state = std::make_shared<StoreState>();
+    entry = state;
+  }
+  return state;
+}
+
+std::string Engine::where() const { return "in " + uri(); }
+
+std::string Engine::where(std::string_view store_id) const {
+  return "in " + uri() + ", store '" + keys::printable(store_id) + "'";
+}
+
+}  // namespace sds::core

@@ -1,0 +1,86 @@
+// The core's state for one open key-value database, shared by every Database
+// and Store object of this process that opened the same path.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sds/kv.hpp"
+#include "sds/registry.hpp"
+
+namespace sds::core {
+
+// The current format of the layout in docs/FORMAT.md. Bump it for any change an
+// older build could misread; such a build then refuses the database.
+inline constexpr std::uint32_t kFormatVersion = 1;
+
+// What the core remembers of one store between calls: O(1) answers for
+// accumulated_bytes() and checkpoint_due().
+struct StoreFigures {
+  std::optional<std::uint64_t> number;  // interned store number, once it has one
+  std::optional<Clock> snapshot_clock;  // nullopt: no snapshot
+  std::uint64_t accumulated = 0;        // patch bytes after the snapshot clock
+};
+
+class StoreState {
+ public:
+  StoreFigures get() const {
+    std::lock_guard lock(mutex_);
+    return figures_;
+  }
+  void set(const StoreFigures& figures) {
+    std::lock_guard lock(mutex_);
+    figures_ = figures;
+    loaded_ = true;
+  }
+  bool loaded() const {
+    std::lock_guard lock(mutex_);
+    return loaded_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  StoreFigures figures_;
+  bool loaded_ = false;
+};
+
+class Engine {
+ public:
+  // Checks the format record, writing it into a new database. Throws
+  // Errc::version for a newer format, Errc::corruption for another layout.
+  Engine(std::shared_ptr<kv::Database> kv, BackendConfig config);
+
+  kv::Database& kv() { return *kv_; }
+  const BackendConfig& config() const { return config_; }
+  const std::string& uri() const { return config_.uri; }
+  std::uint32_t format_version() const { return format_version_; }
+
+  // Held by every writer of this process around its transaction and the update
+  // of the store figures, so that figures change in commit order.
+  std::mutex& write_mutex() { return write_mutex_; }
+
+  // The figures of `store_id`, shared by every Store object of this process.
+  std::shared_ptr<StoreState> state(std::string_view store_id);
+
+  // "in URI" or "in URI, store 'id'", for messages.
+  std::string where() const;
+  std::string where(std::string_view store_id) const;
+
+ private:
+  std::uint32_t check_format();
+
+  std::shared_ptr<kv::Database> kv_;
+  BackendConfig config_;
+  std::uint32_t format_version_ = 0;
+  std::mutex write_mutex_;
+  std::mutex states_mutex_;
+  std::map<std::string, std::weak_ptr<StoreState>> states_;
+  std::size_t sweep_at_ = 64;
+};
+
+}  // namespace sds::core

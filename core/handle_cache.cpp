@@ -1,0 +1,64 @@
+#include "core/handle_cache.hpp"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "sds/error.hpp"
+
+namespace sds::core {
+namespace {
+
+struct Cache {
+  std::mutex mutex;
+  std::map<std::string, std::weak_ptr<Engine>> engines;
+};
+
+Cache& cache() {
+  static Cache instance;
+  return instance;
+}
+
+std::shared_ptr<Engine> open_engine(const BackendInfo& info, const BackendConfig& config) {
+  std::shared_ptr<kv::Database> kv = info.open_kv(config);
+  if (!kv) {
+    throw Error(Errc::io_error, "backend '" + info.scheme + "' returned no database for '" +
+                                    config.uri + "'");
+  }
+  return std::make_shared<Engine>(std::move(kv), config);
+}
+
+}  // namespace
+
+std::shared_ptr<Engine> acquire_engine(const BackendInfo& info, const BackendConfig& config) {
+  const auto& privates = info.private_paths;
+  if (std::find(privates.begin(), privates.end(), config.path) != privates.end()) {
+    return open_engine(info, config);
+  }
+  // Holding the lock while opening makes a second opener of the same path wait
+  // for the first instead of opening the path twice.
+  Cache& shared = cache();
+  std::lock_guard lock(shared.mutex);
+  std::erase_if(shared.engines, [](const auto& entry) { return entry.second.expired(); });
+  std::weak_ptr<Engine>& slot = shared.engines[info.scheme + '\0' + config.path];
+  if (std::shared_ptr<Engine> engine = slot.lock()) {
+    const BackendConfig& open = engine->config();
+    if (open.params != config.params || open.sync != config.sync) {
+      throw Error(Errc::invalid_argument,
+                  "'" + config.uri + "' is open in this process already with other backend "
+                  "parameters ('" + open.uri + "'); open it with the same ones, or close it first");
+    }
+    if (open.read_only && !config.read_only) {
+      throw Error(Errc::busy, "'" + config.uri +
+                                  "' is open read-only in this process; close it before "
+                                  "opening it for writing");
+    }
+    return engine;
+  }
+  std::shared_ptr<Engine> engine = open_engine(info, config);
+  slot = engine;
+  return engine;
+}
+
+}  // namespace sds::core

@@ -1,0 +1,111 @@
+#include "core/keys.hpp"
+
+#include <xxhash.h>
+
+#include "core/binary.hpp"
+#include "sds/error.hpp"
+
+namespace sds::core::keys {
+namespace {
+
+std::string tagged(char tag) { return std::string(1, tag); }
+
+std::string store_key(std::uint64_t store, char sub) {
+  std::string key = tagged(kStoreTag);
+  append_u64_be(key, store);
+  key.push_back(sub);
+  return key;
+}
+
+constexpr std::size_t kStorePrefix = 1 + 8;  // tag + number
+constexpr std::size_t kPatchKeySize = kStorePrefix + 1 + 8;
+
+}  // namespace
+
+std::string format() { return tagged(kFormatTag); }
+std::string next_store() { return tagged(kNextStoreTag); }
+
+std::string intern(std::string_view store_id) {
+  // Ids up to 4 KiB would not fit LMDB's 511-byte keys, so the key holds the
+  // id's hash; the record lists every id with that hash and its number.
+  std::string key = tagged(kInternTag);
+  append_u64_be(key, XXH3_64bits(store_id.data(), store_id.size()));
+  return key;
+}
+std::string intern_begin() { return tagged(kInternTag); }
+std::string intern_end() { return tagged(kInternTag + 1); }
+
+std::string store_begin(std::uint64_t store) {
+  std::string key = tagged(kStoreTag);
+  append_u64_be(key, store);
+  return key;
+}
+std::string store_end(std::uint64_t store) {
+  // Store numbers are handed out from 1 upward and never reach 2^64-1.
+  return store_begin(store + 1);
+}
+std::string meta(std::uint64_t store) { return store_key(store, kMetaSub); }
+std::string snapshot(std::uint64_t store) { return store_key(store, kSnapshotSub); }
+std::string patch(std::uint64_t store, Clock clock) {
+  std::string key = store_key(store, kPatchSub);
+  append_u64_be(key, clock);
+  return key;
+}
+std::string patches_end(std::uint64_t store) { return store_key(store, kPatchSub + 1); }
+Clock patch_clock(std::string_view key) {
+  if (key.size() != kPatchKeySize) {
+    throw Error(Errc::corruption, "malformed patch key '" + printable(key) +
+                                      "' (run `sdsctl verify`)");
+  }
+  return read_u64_be(key.substr(kStorePrefix + 1));
+}
+
+std::string blob(std::string_view hash) { return tagged(kBlobTag).append(hash); }
+std::string blobs_begin() { return tagged(kBlobTag); }
+std::string blobs_end() { return tagged(kBlobTag + 1); }
+std::string refs(std::string_view hash) { return tagged(kRefsTag).append(hash); }
+
+std::string printable(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  constexpr std::size_t kShown = 64;
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size() && i < kShown; ++i) {
+    const auto byte = static_cast<unsigned char>(bytes[i]);
+    if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
+      out.push_back(static_cast<char>(byte));
+    } else {
+      out += "\\x";
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0xf]);
+    }
+  }
+  if (bytes.size() > kShown) out += "...";
+  return out;
+}
+
+std::string describe(std::string_view key) {
+  if (key.empty()) return "empty key";
+  const std::string_view rest = key.substr(1);
+  switch (key[0]) {
+    case kFormatTag: return "format record";
+    case kNextStoreTag: return "store counter";
+    case kInternTag: return "store id table entry";
+    case kBlobTag: return "blob '" + printable(rest) + "'";
+    case kRefsTag: return "reference count of blob '" + printable(rest) + "'";
+    case kStoreTag:
+      if (key.size() > kStorePrefix) {
+        const std::string store = "store #" + std::to_string(read_u64_be(rest));
+        switch (key[kStorePrefix]) {
+          case kMetaSub: return "snapshot header of " + store;
+          case kSnapshotSub: return "snapshot of " + store;
+          case kPatchSub:
+            if (key.size() == kPatchKeySize) {
+              return "patch at clock " + std::to_string(patch_clock(key)) + " of " + store;
+            }
+        }
+      }
+  }
+  return "unknown key '" + printable(key) + "'";
+}
+
+}  // namespace sds::core::keys

@@ -1,0 +1,362 @@
+#include "core/kv_store.hpp"
+
+#include <limits>
+
+#include "core/binary.hpp"
+#include "core/catalog.hpp"
+#include "core/keys.hpp"
+#include "core/record.hpp"
+#include "core/totals.hpp"
+#include "sds/error.hpp"
+
+namespace sds::core {
+namespace {
+
+// visit_patches_since() reads the log in batches of about this many bytes.
+constexpr std::size_t kVisitBatchBytes = 4 << 20;
+constexpr std::size_t kVisitBatchCount = 4096;
+
+constexpr Clock kMaxClock = std::numeric_limits<Clock>::max();
+
+// The snapshot header record ("S" number "m"): clock, raw size, stored size.
+struct SnapshotMeta {
+  Clock clock = 0;
+  std::uint64_t raw_size = 0;
+  std::uint64_t stored_size = 0;
+};
+
+Bytes encode_meta(std::string_view key, const SnapshotMeta& meta) {
+  Bytes payload;
+  append_u64_le(payload, meta.clock);
+  append_u64_le(payload, meta.raw_size);
+  append_u64_le(payload, meta.stored_size);
+  return encode_raw(key, payload);
+}
+
+std::optional<SnapshotMeta> read_meta(kv::ReadTransaction& txn, std::uint64_t store,
+                                      std::string_view where) {
+  const std::string key = keys::meta(store);
+  const auto stored = txn.get(key);
+  if (!stored) return std::nullopt;
+  PayloadReader reader(open_record(key, *stored, where).payload, "snapshot header");
+  SnapshotMeta meta{reader.u64(), reader.u64(), reader.u64()};
+  reader.expect_end();
+  return meta;
+}
+
+// Blob reference counts ("R" hash): a signed count, its own small record so
+// that adding a reference never rewrites the blob.
+std::optional<std::int64_t> read_refs(kv::ReadTransaction& txn, const std::string& key,
+                                      std::string_view where) {
+  const auto stored = txn.get(key);
+  if (!stored) return std::nullopt;
+  PayloadReader reader(open_record(key, *stored, where).payload, "reference count");
+  return static_cast<std::int64_t>(reader.u64());
+}
+
+Bytes encode_refs(std::string_view key, std::int64_t count) {
+  Bytes payload;
+  append_u64_le(payload, static_cast<std::uint64_t>(count));
+  return encode_raw(key, payload);
+}
+
+void check_value_size(std::size_t size, std::string_view what) {
+  if (size > kMaxValueBytes) {
+    throw Error(Errc::invalid_argument, std::string(what) + " of " + std::to_string(size) +
+                                            " bytes is over the limit of " +
+                                            std::to_string(kMaxValueBytes) + " bytes (512 MiB)");
+  }
+}
+
+void check_hash(std::string_view hash) {
+  if (hash.empty() || hash.size() > kMaxHashBytes) {
+    throw Error(Errc::invalid_argument, "blob hash of " + std::to_string(hash.size()) +
+                                            " bytes: a hash is 1 to " +
+                                            std::to_string(kMaxHashBytes) + " bytes");
+  }
+}
+
+std::optional<Clock> after(Clock clock) {
+  return clock == kMaxClock ? std::nullopt : std::optional<Clock>(clock + 1);
+}
+
+}  // namespace
+
+KvStore::KvStore(std::shared_ptr<Engine> engine, std::string id, StoreOptions options)
+    : handle_(engine, "store '" + keys::printable(id) + "' of " + engine->uri()),
+      state_(engine->state(id)),
+      id_(std::move(id)),
+      where_(engine->where(id_)),
+      options_(options) {
+  std::lock_guard lock(engine->write_mutex());
+  if (state_->loaded()) return;
+  StoreFigures figures;
+  engine->kv().view([&](kv::ReadTransaction& txn) {
+    figures.number = find_store(txn, id_, where_);
+    if (!figures.number) return;
+    if (const auto meta = read_meta(txn, *figures.number, where_)) figures.snapshot_clock = meta->clock;
+    figures.accumulated = total_patches(txn, *figures.number, figures.snapshot_clock, where_).bytes;
+  });
+  state_->set(figures);
+}
+
+KvStore::~KvStore() { close(); }
+
+void KvStore::close() { handle_.close(); }
+
+void KvStore::check_writable() const {
+  if (options_.read_only) {
+    throw Error(Errc::unsupported, "cannot write " + where_ + ": the database is open read-only");
+  }
+}
+
+void KvStore::write(
+    const std::function<void(kv::WriteTransaction&, std::uint64_t, StoreFigures&)>& fn) {
+  check_writable();
+  handle_.use([&](Engine& engine) {
+    std::lock_guard lock(engine.write_mutex());
+    StoreFigures figures = state_->get();
+    engine.kv().update([&](kv::WriteTransaction& txn) {
+      if (!figures.number) figures.number = intern_store(txn, id_, where_);
+      fn(txn, *figures.number, figures);
+    });
+    state_->set(figures);
+  });
+}
+
+void KvStore::read(
+    const std::function<void(kv::ReadTransaction&, std::optional<std::uint64_t>)>& fn) {
+  handle_.use([&](Engine& engine) {
+    const std::optional<std::uint64_t> known = state_->get().number;
+    engine.kv().view([&](kv::ReadTransaction& txn) {
+      // Another process may have created the store since this one looked.
+      fn(txn, known ? known : find_store(txn, id_, where_));
+    });
+  });
+}
+
+std::optional<Bytes> KvStore::load_snapshot() {
+  std::optional<Bytes> out;
+  read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
+    if (!number) return;
+    const std::string key = keys::snapshot(*number);
+    if (const auto stored = txn.get(key)) {
+      out = decode_record(open_record(key, *stored, where_), key, where_);
+    }
+  });
+  return out;
+}
+
+std::optional<Clock> KvStore::snapshot_clock() {
+  std::optional<Clock> out;
+  read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
+    if (!number) return;
+    if (const auto meta = read_meta(txn, *number, where_)) out = meta->clock;
+  });
+  return out;
+}
+
+void KvStore::save_snapshot(ByteView data, Clock clock) { write_snapshot(data, clock, false); }
+
+void KvStore::checkpoint(ByteView snapshot, Clock clock) { write_snapshot(snapshot, clock, true); }
+
+void KvStore::write_snapshot(ByteView data, Clock clock, bool as_checkpoint) {
+  check_value_size(data.size(), "snapshot");
+  check_writable();
+  const Encoded encoded = compress(data, options_.compression);
+  write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
+    if (as_checkpoint) {
+      const auto stored = read_meta(txn, number, where_);
+      if (stored && stored->clock > clock) {
+        throw Error(Errc::invalid_argument,
+                    "checkpoint at clock " + std::to_string(clock) + " " + where_ +
+                        " is older than the stored snapshot's clock " +
+                        std::to_string(stored->clock) +
+                        ": another writer checkpointed later; reload the store first");
+      }
+      txn.erase_range(keys::patch(number, 0), keys::patch(number, clock));
+    }
+    const std::string key = keys::snapshot(number);
+    const Bytes record = frame(key, encoded);
+    txn.put(key, record);
+    const std::string meta_key = keys::meta(number);
+    txn.put(meta_key, encode_meta(meta_key, {clock, data.size(), record.size()}));
+    figures.snapshot_clock = clock;
+    figures.accumulated = total_patches(txn, number, clock, where_).bytes;
+  });
+}
+
+std::vector<Bytes> KvStore::load_patches_since(Clock clock) {
+  std::vector<Bytes> out;
+  const std::optional<Clock> from = after(clock);
+  if (!from) return out;
+  read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
+    if (!number) return;
+    txn.scan(keys::patch(*number, *from), keys::patches_end(*number),
+             [&](std::string_view key, ByteView value) {
+               out.push_back(decode_record(open_record(key, value, where_), key, where_));
+               return true;
+             });
+  });
+  return out;
+}
+
+void KvStore::visit_patches_since(Clock clock, const PatchVisitor& visit) {
+  std::optional<Clock> from = after(clock);
+  bool more = true;
+  while (from && more) {
+    std::vector<std::pair<Clock, Bytes>> batch;
+    std::size_t batch_bytes = 0;
+    more = false;
+    read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
+      if (!number) return;
+      txn.scan(keys::patch(*number, *from), keys::patches_end(*number),
+               [&](std::string_view key, ByteView value) {
+                 if (batch_bytes >= kVisitBatchBytes || batch.size() >= kVisitBatchCount) {
+                   more = true;
+                   return false;
+                 }
+                 batch.emplace_back(keys::patch_clock(key),
+                                    decode_record(open_record(key, value, where_), key, where_));
+                 batch_bytes += batch.back().second.size();
+                 return true;
+               });
+    });
+    // No lock is held here, so the visitor may call into the store.
+    for (const auto& [patch_clock, patch] : batch) {
+      if (!visit(patch_clock, patch)) return;
+    }
+    if (!batch.empty()) from = after(batch.back().first);
+  }
+}
+
+void KvStore::append_patch(ByteView patch, Clock clock) {
+  check_value_size(patch.size(), "patch");
+  write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
+    const std::string key = keys::patch(number, clock);
+    if (txn.get(key)) return;  // the first append at a clock wins
+    txn.put(key, encode_raw(key, patch));
+    if (!figures.snapshot_clock || clock > *figures.snapshot_clock) {
+      figures.accumulated += patch.size();
+    }
+  });
+}
+
+void KvStore::prune_patches(Clock before) {
+  write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
+    txn.erase_range(keys::patch(number, 0), keys::patch(number, before));
+    figures.accumulated = total_patches(txn, number, figures.snapshot_clock, where_).bytes;
+  });
+}
+
+std::uint64_t KvStore::accumulated_bytes() const {
+  return handle_.use([&](Engine&) { return state_->get().accumulated; });
+}
+
+bool KvStore::checkpoint_due() const { return accumulated_bytes() >= options_.checkpoint_bytes; }
+
+std::optional<Bytes> KvStore::load_value(std::string_view hash) {
+  check_hash(hash);
+  std::optional<Bytes> out;
+  handle_.use([&](Engine& engine) {
+    engine.kv().view([&](kv::ReadTransaction& txn) {
+      const std::string key = keys::blob(hash);
+      if (const auto stored = txn.get(key)) {
+        out = decode_record(open_record(key, *stored, where_), key, where_);
+      }
+    });
+  });
+  return out;
+}
+
+bool KvStore::add_reference(Engine& engine, std::string_view hash) {
+  bool found = false;
+  std::lock_guard lock(engine.write_mutex());
+  engine.kv().update([&](kv::WriteTransaction& txn) {
+    const std::string key = keys::refs(hash);
+    const auto count = read_refs(txn, key, where_);
+    if (!count) return;
+    txn.put(key, encode_refs(key, *count + 1));
+    found = true;
+  });
+  return found;
+}
+
+bool KvStore::retain_value(std::string_view hash) {
+  check_hash(hash);
+  check_writable();
+  return handle_.use([&](Engine& engine) { return add_reference(engine, hash); });
+}
+
+void KvStore::save_value(std::string_view hash, ByteView data) {
+  check_hash(hash);
+  check_value_size(data.size(), "blob");
+  check_writable();
+  handle_.use([&](Engine& engine) {
+    // Most saves of a known hash only add a reference: no compression needed.
+    if (add_reference(engine, hash)) return;
+    const Encoded encoded = compress(data, options_.compression);
+    std::lock_guard lock(engine.write_mutex());
+    engine.kv().update([&](kv::WriteTransaction& txn) {
+      const std::string refs_key = keys::refs(hash);
+      const auto count = read_refs(txn, refs_key, where_);
+      if (!count) {  // still absent: no other writer stored it meanwhile
+        const std::string blob_key = keys::blob(hash);
+        txn.put(blob_key, frame(blob_key, encoded));
+      }
+      txn.put(refs_key, encode_refs(refs_key, count.value_or(0) + 1));
+    });
+  });
+}
+
+void KvStore::release_value(std::string_view hash) {
+  check_hash(hash);
+  check_writable();
+  handle_.use([&](Engine& engine) {
+    std::lock_guard lock(engine.write_mutex());
+    engine.kv().update([&](kv::WriteTransaction& txn) {
+      const std::string key = keys::refs(hash);
+      const auto count = read_refs(txn, key, where_);
+      if (!count) return;  // unknown or already gone: a no-op
+      if (*count > 1) {
+        txn.put(key, encode_refs(key, *count - 1));
+      } else {
+        txn.erase(key);
+        txn.erase(keys::blob(hash));
+      }
+    });
+  });
+}
+
+void KvStore::flush() {
+  handle_.use([](Engine& engine) { engine.kv().flush(); });
+}
+
+StoreStats KvStore::stats() {
+  StoreStats out;
+  read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
+    if (number) {
+      if (const auto meta = read_meta(txn, *number, where_)) {
+        out.has_snapshot = true;
+        out.snapshot_clock = meta->clock;
+        out.snapshot_bytes = meta->raw_size;
+        out.snapshot_stored_bytes = meta->stored_size;
+      }
+      const PatchTotals patches = total_patches(txn, *number, std::nullopt, where_);
+      out.patch_count = patches.count;
+      out.patch_bytes = patches.bytes;
+      out.first_patch_clock = patches.first;
+      out.last_patch_clock = patches.last;
+    }
+    const BlobTotals blobs = total_blobs(txn, where_);
+    out.blob_count = blobs.count;
+    out.blob_bytes = blobs.bytes;
+    out.blob_stored_bytes = blobs.stored_bytes;
+  });
+  out.accumulated_bytes = accumulated_bytes();
+  out.checkpoint_bytes = options_.checkpoint_bytes;
+  out.bytes_on_disk = handle_.use([](Engine& engine) { return engine.kv().bytes_on_disk(); });
+  return out;
+}
+
+}  // namespace sds::core

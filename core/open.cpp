@@ -1,0 +1,109 @@
+// open_database() and open(): from a URI to a Database (DESIGN.md section 5).
+#include <zstd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "core/handle_cache.hpp"
+#include "core/kv_database.hpp"
+#include "core/registry_internal.hpp"
+#include "core/size_units.hpp"
+#include "core/uri.hpp"
+#include "sds/database.hpp"
+#include "sds/error.hpp"
+
+namespace sds {
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void bad_uri(const std::string& uri, const std::string& why) {
+  throw Error(Errc::invalid_argument, "cannot open '" + uri + "': " + why);
+}
+
+SyncMode parse_sync(const std::string& value, const std::string& uri) {
+  if (value == "off") return SyncMode::off;
+  if (value == "normal") return SyncMode::normal;
+  if (value == "full") return SyncMode::full;
+  bad_uri(uri, "sync=" + value + " is not one of off, normal, full");
+}
+
+// Applies the common parameters to `config` and `options`; keeps the backend's
+// own in config.params; refuses the rest, listing what is accepted.
+void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfig& config,
+                  core::StoreOptions& options) {
+  const std::vector<ParamSpec> common = common_params();
+  for (const auto& [key, value] : parsed.params) {
+    if (key == "sync") {
+      config.sync = parse_sync(value, config.uri);
+    } else if (key == "checkpoint_bytes") {
+      options.checkpoint_bytes = core::parse_size(value, key);
+    } else if (key == "compression") {
+      if (value != "zstd" && value != "none") bad_uri(config.uri, "compression=" + value + " is not zstd or none");
+      options.compression.enabled = value == "zstd";
+    } else if (key == "level") {
+      options.compression.level = static_cast<int>(core::parse_integer(value, key, 1, ZSTD_maxCLevel()));
+    } else if (std::any_of(info.params.begin(), info.params.end(),
+                           [&](const ParamSpec& spec) { return spec.name == key; })) {
+      config.params.emplace(key, value);
+    } else {
+      std::string accepted;
+      for (const auto& specs : {common, info.params}) {
+        for (const ParamSpec& spec : specs) accepted += (accepted.empty() ? "" : ", ") + spec.name;
+      }
+      bad_uri(config.uri, "unknown parameter '" + key + "' for scheme " + info.scheme +
+                              " (accepted: " + accepted + ")");
+    }
+  }
+}
+
+// Checks the path of a file or directory backend and makes it canonical, so
+// that two spellings of one path share one handle.
+void resolve_path(const BackendInfo& info, BackendConfig& config) {
+  const auto& privates = info.private_paths;
+  if (std::find(privates.begin(), privates.end(), config.path) != privates.end()) return;
+  if (config.path.empty()) bad_uri(config.uri, "scheme " + info.scheme + " needs a path");
+  if (config.path.find('\0') != std::string::npos) bad_uri(config.uri, "the path holds a NUL byte");
+  std::error_code error;
+  const fs::path absolute = fs::absolute(fs::path(config.path), error);
+  const fs::path parent = absolute.parent_path();
+  if (error || !fs::is_directory(parent, error)) {
+    throw Error(Errc::not_found, "cannot open '" + config.uri + "': directory '" +
+                                     parent.string() + "' does not exist; create it first");
+  }
+  if (config.read_only && !fs::exists(absolute, error)) {
+    throw Error(Errc::not_found, "cannot open '" + config.uri + "' read-only: '" +
+                                     absolute.string() + "' does not exist");
+  }
+  config.path = fs::weakly_canonical(absolute, error).string();
+  if (error) config.path = absolute.lexically_normal().string();
+}
+
+}  // namespace
+
+std::unique_ptr<Database> open_database(std::string_view uri, const OpenOptions& options) {
+  const core::Uri parsed = core::parse_uri(uri);
+  BackendConfig config;
+  config.uri = core::mask_password(uri);
+  const BackendInfo info = core::find_backend(parsed.scheme, config.uri);
+  if (parsed.has_authority && !parsed.authority.empty() && info.path_kind != PathKind::name) {
+    bad_uri(config.uri, "scheme " + info.scheme + " takes a path, not a host ('" +
+                            parsed.authority + "'); write " + info.scheme + ":///abs/path");
+  }
+  config.authority = parsed.authority;
+  config.path = parsed.path;
+  config.read_only = options.read_only;
+  core::StoreOptions store_options;
+  store_options.read_only = options.read_only;
+  apply_params(parsed, info, config, store_options);
+  if (info.path_kind != PathKind::name) resolve_path(info, config);
+  return std::make_unique<core::KvDatabase>(core::acquire_engine(info, config), store_options);
+}
+
+std::unique_ptr<Store> open(std::string_view uri, std::string_view store_id,
+                            const OpenOptions& options) {
+  return open_database(uri, options)->store(store_id);
+}
+
+}  // namespace sds

@@ -1,0 +1,140 @@
+#include "core/record.hpp"
+
+#include <xxhash.h>
+#include <zstd.h>
+
+#include <memory>
+#include <string>
+
+#include "core/binary.hpp"
+#include "core/keys.hpp"
+#include "sds/error.hpp"
+
+namespace sds::core {
+namespace {
+
+// Below this, compression never pays for its header.
+constexpr std::size_t kMinCompressible = 64;
+// Larger values are first tried on a sample so that already-compressed data
+// (gzip snapshots from json-joy, images) is not compressed in full for nothing.
+constexpr std::size_t kSampleAbove = 256 << 10;
+constexpr std::size_t kSampleSize = 64 << 10;
+// Compression must save at least 1/32 (about 3%) to be kept.
+bool saves_enough(std::size_t compressed, std::size_t raw) {
+  return compressed + raw / 32 < raw;
+}
+
+std::uint64_t checksum(std::string_view key, Codec codec, std::uint64_t raw_size,
+                       ByteView payload) {
+  std::string seed_input(key);
+  seed_input.push_back(static_cast<char>(codec));
+  for (int i = 0; i < 8; ++i) seed_input.push_back(static_cast<char>(raw_size >> (8 * i)));
+  const XXH64_hash_t seed = XXH3_64bits(seed_input.data(), seed_input.size());
+  return XXH3_64bits_withSeed(payload.data(), payload.size(), seed);
+}
+
+Bytes frame_payload(std::string_view key, Codec codec, std::uint64_t raw_size, ByteView payload) {
+  Bytes out;
+  out.reserve(kRecordHeaderSize + payload.size());
+  out.push_back(static_cast<std::uint8_t>(codec));
+  append_u64_le(out, raw_size);
+  append_u64_le(out, checksum(key, codec, raw_size, payload));
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
+struct CctxDeleter {
+  void operator()(ZSTD_CCtx* context) const { ZSTD_freeCCtx(context); }
+};
+
+// One compression context per thread, reused: creating one costs more than
+// compressing a small snapshot.
+ZSTD_CCtx* thread_cctx() {
+  thread_local std::unique_ptr<ZSTD_CCtx, CctxDeleter> context(ZSTD_createCCtx());
+  if (!context) throw Error(Errc::io_error, "zstd: cannot allocate a compression context");
+  return context.get();
+}
+
+// Compresses into `out` (resized to fit); false if zstd fails.
+bool zstd_compress(ByteView data, int level, Bytes& out) {
+  out.resize(ZSTD_compressBound(data.size()));
+  const std::size_t written =
+      ZSTD_compressCCtx(thread_cctx(), out.data(), out.size(), data.data(), data.size(), level);
+  if (ZSTD_isError(written)) return false;
+  out.resize(written);
+  return true;
+}
+
+[[noreturn]] void corrupt(std::string_view key, std::string_view where, std::string_view why) {
+  throw Error(Errc::corruption, keys::describe(key) + " " + std::string(where) + " is corrupt: " +
+                                    std::string(why) +
+                                    " (restore from a backup or run `sdsctl verify`)");
+}
+
+}  // namespace
+
+Bytes encode_raw(std::string_view key, ByteView data) {
+  return frame_payload(key, Codec::raw, data.size(), data);
+}
+
+Bytes frame(std::string_view key, const Encoded& encoded) {
+  return frame_payload(key, encoded.codec, encoded.raw_size, encoded.payload);
+}
+
+Encoded compress(ByteView data, const Compression& compression) {
+  Encoded raw{Codec::raw, data.size(), data, {}};
+  if (!compression.enabled || data.size() < kMinCompressible) return raw;
+  Bytes compressed;
+  if (data.size() > kSampleAbove) {
+    const ByteView sample = data.subspan(0, kSampleSize);
+    if (!zstd_compress(sample, 1, compressed) || !saves_enough(compressed.size(), sample.size())) {
+      return raw;
+    }
+  }
+  if (!zstd_compress(data, compression.level, compressed) ||
+      !saves_enough(compressed.size(), data.size())) {
+    return raw;
+  }
+  Encoded out{Codec::zstd, data.size(), {}, std::move(compressed)};
+  out.payload = out.storage;
+  return out;
+}
+
+Record open_record(std::string_view key, ByteView stored, std::string_view where) {
+  if (stored.size() < kRecordHeaderSize) corrupt(key, where, "shorter than a record header");
+  PayloadReader header(stored.subspan(1, 16), "record header");
+  Record record;
+  record.codec = static_cast<Codec>(stored[0]);
+  record.raw_size = header.u64();
+  const std::uint64_t stored_checksum = header.u64();
+  record.payload = stored.subspan(kRecordHeaderSize);
+  if (record.codec != Codec::raw && record.codec != Codec::zstd) {
+    corrupt(key, where, "unknown codec " + std::to_string(stored[0]));
+  }
+  if (checksum(key, record.codec, record.raw_size, record.payload) != stored_checksum) {
+    corrupt(key, where, "checksum mismatch");
+  }
+  if (record.codec == Codec::raw && record.raw_size != record.payload.size()) {
+    corrupt(key, where, "declared size differs from stored size");
+  }
+  return record;
+}
+
+Bytes decode_record(const Record& record, std::string_view key, std::string_view where) {
+  if (record.raw_size > kMaxValueBytes) {
+    corrupt(key, where, "declared size " + std::to_string(record.raw_size) + " exceeds the limit");
+  }
+  if (record.codec == Codec::raw) return Bytes(record.payload.begin(), record.payload.end());
+  const unsigned long long frame_size =
+      ZSTD_getFrameContentSize(record.payload.data(), record.payload.size());
+  if (frame_size != record.raw_size) corrupt(key, where, "zstd frame size differs from header");
+  Bytes out(record.raw_size);
+  const std::size_t written =
+      ZSTD_decompress(out.data(), out.size(), record.payload.data(), record.payload.size());
+  if (ZSTD_isError(written) || written != out.size()) {
+    corrupt(key, where, "zstd data does not decompress");
+  }
+  return out;
+}
+
+}  // namespace sds::core

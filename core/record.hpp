@@ -1,0 +1,63 @@
+// Record framing (docs/FORMAT.md, "Records"): every value the core stores is
+//
+//   codec (u8) | raw size (u64 LE) | checksum (u64 LE) | payload
+//
+// where the checksum is XXH3-64 of the payload, seeded with XXH3-64 of the key,
+// the codec byte and the raw size. A record copied under another key, a flipped
+// bit or a truncated value fails the check before anything is decompressed.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "sds/types.hpp"
+
+namespace sds::core {
+
+// Codec tags are stored on disk: never reuse or renumber one.
+enum class Codec : std::uint8_t {
+  raw = 0,
+  zstd = 1,
+};
+
+inline constexpr std::size_t kRecordHeaderSize = 1 + 8 + 8;
+
+struct Compression {
+  bool enabled = true;
+  int level = 3;
+};
+
+// A verified record: its payload still encoded.
+struct Record {
+  Codec codec = Codec::raw;
+  std::uint64_t raw_size = 0;
+  ByteView payload;
+};
+
+// A value ready to be framed: compressed into `storage`, or still the caller's.
+struct Encoded {
+  Codec codec = Codec::raw;
+  std::uint64_t raw_size = 0;
+  ByteView payload;  // into `storage`, or the caller's data when raw
+  Bytes storage;
+};
+
+// Compresses `data` with zstd when that saves at least a few percent; data that
+// is already compressed is detected on a sample and stays raw at little cost.
+// Compression needs no key, so callers do it before taking any lock.
+Encoded compress(ByteView data, const Compression& compression);
+
+// The record that stores `encoded` under `key`.
+Bytes frame(std::string_view key, const Encoded& encoded);
+// The record that stores `data` under `key` as is.
+Bytes encode_raw(std::string_view key, ByteView data);
+
+// Checks the framing and checksum of `stored`, read under `key`. Throws
+// Errc::corruption naming the key and `where` (URI, store) on any mismatch.
+Record open_record(std::string_view key, ByteView stored, std::string_view where);
+
+// The original bytes of a verified record. The declared size is checked against
+// kMaxValueBytes before anything is allocated. Throws Errc::corruption.
+Bytes decode_record(const Record& record, std::string_view key, std::string_view where);
+
+}  // namespace sds::core

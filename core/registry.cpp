@@ -1,0 +1,105 @@
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "core/builtin_backends.hpp"
+#include "core/registry_internal.hpp"
+#include "sds/error.hpp"
+
+namespace sds {
+namespace {
+
+// Explicit registration only: the built-ins are added by one call on first use,
+// never by static registrar objects (a linker drops those from static libraries).
+class Registry {
+ public:
+  static Registry& instance() {
+    static Registry registry;
+    return registry;
+  }
+
+  void add(BackendInfo info) {
+    const bool well_formed =
+        !info.scheme.empty() && std::all_of(info.scheme.begin(), info.scheme.end(), [](char c) {
+          return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-' ||
+                 c == '.';
+        });
+    if (!well_formed) {
+      throw Error(Errc::invalid_argument,
+                  "cannot register scheme '" + info.scheme +
+                      "': a scheme is lower-case letters, digits, '+', '-' and '.'");
+    }
+    if (!info.open_kv) {
+      throw Error(Errc::invalid_argument,
+                  "cannot register scheme '" + info.scheme + "': it has no open_kv function");
+    }
+    std::lock_guard lock(mutex_);
+    const std::string scheme = info.scheme;
+    if (!backends_.emplace(scheme, std::move(info)).second) {
+      throw Error(Errc::invalid_argument,
+                  "cannot register scheme '" + scheme + "': it is registered already");
+    }
+  }
+
+  std::vector<BackendInfo> all() {
+    std::lock_guard lock(mutex_);
+    std::vector<BackendInfo> out;
+    for (const auto& [scheme, info] : backends_) out.push_back(info);
+    return out;
+  }
+
+  std::optional<BackendInfo> find(std::string_view scheme) {
+    std::lock_guard lock(mutex_);
+    const auto it = backends_.find(std::string(scheme));
+    if (it == backends_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  Registry() {
+    for (BackendInfo& info : core::builtin_backends()) add(std::move(info));
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, BackendInfo> backends_;
+};
+
+}  // namespace
+
+std::vector<ParamSpec> common_params() {
+  return {
+      {"sync", "normal",
+       "off | normal | full: what survives a power loss (README.md, \"Durability\")"},
+      {"checkpoint_bytes", "512KiB", "accumulated patch bytes at which checkpoint_due() turns true"},
+      {"compression", "zstd", "zstd | none: how snapshots and blobs are stored"},
+      {"level", "3", "zstd level, 1 (fast) to 19 (small)"},
+  };
+}
+
+void register_backend(BackendInfo info) { Registry::instance().add(std::move(info)); }
+
+std::vector<std::string> backends() {
+  std::vector<std::string> out;
+  for (const BackendInfo& info : Registry::instance().all()) out.push_back(info.scheme);
+  return out;
+}
+
+std::vector<BackendInfo> backend_infos() { return Registry::instance().all(); }
+
+namespace core {
+
+BackendInfo find_backend(std::string_view scheme, std::string_view uri) {
+  if (auto info = Registry::instance().find(scheme)) return *std::move(info);
+  if (auto how = how_to_enable(scheme)) {
+    throw Error(Errc::unsupported, "cannot open '" + std::string(uri) + "': scheme '" +
+                                       std::string(scheme) + "' is not in this build; " + *how);
+  }
+  std::string known;
+  for (const std::string& name : backends()) known += (known.empty() ? "" : ", ") + name;
+  throw Error(Errc::invalid_argument, "cannot open '" + std::string(uri) + "': unknown scheme '" +
+                                          std::string(scheme) + "' (this build has: " + known +
+                                          ")");
+}
+
+}  // namespace core
+}  // namespace sds

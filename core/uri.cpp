@@ -1,0 +1,122 @@
+#include "core/uri.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "sds/error.hpp"
+
+namespace sds::core {
+namespace {
+
+[[noreturn]] void malformed(std::string_view uri, const std::string& why) {
+  throw Error(Errc::invalid_argument, "malformed URI '" + mask_password(uri) + "': " + why);
+}
+
+bool is_scheme_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes %XX escapes once; '+' stays a literal plus.
+std::string percent_decode(std::string_view part, std::string_view uri) {
+  std::string out;
+  out.reserve(part.size());
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    if (part[i] != '%') {
+      out.push_back(part[i]);
+      continue;
+    }
+    const bool complete = i + 2 < part.size();
+    const int high = complete ? hex_value(part[i + 1]) : -1;
+    const int low = complete ? hex_value(part[i + 2]) : -1;
+    if (high < 0 || low < 0) {
+      malformed(uri, "bad percent escape at '" + std::string(part.substr(i, 3)) +
+                         "' (write a literal % as %25)");
+    }
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
+void parse_params(std::string_view query, std::string_view uri, Uri& out) {
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    const std::size_t end = std::min(query.find('&', start), query.size());
+    const std::string_view pair = query.substr(start, end - start);
+    const std::size_t equals = pair.find('=');
+    if (equals == std::string_view::npos) {
+      malformed(uri, "parameter '" + std::string(pair) + "' has no value (write key=value)");
+    }
+    std::string key = percent_decode(pair.substr(0, equals), uri);
+    std::string value = percent_decode(pair.substr(equals + 1), uri);
+    if (key.empty()) malformed(uri, "a parameter has an empty key");
+    const bool repeated = std::any_of(out.params.begin(), out.params.end(),
+                                      [&](const auto& p) { return p.first == key; });
+    if (repeated) malformed(uri, "parameter '" + key + "' is given more than once");
+    out.params.emplace_back(std::move(key), std::move(value));
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
+Uri parse_uri(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) malformed(text, "no scheme (write scheme:path)");
+  const std::string_view scheme = text.substr(0, colon);
+  if (scheme.empty()) malformed(text, "empty scheme");
+  if (!std::all_of(scheme.begin(), scheme.end(), is_scheme_char)) {
+    malformed(text, "a scheme holds only letters, digits, '+', '-' and '.'");
+  }
+  Uri out;
+  out.scheme.resize(scheme.size());
+  std::transform(scheme.begin(), scheme.end(), out.scheme.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+
+  std::string_view rest = text.substr(colon + 1);
+  const std::size_t question = rest.find('?');
+  if (question != std::string_view::npos) {
+    parse_params(rest.substr(question + 1), text, out);
+    rest = rest.substr(0, question);
+  }
+  if (rest.starts_with("//")) {
+    rest.remove_prefix(2);
+    const std::size_t slash = std::min(rest.find('/'), rest.size());
+    out.has_authority = true;
+    out.authority = percent_decode(rest.substr(0, slash), text);
+    rest = rest.substr(slash);
+  }
+  out.path = percent_decode(rest, text);
+  return out;
+}
+
+std::string mask_password(std::string_view text) {
+  std::string out(text);
+  // user:password@ in the authority
+  if (const std::size_t start = out.find("://"); start != std::string::npos) {
+    const std::size_t authority = start + 3;
+    const std::size_t end = std::min(out.find_first_of("/?", authority), out.size());
+    const std::size_t at = out.rfind('@', end);
+    if (at != std::string::npos && at >= authority) {
+      const std::size_t colon = out.find(':', authority);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // password=... in the query
+  for (std::size_t at = out.find("password="); at != std::string::npos;
+       at = out.find("password=", at + 1)) {
+    const std::size_t value = at + 9;
+    const std::size_t end = std::min(out.find('&', value), out.size());
+    out.replace(value, end - value, "***");
+  }
+  return out;
+}
+
+}  // namespace sds::core

@@ -1,0 +1,79 @@
+// The key-value trait: the whole of what a backend implements.
+//
+// The core keeps snapshots, patches, blobs, checksums and compression on top of
+// this; a backend knows nothing of them. A new backend is one class deriving from
+// kv::Database plus a BackendInfo handed to sds::register_backend().
+//
+// Keys and values are arbitrary byte strings; keys are ordered bytewise
+// (memcmp, then shorter first), as SQLite BLOBs, LMDB and RocksDB order them.
+// The core keeps every key under 300 bytes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "sds/types.hpp"
+
+namespace sds::kv {
+
+// Called once per entry of a scan, in ascending key order. Return false to stop.
+// The views are valid only during the call, and the visitor must not call back
+// into the transaction that is scanning.
+using ScanVisitor = std::function<bool(std::string_view key, ByteView value)>;
+
+// A consistent, read-only view of the database: every read sees the same state.
+class ReadTransaction {
+ public:
+  // The value under `key`, or nullopt. The view stays valid until the next call
+  // on this transaction or its end, whichever comes first.
+  virtual std::optional<ByteView> get(std::string_view key) = 0;
+  // Visits every entry with from <= key < to, ascending. An empty `to` means no
+  // upper bound.
+  virtual void scan(std::string_view from, std::string_view to,
+                    const ScanVisitor& visit) = 0;
+
+ protected:
+  ~ReadTransaction() = default;
+};
+
+// A read-write transaction. Its reads see its own writes.
+class WriteTransaction : public ReadTransaction {
+ public:
+  // Inserts or replaces.
+  virtual void put(std::string_view key, ByteView value) = 0;
+  // Removes `key`; a missing key is no error.
+  virtual void erase(std::string_view key) = 0;
+  // Removes every key with from <= key < to (`to` never empty here).
+  virtual void erase_range(std::string_view from, std::string_view to) = 0;
+
+ protected:
+  ~WriteTransaction() = default;
+};
+
+// One open database. Every method is safe to call from several threads at once.
+// Methods throw sds::Error with the codes of error.hpp, naming the URI.
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Runs `fn` in a read-only transaction. Exceptions from `fn` propagate.
+  virtual void view(const std::function<void(ReadTransaction&)>& fn) = 0;
+
+  // Runs `fn` in a read-write transaction, serialized with every other writer
+  // of this database (in this process and, where the backend allows several,
+  // in others). Committed atomically when `fn` returns, with the durability of
+  // the `sync` mode; rolled back when `fn` throws, and the exception rethrown.
+  // If the commit fails, nothing is written and sds::Error is thrown.
+  // Throws Errc::unsupported when the database was opened read-only.
+  virtual void update(const std::function<void(WriteTransaction&)>& fn) = 0;
+
+  // Makes every committed write durable, whatever the sync mode.
+  virtual void flush() = 0;
+
+  // Bytes the database occupies on disk, where the backend knows them.
+  virtual std::optional<std::uint64_t> bytes_on_disk() { return std::nullopt; }
+};
+
+}  // namespace sds::kv

@@ -1,0 +1,76 @@
+// The backend registry: which URI schemes exist, and how third parties add one.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sds/database.hpp"
+#include "sds/kv.hpp"
+
+namespace sds {
+
+// The `sync` URI parameter: the same promise on every backend (README.md).
+enum class SyncMode {
+  off,     // process crash: nothing returned is lost; power loss: anything since
+           // the last flush() or clean close may be lost, repair may be needed
+  normal,  // process crash: nothing lost; power loss: intact, the latest writes
+           // may be missing (the default, as the Node package)
+  full,    // nothing that returned is ever lost
+};
+
+// One backend-specific URI parameter, for validation and for `sdsctl backends`.
+struct ParamSpec {
+  std::string name;
+  std::string default_value;
+  std::string help;
+};
+
+// Everything a backend needs to open, parsed and checked by the core.
+struct BackendConfig {
+  std::string uri;        // for messages: password masked
+  std::string authority;  // `//authority` part, empty when absent
+  std::string path;       // percent-decoded; canonical for PathKind::file/directory
+  // Backend-specific parameters as given (only names the backend declared).
+  std::map<std::string, std::string> params;
+  SyncMode sync = SyncMode::normal;
+  bool read_only = false;
+};
+
+// What the path of a scheme's URI names; decides how the core checks it.
+enum class PathKind {
+  file,       // a file whose parent directory must exist
+  directory,  // a directory, created by the backend, whose parent must exist
+  name,       // a free-form name (`memory:NAME`), passed through as it is
+};
+
+struct BackendInfo {
+  std::string scheme;       // lower case: letters, digits, + - .
+  std::string description;  // one line, for `sdsctl backends`
+  PathKind path_kind = PathKind::file;
+  // Paths that name no file and are opened afresh each time (":memory:").
+  std::vector<std::string> private_paths;
+  std::vector<ParamSpec> params;  // besides the common ones
+  // Opens a key-value database the core serves stores from. Opens of the same
+  // canonical path are shared: this is called once per path while it is open.
+  std::function<std::shared_ptr<kv::Database>(const BackendConfig&)> open_kv;
+};
+
+// The common URI parameters every scheme accepts.
+std::vector<ParamSpec> common_params();
+
+// Adds a scheme. Throws invalid_argument for a malformed or taken scheme or a
+// missing open_kv. Thread-safe; the built-in schemes are always registered
+// first.
+void register_backend(BackendInfo info);
+
+// The schemes this process can open (built in and registered), sorted.
+std::vector<std::string> backends();
+
+// The descriptions of those schemes, sorted by scheme.
+std::vector<BackendInfo> backend_infos();
+
+}  // namespace sds
