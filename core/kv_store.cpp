@@ -115,12 +115,15 @@ void KvStore::write(
   check_writable();
   handle_.use([&](Engine& engine) {
     std::lock_guard lock(engine.write_mutex());
-    StoreFigures figures = state_->get();
+    const StoreFigures before = state_->get();
+    StoreFigures after;
     engine.kv().update([&](kv::WriteTransaction& txn) {
+      StoreFigures figures = before;  // afresh on every run of the transaction
       if (!figures.number) figures.number = intern_store(txn, id_, where_);
       fn(txn, *figures.number, figures);
+      after = figures;
     });
-    state_->set(figures);
+    state_->set(after);
   });
 }
 
@@ -273,6 +276,7 @@ bool KvStore::add_reference(Engine& engine, std::string_view hash) {
   bool found = false;
   std::lock_guard lock(engine.write_mutex());
   engine.kv().update([&](kv::WriteTransaction& txn) {
+    found = false;
     const std::string key = keys::refs(hash);
     const auto count = read_refs(txn, key, where_);
     if (!count) return;

@@ -7,6 +7,7 @@
 
 #include "core/handle_cache.hpp"
 #include "core/kv_database.hpp"
+#include "core/open_internal.hpp"
 #include "core/registry_internal.hpp"
 #include "core/size_units.hpp"
 #include "core/uri.hpp"
@@ -82,7 +83,9 @@ void resolve_path(const BackendInfo& info, BackendConfig& config) {
 
 }  // namespace
 
-std::unique_ptr<Database> open_database(std::string_view uri, const OpenOptions& options) {
+namespace core {
+
+OpenedEngine open_engine(std::string_view uri, const OpenOptions& options) {
   const core::Uri parsed = core::parse_uri(uri);
   BackendConfig config;
   config.uri = core::mask_password(uri);
@@ -98,7 +101,14 @@ std::unique_ptr<Database> open_database(std::string_view uri, const OpenOptions&
   store_options.read_only = options.read_only;
   apply_params(parsed, info, config, store_options);
   if (info.path_kind != PathKind::name) resolve_path(info, config);
-  return std::make_unique<core::KvDatabase>(core::acquire_engine(info, config), store_options);
+  return {core::acquire_engine(info, config), store_options};
+}
+
+}  // namespace core
+
+std::unique_ptr<Database> open_database(std::string_view uri, const OpenOptions& options) {
+  core::OpenedEngine opened = core::open_engine(uri, options);
+  return std::make_unique<core::KvDatabase>(std::move(opened.engine), opened.options);
 }
 
 std::unique_ptr<Store> open(std::string_view uri, std::string_view store_id,

@@ -1,6 +1,12 @@
 #include "tests/backends_under_test.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
+#include <filesystem>
+
+#include "tests/conformance.hpp"
 
 namespace sds::test {
 
@@ -9,17 +15,18 @@ std::vector<BackendUnderTest> backends_under_test() {
   std::vector<BackendUnderTest> out;
   // memory:NAME so that a reopen in the same test sees the data; a fresh name
   // per test keeps tests apart.
-  out.push_back({"memory", false, [](const std::string&) {
+  out.push_back({"memory", false, false, [](const std::string&) {
                    return "memory:conformance-" + std::to_string(memory_names++);
                  }});
 #ifdef SDS_WITH_SQLITE
-  out.push_back({"sqlite", true, [](const std::string& dir) { return "sqlite:" + dir + "/test.db"; }});
+  out.push_back({"sqlite", true, true, [](const std::string& dir) { return "sqlite:" + dir + "/test.db"; }});
 #endif
 #ifdef SDS_WITH_LMDB
-  out.push_back({"lmdb", true, [](const std::string& dir) { return "lmdb:" + dir + "/lmdb"; }});
+  out.push_back({"lmdb", true, true, [](const std::string& dir) { return "lmdb:" + dir + "/lmdb"; }});
 #endif
 #ifdef SDS_WITH_ROCKSDB
-  out.push_back({"rocksdb", true, [](const std::string& dir) { return "rocksdb:" + dir + "/rocksdb"; }});
+  // RocksDB admits one process per database.
+  out.push_back({"rocksdb", true, false, [](const std::string& dir) { return "rocksdb:" + dir + "/rocksdb"; }});
 #endif
   return out;
 }
@@ -31,5 +38,40 @@ std::vector<BackendUnderTest> persistent_backends_under_test() {
   }
   return out;
 }
+
+std::vector<BackendUnderTest> multi_process_backends_under_test() {
+  std::vector<BackendUnderTest> out;
+  for (auto& backend : persistent_backends_under_test()) {
+    if (backend.multi_process) out.push_back(std::move(backend));
+  }
+  return out;
+}
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/sds-test-XXXXXX";
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+namespace {
+std::string name_of(const ::testing::TestParamInfo<BackendUnderTest>& info) {
+  return info.param.name;
+}
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends_under_test()), name_of);
+// An embedded build may have no persistent scheme at all.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(DurableConformance);
+INSTANTIATE_TEST_SUITE_P(Backends, DurableConformance,
+                         ::testing::ValuesIn(persistent_backends_under_test()), name_of);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(MultiProcessConformance);
+INSTANTIATE_TEST_SUITE_P(Backends, MultiProcessConformance,
+                         ::testing::ValuesIn(multi_process_backends_under_test()), name_of);
 
 }  // namespace sds::test

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string_view>
 
+#include "sds/error.hpp"
 #include "sds/types.hpp"
 
 namespace sds::kv {
@@ -66,6 +67,10 @@ class Database {
   // in others). Committed atomically when `fn` returns, with the durability of
   // the `sync` mode; rolled back when `fn` throws, and the exception rethrown.
   // If the commit fails, nothing is written and sds::Error is thrown.
+  // A backend may run `fn` again in a fresh transaction after a failure it can
+  // repair (LMDB grows its map), so `fn` must leave no trace outside the
+  // transaction before it returns: compute results into variables it assigns
+  // afresh on every run.
   // Throws Errc::unsupported when the database was opened read-only.
   virtual void update(const std::function<void(WriteTransaction&)>& fn) = 0;
 
@@ -74,6 +79,14 @@ class Database {
 
   // Bytes the database occupies on disk, where the backend knows them.
   virtual std::optional<std::uint64_t> bytes_on_disk() { return std::nullopt; }
+
+  // Gives space held by deleted data back to the file system (SQLite VACUUM,
+  // a RocksDB full compaction, an LMDB compacting copy). Throws Errc::busy
+  // where that is unsafe while other processes have the database open, and
+  // Errc::unsupported (the default) where the backend has nothing to reclaim.
+  virtual void compact() {
+    throw Error(Errc::unsupported, "this backend has no compaction");
+  }
 };
 
 }  // namespace sds::kv

@@ -1,0 +1,66 @@
+// The conformance fixture: every TEST_P on `Conformance` runs once per scheme
+// of backends_under_test(), each in an empty directory of its own.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sds/sds.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "tests/backends_under_test.hpp"
+
+namespace sds::test {
+
+// A fresh directory under $TMPDIR (or /tmp), removed with the object.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+inline Bytes bytes(std::string_view text) { return Bytes(text.begin(), text.end()); }
+inline std::string text(const Bytes& data) { return std::string(data.begin(), data.end()); }
+
+// Runs `fn`, expecting sds::Error with `code`; returns its message.
+template <class Fn>
+std::string expect_error(Errc code, Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& error) {
+    EXPECT_EQ(to_string(error.code()), std::string(to_string(code))) << error.what();
+    return error.what();
+  }
+  ADD_FAILURE() << "expected sds::Error(" << to_string(code) << ")";
+  return {};
+}
+
+inline void PrintTo(const BackendUnderTest& backend, std::ostream* out) { *out << backend.name; }
+
+class Conformance : public ::testing::TestWithParam<BackendUnderTest> {
+ protected:
+  Conformance() : uri_(GetParam().make_uri(dir_.path())) {}
+
+  std::unique_ptr<Store> open_store(std::string_view id = "doc") { return sds::open(uri_, id); }
+  std::unique_ptr<Database> open_db() { return sds::open_database(uri_); }
+  // The URI with `?query` appended.
+  std::string uri_with(std::string_view query) const { return uri_ + "?" + std::string(query); }
+
+  TempDir dir_;
+  std::string uri_;
+};
+
+// The same, for the schemes whose data outlives the process.
+class DurableConformance : public Conformance {};
+
+// The same, for the schemes that admit several processes on one database.
+class MultiProcessConformance : public Conformance {};
+
+}  // namespace sds::test

@@ -1,0 +1,95 @@
+// Checkpoint bookkeeping (DESIGN.md section 2).
+#include "tests/conformance.hpp"
+
+namespace sds::test {
+namespace {
+
+TEST_P(Conformance, DefaultThresholdIs512KiB) {
+  auto store = open_store();
+  EXPECT_EQ(store->stats().checkpoint_bytes, 512u * 1024);
+  store->append_patch(Bytes(512 * 1024 - 1, 'p'), 1);
+  EXPECT_FALSE(store->checkpoint_due());
+  store->append_patch(Bytes(1, 'p'), 2);
+  EXPECT_TRUE(store->checkpoint_due());
+}
+
+TEST_P(Conformance, DueFlipsExactlyAtTheThreshold) {
+  auto store = sds::open(uri_with("checkpoint_bytes=1KiB"), "doc");
+  EXPECT_EQ(store->accumulated_bytes(), 0u);
+  store->append_patch(Bytes(1000, 'a'), 1);
+  store->append_patch(Bytes(23, 'b'), 2);
+  EXPECT_EQ(store->accumulated_bytes(), 1023u);
+  EXPECT_FALSE(store->checkpoint_due());
+  store->append_patch(Bytes(1, 'c'), 3);
+  EXPECT_EQ(store->accumulated_bytes(), 1024u);
+  EXPECT_TRUE(store->checkpoint_due());
+}
+
+TEST_P(Conformance, DuplicateAppendsDoNotCount) {
+  auto store = open_store();
+  store->append_patch(Bytes(10, 'a'), 1);
+  store->append_patch(Bytes(50, 'b'), 1);
+  EXPECT_EQ(store->accumulated_bytes(), 10u);
+}
+
+TEST_P(Conformance, CheckpointKeepsThePatchAtItsClock) {
+  auto store = open_store();
+  for (Clock clock = 1; clock <= 5; ++clock) store->append_patch(Bytes(clock, 'p'), clock);
+  EXPECT_EQ(store->accumulated_bytes(), 15u);
+  store->checkpoint(bytes("state at 3"), 3);
+  const auto patches = store->load_patches_since(0);
+  ASSERT_EQ(patches.size(), 3u);
+  EXPECT_EQ(patches[0].size(), 3u);
+  EXPECT_EQ(text(*store->load_snapshot()), "state at 3");
+  EXPECT_EQ(store->accumulated_bytes(), 4u + 5u);  // only clocks above the snapshot's
+}
+
+TEST_P(Conformance, StaleCheckpointIsRefusedAndChangesNothing) {
+  auto store = open_store();
+  for (Clock clock = 1; clock <= 12; ++clock) store->append_patch(bytes("p"), clock);
+  store->checkpoint(bytes("at 10"), 10);
+  const std::string message =
+      expect_error(Errc::invalid_argument, [&] { store->checkpoint(bytes("at 5"), 5); });
+  EXPECT_NE(message.find("older than the stored snapshot"), std::string::npos) << message;
+  EXPECT_EQ(text(*store->load_snapshot()), "at 10");
+  EXPECT_EQ(store->load_patches_since(0).size(), 3u);  // 10, 11, 12
+  store->checkpoint(bytes("again at 10"), 10);        // an equal clock is fine
+  EXPECT_EQ(text(*store->load_snapshot()), "again at 10");
+}
+
+TEST_P(Conformance, SaveSnapshotMovesTheBaseOfTheFigure) {
+  auto store = open_store();
+  for (Clock clock = 3; clock <= 7; ++clock) store->append_patch(Bytes(100, 'p'), clock);
+  store->save_snapshot(bytes("s"), 5);
+  EXPECT_EQ(store->accumulated_bytes(), 200u);
+  store->append_patch(Bytes(7, 'p'), 4);  // below the snapshot: does not count
+  EXPECT_EQ(store->accumulated_bytes(), 200u);
+  store->prune_patches(7);
+  EXPECT_EQ(store->accumulated_bytes(), 100u);
+}
+
+TEST_P(Conformance, FigureSurvivesReopenAndIsSharedInProcess) {
+  {
+    auto store = open_store();
+    store->checkpoint(bytes("s"), 2);
+    for (Clock clock = 1; clock <= 6; ++clock) store->append_patch(Bytes(10, 'p'), clock);
+    auto twin = open_store();
+    twin->append_patch(Bytes(5, 'p'), 7);
+    EXPECT_EQ(store->accumulated_bytes(), 45u);
+    EXPECT_EQ(twin->accumulated_bytes(), 45u);
+  }
+  EXPECT_EQ(open_store()->accumulated_bytes(), 45u);
+}
+
+TEST_P(Conformance, StoresHaveTheirOwnFigures) {
+  auto db = open_db();
+  auto a = db->store("a");
+  auto b = db->store("b");
+  a->append_patch(Bytes(30, 'a'), 1);
+  b->append_patch(Bytes(4, 'b'), 1);
+  EXPECT_EQ(a->accumulated_bytes(), 30u);
+  EXPECT_EQ(b->accumulated_bytes(), 4u);
+}
+
+}  // namespace
+}  // namespace sds::test

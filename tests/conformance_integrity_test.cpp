@@ -1,0 +1,109 @@
+// Checksums, the format version and foreign data, through each backend's own
+// kv trait: a damaged record gives Errc::corruption, never garbage.
+#include <filesystem>
+
+#include "core/keys.hpp"
+#include "core/record.hpp"
+#include "tests/conformance.hpp"
+
+namespace sds::test {
+namespace {
+
+// Opens the backend of `uri` directly, below the core (no sds handle may be
+// open on it), and runs `fn` in one write transaction.
+void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTransaction&)>& fn) {
+  const std::size_t colon = uri.find(':');
+  BackendConfig config;
+  config.uri = uri;
+  config.path = uri.substr(colon + 1);
+  const std::string scheme = uri.substr(0, colon);
+  if (scheme != "memory") config.path = std::filesystem::weakly_canonical(config.path).string();
+  for (const BackendInfo& info : backend_infos()) {
+    if (info.scheme == scheme) {
+      info.open_kv(config)->update(fn);
+      return;
+    }
+  }
+  FAIL() << "no backend for " << uri;
+}
+
+// Replaces the value under `key` by what `change` makes of it.
+void rewrite(const std::string& uri, const std::string& key,
+             const std::function<void(Bytes&)>& change) {
+  with_raw_kv(uri, [&](kv::WriteTransaction& txn) {
+    const auto value = txn.get(key);
+    ASSERT_TRUE(value.has_value()) << core::keys::describe(key);
+    Bytes copy(value->begin(), value->end());
+    change(copy);
+    txn.put(key, copy);
+  });
+}
+
+// The first store of a database gets number 1.
+constexpr std::uint64_t kFirstStore = 1;
+
+TEST_P(Conformance, FlippedByteInASnapshotIsCorruption) {
+  open_store()->save_snapshot(Bytes(5000, 's'), 1);
+  rewrite(uri_, core::keys::snapshot(kFirstStore), [](Bytes& value) { value.back() ^= 0x20; });
+  auto store = open_store();
+  const std::string message = expect_error(Errc::corruption, [&] { store->load_snapshot(); });
+  EXPECT_NE(message.find("snapshot of store #1"), std::string::npos) << message;
+  EXPECT_NE(message.find("store 'doc'"), std::string::npos) << message;
+}
+
+TEST_P(Conformance, FlippedByteInAPatchOrBlobIsCorruption) {
+  {
+    auto store = open_store();
+    store->append_patch(bytes("patch one"), 1);
+    store->save_value("h", bytes("blob"));
+  }
+  rewrite(uri_, core::keys::blob("h"), [](Bytes& value) { value[3] ^= 1; });  // in the header
+  expect_error(Errc::corruption, [&] { open_store()->load_value("h"); });
+  // Opening the store counts the patches after the snapshot: a damaged one is
+  // reported there already, or at the latest when it is read.
+  rewrite(uri_, core::keys::patch(kFirstStore, 1), [](Bytes& value) { value[20] ^= 1; });
+  const std::string message =
+      expect_error(Errc::corruption, [&] { open_store()->load_patches_since(0); });
+  EXPECT_NE(message.find("patch at clock 1"), std::string::npos) << message;
+}
+
+TEST_P(Conformance, ARecordCopiedUnderAnotherKeyIsCorruption) {
+  {
+    auto store = open_store();
+    store->append_patch(bytes("one"), 1);
+    store->append_patch(bytes("two"), 2);
+  }
+  with_raw_kv(uri_, [](kv::WriteTransaction& txn) {
+    const Bytes one(txn.get(core::keys::patch(kFirstStore, 1))->begin(),
+                    txn.get(core::keys::patch(kFirstStore, 1))->end());
+    txn.put(core::keys::patch(kFirstStore, 2), one);
+  });
+  expect_error(Errc::corruption, [&] { open_store()->load_patches_since(1); });
+}
+
+TEST_P(Conformance, TruncatedRecordIsCorruption) {
+  open_store()->save_value("h", Bytes(1000, 'v'));
+  rewrite(uri_, core::keys::blob("h"), [](Bytes& value) { value.resize(10); });
+  auto store = open_store();
+  expect_error(Errc::corruption, [&] { store->load_value("h"); });
+}
+
+TEST_P(Conformance, NewerFormatIsRefusedWithVersion) {
+  open_db()->close();
+  const std::string key = core::keys::format();
+  with_raw_kv(uri_, [&](kv::WriteTransaction& txn) {
+    Bytes payload = bytes(std::string("sds-persistence\0", 16));
+    for (std::uint8_t byte : {99, 0, 0, 0}) payload.push_back(byte);
+    txn.put(key, core::encode_raw(key, payload));
+  });
+  const std::string message = expect_error(Errc::version, [&] { open_db(); });
+  EXPECT_NE(message.find("format 99"), std::string::npos) << message;
+}
+
+TEST_P(Conformance, DataOfAnotherLayoutIsRefused) {
+  with_raw_kv(uri_, [](kv::WriteTransaction& txn) { txn.put("foreign", bytes("data")); });
+  expect_error(Errc::corruption, [&] { open_db(); });
+}
+
+}  // namespace
+}  // namespace sds::test

@@ -1,0 +1,319 @@
+// The Node package's own cases, and store isolation, on every scheme.
+#include <sys/mman.h>
+
+#include <limits>
+
+#include "tests/conformance.hpp"
+
+namespace sds::test {
+namespace {
+
+constexpr Clock kMaxClock = std::numeric_limits<Clock>::max();
+
+std::vector<std::string> texts(const std::vector<Bytes>& values) {
+  std::vector<std::string> out;
+  for (const Bytes& value : values) out.push_back(text(value));
+  return out;
+}
+
+TEST_P(Conformance, OpenCreatesAnEmptyDatabase) {
+  auto db = open_db();
+  EXPECT_TRUE(db->stores().empty());
+  EXPECT_EQ(db->stats().format_version, 1u);
+  db->close();
+  EXPECT_EQ(open_db()->stats().store_count, 0u);
+}
+
+TEST_P(Conformance, NoSnapshotIsNullopt) {
+  auto store = open_store();
+  EXPECT_FALSE(store->load_snapshot().has_value());
+  EXPECT_FALSE(store->snapshot_clock().has_value());
+}
+
+TEST_P(Conformance, SnapshotRoundTripAndOverwrite) {
+  auto store = open_store();
+  store->save_snapshot(bytes("first"), 3);
+  EXPECT_EQ(text(*store->load_snapshot()), "first");
+  EXPECT_EQ(store->snapshot_clock(), 3u);
+  store->save_snapshot(bytes("second"), 2);  // save_snapshot replaces, whatever the clock
+  EXPECT_EQ(text(*store->load_snapshot()), "second");
+  EXPECT_EQ(store->snapshot_clock(), 2u);
+}
+
+TEST_P(Conformance, DefaultSnapshotClockIsZero) {
+  auto store = open_store();
+  store->save_snapshot(bytes("s"));
+  EXPECT_EQ(store->snapshot_clock(), 0u);
+}
+
+TEST_P(Conformance, EverythingSurvivesCloseAndReopen) {
+  {
+    auto store = open_store();
+    store->save_snapshot(bytes("snap"), 7);
+    store->append_patch(bytes("p8"), 8);
+    store->save_value("h", bytes("blob"));
+    store->close();
+  }
+  auto store = open_store();
+  EXPECT_EQ(text(*store->load_snapshot()), "snap");
+  EXPECT_EQ(store->snapshot_clock(), 7u);
+  EXPECT_EQ(texts(store->load_patches_since(0)), std::vector<std::string>{"p8"});
+  EXPECT_EQ(text(*store->load_value("h")), "blob");
+}
+
+TEST_P(Conformance, PatchesEmptyOneAndAscending) {
+  auto store = open_store();
+  EXPECT_TRUE(store->load_patches_since(0).empty());
+  store->append_patch(bytes("five"), 5);
+  EXPECT_EQ(texts(store->load_patches_since(0)), std::vector<std::string>{"five"});
+  store->append_patch(bytes("one"), 1);
+  store->append_patch(bytes("three"), 3);
+  EXPECT_EQ(texts(store->load_patches_since(0)),
+            (std::vector<std::string>{"one", "three", "five"}));
+}
+
+TEST_P(Conformance, PatchesSinceAreStrictlyGreater) {
+  auto store = open_store();
+  for (Clock clock = 1; clock <= 5; ++clock) store->append_patch(bytes(std::to_string(clock)), clock);
+  EXPECT_EQ(texts(store->load_patches_since(3)), (std::vector<std::string>{"4", "5"}));
+  EXPECT_TRUE(store->load_patches_since(5).empty());
+  EXPECT_TRUE(store->load_patches_since(kMaxClock).empty());
+}
+
+TEST_P(Conformance, PruneIsStrictlyLess) {
+  auto store = open_store();
+  for (Clock clock = 1; clock <= 5; ++clock) store->append_patch(bytes(std::to_string(clock)), clock);
+  store->prune_patches(3);
+  EXPECT_EQ(texts(store->load_patches_since(0)), (std::vector<std::string>{"3", "4", "5"}));
+  store->prune_patches(0);
+  EXPECT_EQ(store->load_patches_since(0).size(), 3u);
+  store->prune_patches(kMaxClock);
+  EXPECT_TRUE(store->load_patches_since(0).empty());
+}
+
+TEST_P(Conformance, DuplicateClockIsIgnoredFirstWins) {
+  auto store = open_store();
+  store->append_patch(bytes("first"), 4);
+  EXPECT_NO_THROW(store->append_patch(bytes("second"), 4));
+  EXPECT_EQ(texts(store->load_patches_since(0)), std::vector<std::string>{"first"});
+}
+
+TEST_P(Conformance, ClocksAreOrderedNumerically) {
+  auto store = open_store();
+  const std::vector<Clock> clocks{kMaxClock, 1ull << 53, 256, 1ull << 32, 1, 0};
+  for (Clock clock : clocks) store->append_patch(bytes(std::to_string(clock)), clock);
+  EXPECT_EQ(texts(store->load_patches_since(0)),
+            (std::vector<std::string>{"1", "256", "4294967296", "9007199254740992",
+                                      "18446744073709551615"}));
+  std::vector<Clock> seen;
+  store->visit_patches_since(255, [&](Clock clock, ByteView) {
+    seen.push_back(clock);
+    return true;
+  });
+  EXPECT_EQ(seen, (std::vector<Clock>{256, 1ull << 32, 1ull << 53, kMaxClock}));
+}
+
+TEST_P(Conformance, ClockZeroAndTwoToThe53) {
+  auto store = open_store();
+  store->save_snapshot(bytes("at zero"), 0);
+  store->append_patch(bytes("zero"), 0);
+  EXPECT_EQ(store->snapshot_clock(), 0u);
+  store->save_snapshot(bytes("at 2^53"), 1ull << 53);
+  EXPECT_EQ(store->snapshot_clock(), 1ull << 53);
+  store->prune_patches(1);
+  EXPECT_TRUE(store->load_patches_since(0).empty());
+}
+
+TEST_P(Conformance, EmptyAndLargeValues) {
+  auto store = open_store();
+  Bytes large(16 << 20);
+  for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<std::uint8_t>(i * 7 + i / 4096);
+  store->save_snapshot(Bytes{}, 1);
+  ASSERT_TRUE(store->load_snapshot().has_value());
+  EXPECT_TRUE(store->load_snapshot()->empty());
+  store->append_patch(Bytes{}, 1);
+  store->append_patch(large, 2);
+  store->save_value("empty", Bytes{});
+  store->save_value("large", large);
+  store->close();
+
+  store = open_store();
+  const auto patches = store->load_patches_since(0);
+  ASSERT_EQ(patches.size(), 2u);
+  EXPECT_TRUE(patches[0].empty());
+  EXPECT_EQ(patches[1], large);
+  EXPECT_TRUE(store->load_value("empty").value().empty());
+  EXPECT_EQ(store->load_value("large"), large);
+  store->save_snapshot(large, 3);
+  EXPECT_EQ(store->load_snapshot(), large);
+}
+
+TEST_P(Conformance, ValuesOverTheLimitAreRefusedBeforeAnythingIsWritten) {
+  auto store = open_store();
+  // A mapping that is never touched: the size check must come first.
+  const std::size_t size = kMaxValueBytes + 1;
+  void* memory = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  ASSERT_NE(memory, MAP_FAILED);
+  const ByteView too_large(static_cast<const std::uint8_t*>(memory), size);
+  expect_error(Errc::invalid_argument, [&] { store->save_snapshot(too_large, 1); });
+  expect_error(Errc::invalid_argument, [&] { store->checkpoint(too_large, 1); });
+  expect_error(Errc::invalid_argument, [&] { store->append_patch(too_large, 1); });
+  expect_error(Errc::invalid_argument, [&] { store->save_value("h", too_large); });
+  munmap(memory, size);
+  EXPECT_FALSE(store->load_snapshot().has_value());
+  EXPECT_TRUE(store->load_patches_since(0).empty());
+  EXPECT_FALSE(store->load_value("h").has_value());
+}
+
+TEST_P(Conformance, StoresAreIsolatedWhateverTheirIds) {
+  const std::vector<std::string> ids{"a", "ab", "a/b", std::string("a\0b", 3), "b",
+                                     std::string(kMaxStoreIdBytes, 'a'), "\xff"};
+  auto db = open_db();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto store = db->store(ids[i]);
+    store->save_snapshot(bytes("snapshot of " + ids[i]), i);
+    store->append_patch(bytes("patch of " + ids[i]), 100 + i);
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto store = db->store(ids[i]);
+    EXPECT_EQ(text(*store->load_snapshot()), "snapshot of " + ids[i]);
+    EXPECT_EQ(store->snapshot_clock(), i);
+    EXPECT_EQ(texts(store->load_patches_since(0)), std::vector<std::string>{"patch of " + ids[i]});
+  }
+  auto sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(db->stores(), sorted);
+  EXPECT_EQ(db->stats().store_count, ids.size());
+}
+
+TEST_P(Conformance, StoreIdsAndHashesOutsideTheLimitsAreRefused) {
+  auto db = open_db();
+  expect_error(Errc::invalid_argument, [&] { db->store(""); });
+  expect_error(Errc::invalid_argument, [&] { db->store(std::string(kMaxStoreIdBytes + 1, 'x')); });
+  auto store = db->store("doc");
+  for (const std::string& hash : {std::string(), std::string(kMaxHashBytes + 1, 'h')}) {
+    expect_error(Errc::invalid_argument, [&] { store->save_value(hash, bytes("x")); });
+    expect_error(Errc::invalid_argument, [&] { store->load_value(hash); });
+    expect_error(Errc::invalid_argument, [&] { store->release_value(hash); });
+  }
+  store->save_value(std::string(kMaxHashBytes, '\0'), bytes("longest hash"));
+  EXPECT_EQ(text(*store->load_value(std::string(kMaxHashBytes, '\0'))), "longest hash");
+}
+
+TEST_P(Conformance, AStoreExistsFromItsFirstWriteUntilDropped) {
+  auto db = open_db();
+  auto reader = db->store("quiet");
+  EXPECT_TRUE(reader->load_patches_since(0).empty());
+  EXPECT_TRUE(db->stores().empty());
+  auto store = db->store("doc");
+  store->save_snapshot(bytes("s"), 1);
+  store->append_patch(bytes("p"), 2);
+  store->save_value("blob", bytes("b"));
+  EXPECT_EQ(db->stores(), std::vector<std::string>{"doc"});
+
+  db->drop_store("doc");
+  EXPECT_TRUE(db->stores().empty());
+  EXPECT_FALSE(store->load_snapshot().has_value());
+  EXPECT_TRUE(store->load_patches_since(0).empty());
+  EXPECT_EQ(store->accumulated_bytes(), 0u);
+  EXPECT_EQ(text(*store->load_value("blob")), "b");  // blobs belong to the database
+  expect_error(Errc::not_found, [&] { db->drop_store("doc"); });
+
+  store->append_patch(bytes("again"), 1);  // the id can be used afresh
+  EXPECT_EQ(texts(store->load_patches_since(0)), std::vector<std::string>{"again"});
+  EXPECT_EQ(db->stores(), std::vector<std::string>{"doc"});
+}
+
+TEST_P(Conformance, VisitStreamsPatchesWithClocksAndStopsWhenAsked) {
+  auto store = open_store();
+  for (Clock clock = 1; clock <= 5000; ++clock) {
+    store->append_patch(bytes(std::string(1000, static_cast<char>('a' + clock % 26))), clock);
+  }
+  Clock expected = 11;
+  std::size_t visited = 0;
+  store->visit_patches_since(10, [&](Clock clock, ByteView patch) {
+    EXPECT_EQ(clock, expected++);
+    EXPECT_EQ(patch.size(), 1000u);
+    EXPECT_EQ(patch[0], static_cast<std::uint8_t>('a' + clock % 26));
+    ++visited;
+    return true;
+  });
+  EXPECT_EQ(visited, 4990u);
+  visited = 0;
+  store->visit_patches_since(0, [&](Clock, ByteView) { return ++visited < 3; });
+  EXPECT_EQ(visited, 3u);
+  // The visitor may call the store: no lock is held while it runs.
+  store->visit_patches_since(4998, [&](Clock clock, ByteView) {
+    store->append_patch(bytes("later"), clock + 10000);
+    return true;
+  });
+  EXPECT_EQ(store->load_patches_since(5000).size(), 2u);
+}
+
+TEST_P(Conformance, CallsAfterCloseThrowClosed) {
+  auto db = open_db();
+  auto store = db->store("doc");
+  store->close();
+  store->close();  // idempotent
+  expect_error(Errc::closed, [&] { store->load_snapshot(); });
+  expect_error(Errc::closed, [&] { store->save_snapshot(bytes("s"), 1); });
+  expect_error(Errc::closed, [&] { store->load_patches_since(0); });
+  expect_error(Errc::closed, [&] { store->append_patch(bytes("p"), 1); });
+  expect_error(Errc::closed, [&] { store->prune_patches(1); });
+  expect_error(Errc::closed, [&] { store->load_value("h"); });
+  expect_error(Errc::closed, [&] { store->save_value("h", bytes("v")); });
+  expect_error(Errc::closed, [&] { store->release_value("h"); });
+  expect_error(Errc::closed, [&] { store->accumulated_bytes(); });
+  expect_error(Errc::closed, [&] { store->checkpoint(bytes("s"), 1); });
+  expect_error(Errc::closed, [&] { store->flush(); });
+  expect_error(Errc::closed, [&] { store->stats(); });
+  EXPECT_EQ(store->id(), "doc");
+  auto other = db->store("doc");  // the database itself is still open
+  other->append_patch(bytes("p"), 1);
+  db->close();
+  db->close();
+  expect_error(Errc::closed, [&] { db->store("doc"); });
+  expect_error(Errc::closed, [&] { db->stores(); });
+  EXPECT_EQ(other->load_patches_since(0).size(), 1u);  // stores outlive their database object
+}
+
+TEST_P(Conformance, ReadOnlyOpenReadsAndRefusesWrites) {
+  {
+    auto store = open_store();
+    store->save_snapshot(bytes("s"), 1);
+    store->append_patch(bytes("p"), 2);
+  }
+  auto db = sds::open_database(uri_, {.read_only = true});
+  EXPECT_TRUE(db->read_only());
+  auto store = db->store("doc");
+  EXPECT_EQ(text(*store->load_snapshot()), "s");
+  expect_error(Errc::unsupported, [&] { store->append_patch(bytes("q"), 3); });
+  expect_error(Errc::unsupported, [&] { store->save_value("h", bytes("v")); });
+  expect_error(Errc::unsupported, [&] { db->drop_store("doc"); });
+  expect_error(Errc::not_found, [&] { db->store("missing"); });
+  EXPECT_EQ(store->load_patches_since(0).size(), 1u);
+}
+
+TEST_P(Conformance, FlushAndStats) {
+  auto store = open_store();
+  store->save_snapshot(Bytes(100000, 'z'), 10);
+  for (Clock clock = 9; clock <= 12; ++clock) store->append_patch(bytes("patch"), clock);
+  store->save_value("h", bytes("blob data"));
+  store->flush();
+  const StoreStats stats = store->stats();
+  EXPECT_TRUE(stats.has_snapshot);
+  EXPECT_EQ(stats.snapshot_clock, 10u);
+  EXPECT_EQ(stats.snapshot_bytes, 100000u);
+  EXPECT_LT(stats.snapshot_stored_bytes, 1000u);  // zstd
+  EXPECT_EQ(stats.patch_count, 4u);
+  EXPECT_EQ(stats.patch_bytes, 20u);
+  EXPECT_EQ(stats.first_patch_clock, 9u);
+  EXPECT_EQ(stats.last_patch_clock, 12u);
+  EXPECT_EQ(stats.accumulated_bytes, 10u);
+  EXPECT_EQ(stats.blob_count, 1u);
+  EXPECT_EQ(stats.blob_bytes, 9u);
+  EXPECT_EQ(stats.bytes_on_disk.has_value(), GetParam().persistent);
+}
+
+}  // namespace
+}  // namespace sds::test

@@ -1,0 +1,139 @@
+// Opening by URI through the public API: schemes, parameters, paths, registry.
+#include <filesystem>
+
+#include "tests/conformance.hpp"
+
+namespace sds::test {
+namespace {
+
+bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(Open, BackendsListsTheCompiledSchemes) {
+  const auto schemes = sds::backends();
+  EXPECT_NE(std::find(schemes.begin(), schemes.end(), "memory"), schemes.end());
+#ifdef SDS_WITH_SQLITE
+  EXPECT_NE(std::find(schemes.begin(), schemes.end(), "sqlite"), schemes.end());
+#endif
+  EXPECT_TRUE(std::is_sorted(schemes.begin(), schemes.end()));
+}
+
+TEST(Open, UnknownCompiledOutAndFailingBackendsAreThreeDistinctErrors) {
+  const std::string unknown =
+      expect_error(Errc::invalid_argument, [] { sds::open_database("nosuch:x"); });
+  EXPECT_TRUE(contains(unknown, "unknown scheme 'nosuch'")) << unknown;
+  EXPECT_TRUE(contains(unknown, "memory")) << unknown;
+  const std::string left_out =
+      expect_error(Errc::unsupported, [] { sds::open_database("postgres://u@localhost/db"); });
+  EXPECT_TRUE(contains(left_out, "not in this build")) << left_out;
+#ifdef SDS_WITH_SQLITE
+  TempDir dir;
+  // A directory where the database file should be: the backend cannot open it.
+  const std::string failed =
+      expect_error(Errc::io_error, [&] { sds::open_database("sqlite:" + dir.path()); });
+  EXPECT_TRUE(contains(failed, dir.path())) << failed;
+#endif
+}
+
+TEST(Open, MalformedUrisAreInvalidArgument) {
+  for (const char* uri : {"", "no-colon", ":path", "sq lite:x", "memory:x?", "memory:x?a",
+                          "memory:x?=1", "memory:x?sync=full&sync=off", "memory:bad%zzescape",
+                          "memory:cut%2", "memory:x?sync=sometimes", "memory:x?level=0",
+                          "memory:x?level=99", "memory:x?compression=lz4",
+                          "memory:x?checkpoint_bytes=12XB", "memory:x?checkpoint_bytes=-1"}) {
+    SCOPED_TRACE(uri);
+    expect_error(Errc::invalid_argument, [&] { sds::open_database(uri); });
+  }
+}
+
+TEST(Open, UnknownParameterListsTheAcceptedOnes) {
+  const std::string message =
+      expect_error(Errc::invalid_argument, [] { sds::open_database("memory:x?map_size=1MiB"); });
+  EXPECT_TRUE(contains(message, "unknown parameter 'map_size'")) << message;
+  EXPECT_TRUE(contains(message, "sync, checkpoint_bytes, compression, level")) << message;
+}
+
+TEST(Open, SchemeIsCaseInsensitiveAndParametersApply) {
+  auto store = sds::open("MEMORY:case?checkpoint_bytes=64KiB&sync=full&level=19", "doc");
+  EXPECT_EQ(store->stats().checkpoint_bytes, 64u * 1024);
+}
+
+TEST(Open, MemoryIsPrivateAndMemoryNameIsShared) {
+  sds::open("memory:", "doc")->append_patch(bytes("p"), 1);
+  EXPECT_TRUE(sds::open("memory:", "doc")->load_patches_since(0).empty());
+  sds::open("memory:shared-by-name", "doc")->append_patch(bytes("p"), 1);
+  EXPECT_EQ(sds::open("memory:shared-by-name", "doc")->load_patches_since(0).size(), 1u);
+}
+
+TEST(Open, PasswordsNeverAppearInMessages) {
+  const std::string message = expect_error(
+      Errc::unsupported, [] { sds::open_database("postgres://user:hunter2@localhost/db"); });
+  EXPECT_FALSE(contains(message, "hunter2")) << message;
+  EXPECT_TRUE(contains(message, "user:***@localhost")) << message;
+}
+
+#ifdef SDS_WITH_SQLITE
+TEST(Open, PathRules) {
+  TempDir dir;
+  const std::string missing_parent = "sqlite:" + dir.path() + "/no/such/dir/x.db";
+  expect_error(Errc::not_found, [&] { sds::open_database(missing_parent); });
+  expect_error(Errc::not_found,
+               [&] { sds::open_database("sqlite:" + dir.path() + "/absent.db", {.read_only = true}); });
+  expect_error(Errc::invalid_argument, [] { sds::open_database("sqlite:"); });
+  expect_error(Errc::invalid_argument, [] { sds::open_database("sqlite://host/x.db"); });
+
+  // Three spellings of one file, one of them percent-encoded: one database.
+  sds::open("sqlite:" + dir.path() + "/a%20b.db", "doc")->append_patch(bytes("p"), 1);
+  EXPECT_EQ(sds::open("sqlite://" + dir.path() + "/./a b.db", "doc")->load_patches_since(0).size(), 1u);
+  // `..` is an ordinary path.
+  std::filesystem::create_directory(dir.path() + "/sub");
+  EXPECT_EQ(sds::open("sqlite:" + dir.path() + "/sub/../a b.db", "doc")->load_patches_since(0).size(), 1u);
+  // A plus is a literal plus.
+  sds::open("sqlite:" + dir.path() + "/c+d.db", "doc")->append_patch(bytes("p"), 1);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() + "/c+d.db"));
+}
+
+TEST(Open, ASharedHandleRefusesOtherBackendParameters) {
+  TempDir dir;
+  const std::string uri = "sqlite:" + dir.path() + "/x.db";
+  auto first = sds::open_database(uri + "?busy_timeout=100");
+  const std::string message =
+      expect_error(Errc::invalid_argument, [&] { sds::open_database(uri + "?busy_timeout=200"); });
+  EXPECT_TRUE(contains(message, "open in this process already")) << message;
+  EXPECT_NO_THROW(sds::open_database(uri + "?busy_timeout=100&checkpoint_bytes=1MiB"));
+  first->close();
+  EXPECT_NO_THROW(sds::open_database(uri + "?busy_timeout=200"));
+}
+#endif
+
+TEST(Registry, ThirdPartySchemesRegisterAndDuplicatesAreRefused) {
+  BackendInfo info;
+  info.scheme = "thirdparty";
+  info.description = "a memory database under another name";
+  info.path_kind = PathKind::name;
+  info.params = {{"flavour", "plain", "ignored"}};
+  int opened = 0;
+  for (const BackendInfo& builtin : backend_infos()) {
+    if (builtin.scheme == "memory") {
+      info.open_kv = [open = builtin.open_kv, &opened](const BackendConfig& config) {
+        ++opened;
+        EXPECT_EQ(config.params.at("flavour"), "spicy");
+        return open(config);
+      };
+    }
+  }
+  register_backend(info);
+  auto store = sds::open("thirdparty:db?flavour=spicy", "doc");
+  store->append_patch(bytes("p"), 1);
+  EXPECT_EQ(store->load_patches_since(0).size(), 1u);
+  EXPECT_EQ(opened, 1);
+  expect_error(Errc::invalid_argument, [&] { register_backend(info); });
+  info.scheme = "Bad Scheme";
+  expect_error(Errc::invalid_argument, [&] { register_backend(info); });
+  const auto schemes = sds::backends();
+  EXPECT_NE(std::find(schemes.begin(), schemes.end(), "thirdparty"), schemes.end());
+}
+
+}  // namespace
+}  // namespace sds::test

@@ -1,0 +1,96 @@
+#include "core/record.hpp"
+
+#include <gtest/gtest.h>
+#include <zstd.h>
+
+#include <random>
+
+#include "core/binary.hpp"
+#include "sds/error.hpp"
+
+namespace sds::core {
+namespace {
+
+Bytes random_bytes(std::size_t size) {
+  Bytes out(size);
+  std::mt19937_64 generator(7);
+  for (auto& byte : out) byte = static_cast<std::uint8_t>(generator());
+  return out;
+}
+
+Bytes decode(std::string_view key, const Bytes& stored) {
+  return decode_record(open_record(key, stored, "in test"), key, "in test");
+}
+
+TEST(Record, RawRoundTripAndHeader) {
+  const Bytes data{1, 2, 3};
+  const Bytes stored = encode_raw("key", data);
+  EXPECT_EQ(stored.size(), kRecordHeaderSize + 3);
+  EXPECT_EQ(stored[0], static_cast<std::uint8_t>(Codec::raw));
+  EXPECT_EQ(decode("key", stored), data);
+  EXPECT_TRUE(decode("key", encode_raw("key", {})).empty());
+}
+
+TEST(Record, CompressesWhatPaysAndKeepsTheRestRaw) {
+  const Bytes text(200000, 'a');
+  const Encoded compressed = compress(text, {});
+  EXPECT_EQ(compressed.codec, Codec::zstd);
+  EXPECT_LT(compressed.payload.size(), 1000u);
+  EXPECT_EQ(decode("k", frame("k", compressed)), text);
+
+  const Bytes noise = random_bytes(1 << 20);  // as a gzip snapshot looks to zstd
+  const Encoded raw = compress(noise, {});
+  EXPECT_EQ(raw.codec, Codec::raw);
+  EXPECT_EQ(raw.payload.data(), noise.data());  // not even copied
+  EXPECT_EQ(decode("k", frame("k", raw)), noise);
+
+  EXPECT_EQ(compress(text, {.enabled = false}).codec, Codec::raw);
+  EXPECT_EQ(compress(Bytes(10, 'a'), {}).codec, Codec::raw);  // too small to pay
+}
+
+TEST(Record, ChecksumCoversKeyHeaderAndPayload) {
+  const Bytes stored = encode_raw("S1", Bytes(100, 'x'));
+  EXPECT_THROW(open_record("S2", stored, ""), Error);
+  for (std::size_t at : {std::size_t{0}, std::size_t{1}, std::size_t{9}, std::size_t{17}, stored.size() - 1}) {
+    Bytes damaged = stored;
+    damaged[at] ^= 0x01;
+    try {
+      open_record("S1", damaged, "in test");
+      ADD_FAILURE() << "flipped byte " << at << " went unnoticed";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), Errc::corruption);
+    }
+  }
+  EXPECT_THROW(open_record("S1", Bytes(5, 0), ""), Error);
+}
+
+// A record that checks out but declares 1 TiB must fail before allocating it.
+TEST(Record, ForgedSizeIsRefusedBeforeAllocating) {
+  const Bytes small(100, 'a');
+  Bytes zstd_frame(ZSTD_compressBound(small.size()));
+  zstd_frame.resize(ZSTD_compress(zstd_frame.data(), zstd_frame.size(), small.data(), small.size(), 1));
+  Encoded forged{Codec::zstd, 1ull << 40, zstd_frame, {}};
+  const Bytes stored = frame("k", forged);
+  const Record record = open_record("k", stored, "in test");
+  EXPECT_EQ(record.raw_size, 1ull << 40);
+  try {
+    decode_record(record, "k", "in test");
+    FAIL() << "a forged size was accepted";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), Errc::corruption);
+    EXPECT_NE(std::string(error.what()).find("exceeds the limit"), std::string::npos);
+  }
+  forged.raw_size = 50;  // within limits but not what the frame holds
+  EXPECT_THROW(decode_record(open_record("k", frame("k", forged), ""), "k", ""), Error);
+}
+
+TEST(Record, PayloadReaderRefusesShortPayloads) {
+  Bytes payload;
+  append_u64_le(payload, 42);
+  PayloadReader reader(payload, "test record");
+  EXPECT_EQ(reader.u64(), 42u);
+  EXPECT_THROW(reader.u32(), Error);
+}
+
+}  // namespace
+}  // namespace sds::core
