@@ -74,8 +74,8 @@ TEST_P(Conformance, ARecordCopiedUnderAnotherKeyIsCorruption) {
     store->append_patch(bytes("two"), 2);
   }
   with_raw_kv(uri_, [](kv::WriteTransaction& txn) {
-    const Bytes one(txn.get(core::keys::patch(kFirstStore, 1))->begin(),
-                    txn.get(core::keys::patch(kFirstStore, 1))->end());
+    const ByteView stored = *txn.get(core::keys::patch(kFirstStore, 1));
+    const Bytes one(stored.begin(), stored.end());
     txn.put(core::keys::patch(kFirstStore, 2), one);
   });
   expect_error(Errc::corruption, [&] { open_store()->load_patches_since(1); });
