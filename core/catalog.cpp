@@ -58,9 +58,9 @@ std::uint64_t next_number(kv::WriteTransaction& txn, std::string_view where) {
 
 void check_store_id(std::string_view store_id) {
   if (store_id.empty() || store_id.size() > kMaxStoreIdBytes) {
-    throw Error(Errc::invalid_argument,
-                "store id of " + std::to_string(store_id.size()) +
-                    " bytes: a store id is 1 to " + std::to_string(kMaxStoreIdBytes) + " bytes");
+    throw Error(Errc::invalid_argument, "store id of " + std::to_string(store_id.size()) +
+                                            " bytes: a store id is 1 to " +
+                                            std::to_string(kMaxStoreIdBytes) + " bytes");
   }
 }
 
@@ -89,7 +89,8 @@ std::uint64_t intern_store(kv::WriteTransaction& txn, std::string_view store_id,
 bool forget_store(kv::WriteTransaction& txn, std::string_view store_id, std::string_view where) {
   const std::string key = keys::intern(store_id);
   Bucket bucket = read_bucket(txn, key, where);
-  const auto removed = std::erase_if(bucket, [&](const auto& entry) { return entry.first == store_id; });
+  const auto removed =
+      std::erase_if(bucket, [&](const auto& entry) { return entry.first == store_id; });
   if (removed == 0) return false;
   if (bucket.empty()) {
     txn.erase(key);

@@ -23,8 +23,8 @@ Cache& cache() {
 std::shared_ptr<Engine> open_engine(const BackendInfo& info, const BackendConfig& config) {
   std::shared_ptr<kv::Database> kv = info.open_kv(config);
   if (!kv) {
-    throw Error(Errc::io_error, "backend '" + info.scheme + "' returned no database for '" +
-                                    config.uri + "'");
+    throw Error(Errc::io_error,
+                "backend '" + info.scheme + "' returned no database for '" + config.uri + "'");
   }
   return std::make_shared<Engine>(std::move(kv), config);
 }
@@ -46,8 +46,10 @@ std::shared_ptr<Engine> acquire_engine(const BackendInfo& info, const BackendCon
     const BackendConfig& open = engine->config();
     if (open.params != config.params || open.sync != config.sync) {
       throw Error(Errc::invalid_argument,
-                  "'" + config.uri + "' is open in this process already with other backend "
-                  "parameters ('" + open.uri + "'); open it with the same ones, or close it first");
+                  "'" + config.uri +
+                      "' is open in this process already with other backend "
+                      "parameters ('" +
+                      open.uri + "'); open it with the same ones, or close it first");
     }
     if (open.read_only && !config.read_only) {
       throw Error(Errc::busy, "'" + config.uri +

@@ -54,8 +54,8 @@ std::string patch(std::uint64_t store, Clock clock) {
 std::string patches_end(std::uint64_t store) { return store_key(store, kPatchSub + 1); }
 Clock patch_clock(std::string_view key) {
   if (key.size() != kPatchKeySize) {
-    throw Error(Errc::corruption, "malformed patch key '" + printable(key) +
-                                      "' (run `sdsctl verify`)");
+    throw Error(Errc::corruption,
+                "malformed patch key '" + printable(key) + "' (run `sdsctl verify`)");
   }
   return read_u64_be(key.substr(kStorePrefix + 1));
 }
@@ -87,17 +87,24 @@ std::string describe(std::string_view key) {
   if (key.empty()) return "empty key";
   const std::string_view rest = key.substr(1);
   switch (key[0]) {
-    case kFormatTag: return "format record";
-    case kNextStoreTag: return "store counter";
-    case kInternTag: return "store id table entry";
-    case kBlobTag: return "blob '" + printable(rest) + "'";
-    case kRefsTag: return "reference count of blob '" + printable(rest) + "'";
+    case kFormatTag:
+      return "format record";
+    case kNextStoreTag:
+      return "store counter";
+    case kInternTag:
+      return "store id table entry";
+    case kBlobTag:
+      return "blob '" + printable(rest) + "'";
+    case kRefsTag:
+      return "reference count of blob '" + printable(rest) + "'";
     case kStoreTag:
       if (key.size() > kStorePrefix) {
         const std::string store = "store #" + std::to_string(read_u64_be(rest));
         switch (key[kStorePrefix]) {
-          case kMetaSub: return "snapshot header of " + store;
-          case kSnapshotSub: return "snapshot of " + store;
+          case kMetaSub:
+            return "snapshot header of " + store;
+          case kSnapshotSub:
+            return "snapshot of " + store;
           case kPatchSub:
             if (key.size() == kPatchKeySize) {
               return "patch at clock " + std::to_string(patch_clock(key)) + " of " + store;

@@ -94,7 +94,8 @@ KvStore::KvStore(std::shared_ptr<Engine> engine, std::string id, StoreOptions op
   engine->kv().view([&](kv::ReadTransaction& txn) {
     figures.number = find_store(txn, id_, where_);
     if (!figures.number) return;
-    if (const auto meta = read_meta(txn, *figures.number, where_)) figures.snapshot_clock = meta->clock;
+    if (const auto meta = read_meta(txn, *figures.number, where_))
+      figures.snapshot_clock = meta->clock;
     figures.accumulated = total_patches(txn, *figures.number, figures.snapshot_clock, where_).bytes;
   });
   state_->set(figures);

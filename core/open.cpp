@@ -41,10 +41,12 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
     } else if (key == "checkpoint_bytes") {
       options.checkpoint_bytes = core::parse_size(value, key);
     } else if (key == "compression") {
-      if (value != "zstd" && value != "none") bad_uri(config.uri, "compression=" + value + " is not zstd or none");
+      if (value != "zstd" && value != "none")
+        bad_uri(config.uri, "compression=" + value + " is not zstd or none");
       options.compression.enabled = value == "zstd";
     } else if (key == "level") {
-      options.compression.level = static_cast<int>(core::parse_integer(value, key, 1, ZSTD_maxCLevel()));
+      options.compression.level =
+          static_cast<int>(core::parse_integer(value, key, 1, ZSTD_maxCLevel()));
     } else if (std::any_of(info.params.begin(), info.params.end(),
                            [&](const ParamSpec& spec) { return spec.name == key; })) {
       config.params.emplace(key, value);
@@ -70,8 +72,8 @@ void resolve_path(const BackendInfo& info, BackendConfig& config) {
   const fs::path absolute = fs::absolute(fs::path(config.path), error);
   const fs::path parent = absolute.parent_path();
   if (error || !fs::is_directory(parent, error)) {
-    throw Error(Errc::not_found, "cannot open '" + config.uri + "': directory '" +
-                                     parent.string() + "' does not exist; create it first");
+    throw Error(Errc::not_found, "cannot open '" + config.uri + "': directory '" + parent.string() +
+                                     "' does not exist; create it first");
   }
   if (config.read_only && !fs::exists(absolute, error)) {
     throw Error(Errc::not_found, "cannot open '" + config.uri + "' read-only: '" +

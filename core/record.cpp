@@ -20,9 +20,7 @@ constexpr std::size_t kMinCompressible = 64;
 constexpr std::size_t kSampleAbove = 256 << 10;
 constexpr std::size_t kSampleSize = 64 << 10;
 // Compression must save at least 1/32 (about 3%) to be kept.
-bool saves_enough(std::size_t compressed, std::size_t raw) {
-  return compressed + raw / 32 < raw;
-}
+bool saves_enough(std::size_t compressed, std::size_t raw) { return compressed + raw / 32 < raw; }
 
 std::uint64_t checksum(std::string_view key, Codec codec, std::uint64_t raw_size,
                        ByteView payload) {
@@ -66,8 +64,8 @@ bool zstd_compress(ByteView data, int level, Bytes& out) {
 }
 
 [[noreturn]] void corrupt(std::string_view key, std::string_view where, std::string_view why) {
-  throw Error(Errc::corruption, keys::describe(key) + " " + std::string(where) + " is corrupt: " +
-                                    std::string(why) +
+  throw Error(Errc::corruption, keys::describe(key) + " " + std::string(where) +
+                                    " is corrupt: " + std::string(why) +
                                     " (restore from a backup or run `sdsctl verify`)");
 }
 

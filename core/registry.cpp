@@ -70,7 +70,8 @@ std::vector<ParamSpec> common_params() {
   return {
       {"sync", "normal",
        "off | normal | full: what survives a power loss (README.md, \"Durability\")"},
-      {"checkpoint_bytes", "512KiB", "accumulated patch bytes at which checkpoint_due() turns true"},
+      {"checkpoint_bytes", "512KiB",
+       "accumulated patch bytes at which checkpoint_due() turns true"},
       {"compression", "zstd", "zstd | none: how snapshots and blobs are stored"},
       {"level", "3", "zstd level, 1 (fast) to 22 (small)"},
   };

@@ -77,8 +77,9 @@ Uri parse_uri(std::string_view text) {
   }
   Uri out;
   out.scheme.resize(scheme.size());
-  std::transform(scheme.begin(), scheme.end(), out.scheme.begin(),
-                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  std::transform(scheme.begin(), scheme.end(), out.scheme.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
 
   std::string_view rest = text.substr(colon + 1);
   const std::size_t question = rest.find('?');

@@ -10,10 +10,10 @@
 namespace sds::core {
 
 struct Uri {
-  std::string scheme;     // lower-cased
+  std::string scheme;  // lower-cased
   bool has_authority = false;
-  std::string authority;  // percent-decoded
-  std::string path;       // percent-decoded
+  std::string authority;                                    // percent-decoded
+  std::string path;                                         // percent-decoded
   std::vector<std::pair<std::string, std::string>> params;  // decoded, in order
 };
 

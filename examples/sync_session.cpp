@@ -3,12 +3,11 @@
 // restores the document, printing what it stored and what it found.
 //
 //   sync_session [URI]
-#include <sds/sds.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <sds/sds.hpp>
 #include <string>
 
 namespace {

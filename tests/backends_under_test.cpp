@@ -19,14 +19,17 @@ std::vector<BackendUnderTest> backends_under_test() {
                    return "memory:conformance-" + std::to_string(memory_names++);
                  }});
 #ifdef SDS_WITH_SQLITE
-  out.push_back({"sqlite", true, true, [](const std::string& dir) { return "sqlite:" + dir + "/test.db"; }});
+  out.push_back(
+      {"sqlite", true, true, [](const std::string& dir) { return "sqlite:" + dir + "/test.db"; }});
 #endif
 #ifdef SDS_WITH_LMDB
-  out.push_back({"lmdb", true, true, [](const std::string& dir) { return "lmdb:" + dir + "/lmdb"; }});
+  out.push_back(
+      {"lmdb", true, true, [](const std::string& dir) { return "lmdb:" + dir + "/lmdb"; }});
 #endif
 #ifdef SDS_WITH_ROCKSDB
   // RocksDB admits one process per database.
-  out.push_back({"rocksdb", true, false, [](const std::string& dir) { return "rocksdb:" + dir + "/rocksdb"; }});
+  out.push_back({"rocksdb", true, false,
+                 [](const std::string& dir) { return "rocksdb:" + dir + "/rocksdb"; }});
 #endif
   return out;
 }
@@ -65,7 +68,8 @@ std::string name_of(const ::testing::TestParamInfo<BackendUnderTest>& info) {
 }
 }  // namespace
 
-INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends_under_test()), name_of);
+INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends_under_test()),
+                         name_of);
 // An embedded build may have no persistent scheme at all.
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(DurableConformance);
 INSTANTIATE_TEST_SUITE_P(Backends, DurableConformance,

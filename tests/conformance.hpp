@@ -3,9 +3,9 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <sds/sds.hpp>
 
 #include <memory>
+#include <sds/sds.hpp>
 #include <string>
 #include <string_view>
 

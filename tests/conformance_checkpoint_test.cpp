@@ -53,7 +53,7 @@ TEST_P(Conformance, StaleCheckpointIsRefusedAndChangesNothing) {
   EXPECT_NE(message.find("older than the stored snapshot"), std::string::npos) << message;
   EXPECT_EQ(text(*store->load_snapshot()), "at 10");
   EXPECT_EQ(store->load_patches_since(0).size(), 3u);  // 10, 11, 12
-  store->checkpoint(bytes("again at 10"), 10);        // an equal clock is fine
+  store->checkpoint(bytes("again at 10"), 10);         // an equal clock is fine
   EXPECT_EQ(text(*store->load_snapshot()), "again at 10");
 }
 

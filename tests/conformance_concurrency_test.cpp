@@ -32,7 +32,8 @@ TEST_P(Conformance, EightThreadsAppendAndSaveValuesNothingLost) {
   for (auto& thread : threads) thread.join();
 
   const auto patches = shared->load_patches_since(0);
-  ASSERT_EQ(patches.size(), static_cast<std::size_t>(kThreads * kPatchesPerThread) - 1);  // clock 0 is not "since 0"
+  ASSERT_EQ(patches.size(), static_cast<std::size_t>(kThreads * kPatchesPerThread) -
+                                1);  // clock 0 is not "since 0"
   for (std::size_t i = 0; i < patches.size(); ++i) {
     EXPECT_EQ(text(patches[i]), "shared " + std::to_string(i + 1));
   }

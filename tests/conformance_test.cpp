@@ -1,9 +1,9 @@
 // The Node package's own cases, and store isolation, on every scheme.
+#include "tests/conformance.hpp"
+
 #include <sys/mman.h>
 
 #include <limits>
-
-#include "tests/conformance.hpp"
 
 namespace sds::test {
 namespace {
@@ -74,7 +74,8 @@ TEST_P(Conformance, PatchesEmptyOneAndAscending) {
 
 TEST_P(Conformance, PatchesSinceAreStrictlyGreater) {
   auto store = open_store();
-  for (Clock clock = 1; clock <= 5; ++clock) store->append_patch(bytes(std::to_string(clock)), clock);
+  for (Clock clock = 1; clock <= 5; ++clock)
+    store->append_patch(bytes(std::to_string(clock)), clock);
   EXPECT_EQ(texts(store->load_patches_since(3)), (std::vector<std::string>{"4", "5"}));
   EXPECT_TRUE(store->load_patches_since(5).empty());
   EXPECT_TRUE(store->load_patches_since(kMaxClock).empty());
@@ -82,7 +83,8 @@ TEST_P(Conformance, PatchesSinceAreStrictlyGreater) {
 
 TEST_P(Conformance, PruneIsStrictlyLess) {
   auto store = open_store();
-  for (Clock clock = 1; clock <= 5; ++clock) store->append_patch(bytes(std::to_string(clock)), clock);
+  for (Clock clock = 1; clock <= 5; ++clock)
+    store->append_patch(bytes(std::to_string(clock)), clock);
   store->prune_patches(3);
   EXPECT_EQ(texts(store->load_patches_since(0)), (std::vector<std::string>{"3", "4", "5"}));
   store->prune_patches(0);
@@ -127,7 +129,8 @@ TEST_P(Conformance, ClockZeroAndTwoToThe53) {
 TEST_P(Conformance, EmptyAndLargeValues) {
   auto store = open_store();
   Bytes large(16 << 20);
-  for (std::size_t i = 0; i < large.size(); ++i) large[i] = static_cast<std::uint8_t>(i * 7 + i / 4096);
+  for (std::size_t i = 0; i < large.size(); ++i)
+    large[i] = static_cast<std::uint8_t>(i * 7 + i / 4096);
   store->save_snapshot(Bytes{}, 1);
   ASSERT_TRUE(store->load_snapshot().has_value());
   EXPECT_TRUE(store->load_snapshot()->empty());
@@ -166,8 +169,8 @@ TEST_P(Conformance, ValuesOverTheLimitAreRefusedBeforeAnythingIsWritten) {
 }
 
 TEST_P(Conformance, StoresAreIsolatedWhateverTheirIds) {
-  const std::vector<std::string> ids{"a", "ab", "a/b", std::string("a\0b", 3), "b",
-                                     std::string(kMaxStoreIdBytes, 'a'), "\xff"};
+  const std::vector<std::string> ids{
+      "a", "ab", "a/b", std::string("a\0b", 3), "b", std::string(kMaxStoreIdBytes, 'a'), "\xff"};
   auto db = open_db();
   for (std::size_t i = 0; i < ids.size(); ++i) {
     auto store = db->store(ids[i]);

@@ -8,8 +8,8 @@ namespace sds::core::keys {
 namespace {
 
 TEST(Keys, PatchKeysSortByClockNumerically) {
-  const std::vector<Clock> clocks{0, 1, 255, 256, 1ull << 32, 1ull << 53,
-                                  std::numeric_limits<Clock>::max()};
+  const std::vector<Clock> clocks{
+      0, 1, 255, 256, 1ull << 32, 1ull << 53, std::numeric_limits<Clock>::max()};
   for (std::size_t i = 1; i < clocks.size(); ++i) {
     EXPECT_LT(patch(1, clocks[i - 1]), patch(1, clocks[i]));
     EXPECT_EQ(patch_clock(patch(1, clocks[i])), clocks[i]);

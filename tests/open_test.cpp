@@ -78,17 +78,21 @@ TEST(Open, PathRules) {
   TempDir dir;
   const std::string missing_parent = "sqlite:" + dir.path() + "/no/such/dir/x.db";
   expect_error(Errc::not_found, [&] { sds::open_database(missing_parent); });
-  expect_error(Errc::not_found,
-               [&] { sds::open_database("sqlite:" + dir.path() + "/absent.db", {.read_only = true}); });
+  expect_error(Errc::not_found, [&] {
+    sds::open_database("sqlite:" + dir.path() + "/absent.db", {.read_only = true});
+  });
   expect_error(Errc::invalid_argument, [] { sds::open_database("sqlite:"); });
   expect_error(Errc::invalid_argument, [] { sds::open_database("sqlite://host/x.db"); });
 
   // Three spellings of one file, one of them percent-encoded: one database.
   sds::open("sqlite:" + dir.path() + "/a%20b.db", "doc")->append_patch(bytes("p"), 1);
-  EXPECT_EQ(sds::open("sqlite://" + dir.path() + "/./a b.db", "doc")->load_patches_since(0).size(), 1u);
+  EXPECT_EQ(sds::open("sqlite://" + dir.path() + "/./a b.db", "doc")->load_patches_since(0).size(),
+            1u);
   // `..` is an ordinary path.
   std::filesystem::create_directory(dir.path() + "/sub");
-  EXPECT_EQ(sds::open("sqlite:" + dir.path() + "/sub/../a b.db", "doc")->load_patches_since(0).size(), 1u);
+  EXPECT_EQ(
+      sds::open("sqlite:" + dir.path() + "/sub/../a b.db", "doc")->load_patches_since(0).size(),
+      1u);
   // A plus is a literal plus.
   sds::open("sqlite:" + dir.path() + "/c+d.db", "doc")->append_patch(bytes("p"), 1);
   EXPECT_TRUE(std::filesystem::exists(dir.path() + "/c+d.db"));

@@ -51,7 +51,8 @@ TEST(Record, CompressesWhatPaysAndKeepsTheRestRaw) {
 TEST(Record, ChecksumCoversKeyHeaderAndPayload) {
   const Bytes stored = encode_raw("S1", Bytes(100, 'x'));
   EXPECT_THROW(open_record("S2", stored, ""), Error);
-  for (std::size_t at : {std::size_t{0}, std::size_t{1}, std::size_t{9}, std::size_t{17}, stored.size() - 1}) {
+  for (std::size_t at :
+       {std::size_t{0}, std::size_t{1}, std::size_t{9}, std::size_t{17}, stored.size() - 1}) {
     Bytes damaged = stored;
     damaged[at] ^= 0x01;
     try {
@@ -68,7 +69,8 @@ TEST(Record, ChecksumCoversKeyHeaderAndPayload) {
 TEST(Record, ForgedSizeIsRefusedBeforeAllocating) {
   const Bytes small(100, 'a');
   Bytes zstd_frame(ZSTD_compressBound(small.size()));
-  zstd_frame.resize(ZSTD_compress(zstd_frame.data(), zstd_frame.size(), small.data(), small.size(), 1));
+  zstd_frame.resize(
+      ZSTD_compress(zstd_frame.data(), zstd_frame.size(), small.data(), small.size(), 1));
   Encoded forged{Codec::zstd, 1ull << 40, zstd_frame, {}};
   const Bytes stored = frame("k", forged);
   const Record record = open_record("k", stored, "in test");

@@ -12,8 +12,8 @@ namespace {
 TEST(Sqlite, AFileThatIsNotADatabaseIsCorruption) {
   TempDir dir;
   std::ofstream(dir.path() + "/junk.db") << std::string(8192, 'j');
-  const std::string message =
-      expect_error(Errc::corruption, [&] { sds::open_database("sqlite:" + dir.path() + "/junk.db"); });
+  const std::string message = expect_error(
+      Errc::corruption, [&] { sds::open_database("sqlite:" + dir.path() + "/junk.db"); });
   EXPECT_NE(message.find("junk.db"), std::string::npos) << message;
 }
 
@@ -22,7 +22,8 @@ TEST(Sqlite, ADatabaseOfAnotherApplicationIsLeftAlone) {
   const std::string path = dir.path() + "/other.db";
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE sds_snapshots (id TEXT, data BLOB)", nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE sds_snapshots (id TEXT, data BLOB)", nullptr, nullptr,
+                         nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   expect_error(Errc::corruption, [&] { sds::open_database("sqlite:" + path); });
@@ -55,8 +56,7 @@ TEST(Sqlite, AWriterHeldByAnotherConnectionIsBusyAfterTheTimeout) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-  const std::string message =
-      expect_error(Errc::busy, [&] { store->append_patch(bytes("q"), 2); });
+  const std::string message = expect_error(Errc::busy, [&] { store->append_patch(bytes("q"), 2); });
   EXPECT_NE(message.find("busy_timeout=50ms"), std::string::npos) << message;
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);

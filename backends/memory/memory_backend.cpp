@@ -15,6 +15,12 @@ using Map = std::map<std::string, Bytes, std::less<>>;
 
 ByteView view_of(const Bytes& value) { return {value.data(), value.size()}; }
 
+std::optional<ByteView> find_value(const Map& map, std::string_view key) {
+  const auto it = map.find(key);
+  if (it == map.end()) return std::nullopt;
+  return view_of(it->second);
+}
+
 void scan_map(const Map& map, std::string_view from, std::string_view to,
               const kv::ScanVisitor& visit) {
   const auto end = to.empty() ? map.end() : map.lower_bound(to);
@@ -26,11 +32,7 @@ void scan_map(const Map& map, std::string_view from, std::string_view to,
 class MemoryRead final : public kv::ReadTransaction {
  public:
   explicit MemoryRead(const Map& map) : map_(map) {}
-  std::optional<ByteView> get(std::string_view key) override {
-    const auto it = map_.find(key);
-    if (it == map_.end()) return std::nullopt;
-    return view_of(it->second);
-  }
+  std::optional<ByteView> get(std::string_view key) override { return find_value(map_, key); }
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override {
     scan_map(map_, from, to, visit);
   }
@@ -45,11 +47,7 @@ class MemoryWrite final : public kv::WriteTransaction {
  public:
   explicit MemoryWrite(Map& map) : map_(map) {}
 
-  std::optional<ByteView> get(std::string_view key) override {
-    const auto it = map_.find(key);
-    if (it == map_.end()) return std::nullopt;
-    return view_of(it->second);
-  }
+  std::optional<ByteView> get(std::string_view key) override { return find_value(map_, key); }
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override {
     scan_map(map_, from, to, visit);
   }

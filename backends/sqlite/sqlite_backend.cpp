@@ -16,12 +16,17 @@ constexpr const char* kMemoryPath = ":memory:";
 Errc code_of(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Errc::busy;
-    case SQLITE_FULL: return Errc::full;
+    case SQLITE_LOCKED:
+      return Errc::busy;
+    case SQLITE_FULL:
+      return Errc::full;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return Errc::corruption;
-    case SQLITE_TOOBIG: return Errc::invalid_argument;
-    default: return Errc::io_error;
+    case SQLITE_NOTADB:
+      return Errc::corruption;
+    case SQLITE_TOOBIG:
+      return Errc::invalid_argument;
+    default:
+      return Errc::io_error;
   }
 }
 
@@ -106,8 +111,8 @@ class SqliteDatabase final : public kv::Database {
     if (rc != SQLITE_DONE) fail(rc, what);
   }
   [[noreturn]] void fail(int rc, std::string_view what) const {
-    std::string message = "sqlite: " + std::string(what) + " on " + uri_ + " failed: " +
-                          sqlite3_errstr(rc);
+    std::string message =
+        "sqlite: " + std::string(what) + " on " + uri_ + " failed: " + sqlite3_errstr(rc);
     if (db_ && sqlite3_errcode(db_) == rc) message += std::string(" (") + sqlite3_errmsg(db_) + ")";
     if (code_of(rc) == Errc::busy) {
       message += "; another connection held the lock past busy_timeout=" +
@@ -125,8 +130,8 @@ class SqliteDatabase final : public kv::Database {
     if (rc != SQLITE_OK) fail(rc, what);
   }
   void prepare(Statement& statement, const char* sql) {
-    const int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                                      &statement.handle(), nullptr);
+    const int rc =
+        sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement.handle(), nullptr);
     if (rc != SQLITE_OK) fail(rc, "preparing statements");
   }
   void create_schema();
@@ -155,12 +160,13 @@ SqliteDatabase::SqliteDatabase(const BackendConfig& config)
       busy_timeout_ms_ = -1;
     }
     if (busy_timeout_ms_ < 0) {
-      throw Error(Errc::invalid_argument, "cannot open '" + uri_ + "': busy_timeout=" +
-                                              it->second + " is not a number of milliseconds");
+      throw Error(Errc::invalid_argument, "cannot open '" + uri_ + "': busy_timeout=" + it->second +
+                                              " is not a number of milliseconds");
     }
   }
-  const int flags = (read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) fail(rc, "opening");
   sqlite3_extended_result_codes(db_, 0);
@@ -170,7 +176,8 @@ SqliteDatabase::SqliteDatabase(const BackendConfig& config)
   exec(std::string("PRAGMA synchronous=") + kSynchronous[static_cast<int>(sync_)], "setting sync");
   create_schema();
   prepare(get_, "SELECT v FROM sds_kv WHERE k = ?1");
-  prepare(put_, "INSERT INTO sds_kv(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
+  prepare(put_,
+          "INSERT INTO sds_kv(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
   prepare(erase_, "DELETE FROM sds_kv WHERE k = ?1");
   prepare(erase_range_, "DELETE FROM sds_kv WHERE k >= ?1 AND k < ?2");
   prepare(scan_, "SELECT k, v FROM sds_kv WHERE k >= ?1 AND k < ?2 ORDER BY k");
@@ -200,8 +207,8 @@ void SqliteDatabase::create_schema() {
   }
   if (has_kv) return;
   if (read_only_) {
-    throw Error(Errc::not_found, "cannot open '" + uri_ +
-                                     "' read-only: it holds no sds-persistence data");
+    throw Error(Errc::not_found,
+                "cannot open '" + uri_ + "' read-only: it holds no sds-persistence data");
   }
   exec("CREATE TABLE IF NOT EXISTS sds_kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID",
        "creating the table");
@@ -228,7 +235,8 @@ void SqliteDatabase::flush() {
   std::lock_guard lock(mutex_);
   // A checkpoint under synchronous=FULL fsyncs the WAL, then the database file.
   exec("PRAGMA synchronous=FULL", "flushing");
-  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   static constexpr const char* kSynchronous[] = {"OFF", "NORMAL", "FULL"};
   exec(std::string("PRAGMA synchronous=") + kSynchronous[static_cast<int>(sync_)], "flushing");
   if (rc != SQLITE_OK) fail(rc, "flushing (WAL checkpoint)");
@@ -303,7 +311,8 @@ std::shared_ptr<kv::Database> open_sqlite(const BackendConfig& config) {
 BackendInfo sqlite_backend() {
   BackendInfo info;
   info.scheme = "sqlite";
-  info.description = "SQLite file (the reference backend): WAL journal, one table of keys and values";
+  info.description =
+      "SQLite file (the reference backend): WAL journal, one table of keys and values";
   info.path_kind = PathKind::file;
   info.private_paths = {kMemoryPath};
   info.params = {{"busy_timeout", "5000",

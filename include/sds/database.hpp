@@ -22,10 +22,10 @@ struct OpenOptions {
 struct DatabaseStats {
   std::uint64_t store_count = 0;
   std::uint64_t blob_count = 0;
-  std::uint64_t blob_bytes = 0;         // as the callers saved them
-  std::uint64_t blob_stored_bytes = 0;  // after compression and framing
+  std::uint64_t blob_bytes = 0;                // as the callers saved them
+  std::uint64_t blob_stored_bytes = 0;         // after compression and framing
   std::optional<std::uint64_t> bytes_on_disk;  // where the backend knows it
-  std::uint32_t format_version = 0;     // of the stored layout (docs/FORMAT.md)
+  std::uint32_t format_version = 0;            // of the stored layout (docs/FORMAT.md)
 };
 
 // One open database. Every method is safe to call from several threads at once;
@@ -61,8 +61,7 @@ class Database {
 // Throws invalid_argument for a malformed URI, an unknown scheme or parameter;
 // unsupported for a scheme this build left out; the backend's own code
 // (io_error, corruption, version, busy, full, not_found) when it cannot open.
-std::unique_ptr<Database> open_database(std::string_view uri,
-                                        const OpenOptions& options = {});
+std::unique_ptr<Database> open_database(std::string_view uri, const OpenOptions& options = {});
 
 // open_database(uri, options)->store(store_id), in one line.
 std::unique_ptr<Store> open(std::string_view uri, std::string_view store_id,

@@ -31,8 +31,7 @@ const char* to_string(Errc code) noexcept;
 // key, and what to do about it; it never contains a password.
 class Error : public std::runtime_error {
  public:
-  Error(Errc code, const std::string& message)
-      : std::runtime_error(message), code_(code) {}
+  Error(Errc code, const std::string& message) : std::runtime_error(message), code_(code) {}
   Errc code() const noexcept { return code_; }
 
  private:

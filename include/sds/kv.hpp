@@ -32,8 +32,7 @@ class ReadTransaction {
   virtual std::optional<ByteView> get(std::string_view key) = 0;
   // Visits every entry with from <= key < to, ascending. An empty `to` means no
   // upper bound.
-  virtual void scan(std::string_view from, std::string_view to,
-                    const ScanVisitor& visit) = 0;
+  virtual void scan(std::string_view from, std::string_view to, const ScanVisitor& visit) = 0;
 
  protected:
   ~ReadTransaction() = default;
@@ -84,9 +83,7 @@ class Database {
   // a RocksDB full compaction, an LMDB compacting copy). Throws Errc::busy
   // where that is unsafe while other processes have the database open, and
   // Errc::unsupported (the default) where the backend has nothing to reclaim.
-  virtual void compact() {
-    throw Error(Errc::unsupported, "this backend has no compaction");
-  }
+  virtual void compact() { throw Error(Errc::unsupported, "this backend has no compaction"); }
 };
 
 }  // namespace sds::kv

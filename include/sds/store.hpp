@@ -20,19 +20,19 @@ using PatchVisitor = std::function<bool(Clock clock, ByteView patch)>;
 // What stats() reports of one store and of the database it lives in.
 struct StoreStats {
   bool has_snapshot = false;
-  Clock snapshot_clock = 0;             // 0 when there is no snapshot
-  std::uint64_t snapshot_bytes = 0;     // as the caller saved it
+  Clock snapshot_clock = 0;                 // 0 when there is no snapshot
+  std::uint64_t snapshot_bytes = 0;         // as the caller saved it
   std::uint64_t snapshot_stored_bytes = 0;  // after compression and framing
   std::uint64_t patch_count = 0;
-  std::uint64_t patch_bytes = 0;        // sum of the patches' sizes
+  std::uint64_t patch_bytes = 0;           // sum of the patches' sizes
   std::optional<Clock> first_patch_clock;  // nullopt when there is no patch
   std::optional<Clock> last_patch_clock;
   std::uint64_t accumulated_bytes = 0;  // as accumulated_bytes()
   std::uint64_t checkpoint_bytes = 0;   // the threshold of checkpoint_due()
   // Blobs belong to the database: these count all of them, not this store's.
   std::uint64_t blob_count = 0;
-  std::uint64_t blob_bytes = 0;         // as the callers saved them
-  std::uint64_t blob_stored_bytes = 0;  // after compression and framing
+  std::uint64_t blob_bytes = 0;                // as the callers saved them
+  std::uint64_t blob_stored_bytes = 0;         // after compression and framing
   std::optional<std::uint64_t> bytes_on_disk;  // where the backend knows it
 };
 

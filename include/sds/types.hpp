@@ -9,8 +9,8 @@
 
 namespace sds {
 
-using Clock = std::uint64_t;                // SDS_PatchSeqNumber
-using Bytes = std::vector<std::uint8_t>;    // Uint8Array
+using Clock = std::uint64_t;              // SDS_PatchSeqNumber
+using Bytes = std::vector<std::uint8_t>;  // Uint8Array
 using ByteView = std::span<const std::uint8_t>;
 
 // Store ids are 1 to 4096 arbitrary bytes (NUL and '/' included).

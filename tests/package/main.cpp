@@ -1,8 +1,7 @@
 // Built against the installed package: opens the default backend in the
 // directory given and checks a piece of the contract. Exit 0 when it holds.
-#include <sds/sds.hpp>
-
 #include <cstdio>
+#include <sds/sds.hpp>
 #include <string>
 
 int main(int argc, char** argv) {
