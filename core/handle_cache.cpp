@@ -1,5 +1,7 @@
 #include "core/handle_cache.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 #include <mutex>
@@ -10,9 +12,16 @@
 namespace sds::core {
 namespace {
 
+struct CachedEngine {
+  std::weak_ptr<Engine> engine;
+  // A forked child must not use its parent's handles (LMDB forbids it, SQLite
+  // advises against it): entries count only in the process that opened them.
+  pid_t opener = 0;
+};
+
 struct Cache {
   std::mutex mutex;
-  std::map<std::string, std::weak_ptr<Engine>> engines;
+  std::map<std::string, CachedEngine> engines;
 };
 
 Cache& cache() {
@@ -40,9 +49,12 @@ std::shared_ptr<Engine> acquire_engine(const BackendInfo& info, const BackendCon
   // for the first instead of opening the path twice.
   Cache& shared = cache();
   std::lock_guard lock(shared.mutex);
-  std::erase_if(shared.engines, [](const auto& entry) { return entry.second.expired(); });
-  std::weak_ptr<Engine>& slot = shared.engines[info.scheme + '\0' + config.path];
-  if (std::shared_ptr<Engine> engine = slot.lock()) {
+  const pid_t self = getpid();
+  std::erase_if(shared.engines, [&](const auto& entry) {
+    return entry.second.engine.expired() || entry.second.opener != self;
+  });
+  CachedEngine& slot = shared.engines[info.scheme + '\0' + config.path];
+  if (std::shared_ptr<Engine> engine = slot.engine.lock()) {
     const BackendConfig& open = engine->config();
     if (open.params != config.params || open.sync != config.sync) {
       throw Error(Errc::invalid_argument,
@@ -59,7 +71,7 @@ std::shared_ptr<Engine> acquire_engine(const BackendInfo& info, const BackendCon
     return engine;
   }
   std::shared_ptr<Engine> engine = open_engine(info, config);
-  slot = engine;
+  slot = {engine, self};
   return engine;
 }
 

@@ -1,0 +1,536 @@
+#include "backends/lmdb/lmdb_backend.hpp"
+
+#include <fcntl.h>
+#include <lmdb.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
+#include "core/size_units.hpp"
+#include "sds/error.hpp"
+
+namespace sds::backend {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDefaultMapSize = "64MiB";
+constexpr const char* kDefaultMaxReaders = "126";  // LMDB's own default
+constexpr std::uint64_t kMinMapSize = std::uint64_t{64} << 10;
+// The map never grows past this: plenty on 64 bits, about what a 32-bit
+// process can map. Beyond it a write is Errc::full.
+constexpr std::uint64_t kMaxMapSize =
+    sizeof(std::size_t) >= 8 ? std::uint64_t{1} << 40 : std::uint64_t{3} << 29;
+constexpr std::uint64_t kGrowthGranule = std::uint64_t{1} << 20;
+// mdb_txn_begin returns MDB_MAP_RESIZED until this process adopts the size
+// another process grew the map to; a few rounds settle even a busy race.
+constexpr int kMaxResizeRounds = 16;
+
+Errc code_of(int rc) {
+  switch (rc) {
+    case MDB_MAP_FULL:
+    case MDB_TXN_FULL:
+    case ENOSPC:
+    case EDQUOT:
+      return Errc::full;
+    case MDB_CORRUPTED:
+    case MDB_INVALID:
+    case MDB_VERSION_MISMATCH:
+    case MDB_PAGE_NOTFOUND:
+      return Errc::corruption;
+    case MDB_READERS_FULL:
+      return Errc::busy;
+    case MDB_BAD_VALSIZE:
+      return Errc::invalid_argument;
+    default:
+      return Errc::io_error;
+  }
+}
+
+MDB_val to_val(std::string_view bytes) { return {bytes.size(), const_cast<char*>(bytes.data())}; }
+MDB_val to_val(ByteView bytes) { return {bytes.size(), const_cast<std::uint8_t*>(bytes.data())}; }
+std::string_view chars_of(const MDB_val& val) {
+  return {static_cast<const char*>(val.mv_data), val.mv_size};
+}
+ByteView bytes_of(const MDB_val& val) {
+  return {static_cast<const std::uint8_t*>(val.mv_data), val.mv_size};
+}
+
+std::string param(const BackendConfig& config, const std::string& name, const char* fallback) {
+  const auto it = config.params.find(name);
+  return it == config.params.end() ? fallback : it->second;
+}
+
+class LmdbDatabase;
+
+// One LMDB transaction, read-only (view) or read-write (update).
+class LmdbTransaction final : public kv::WriteTransaction {
+ public:
+  LmdbTransaction(LmdbDatabase& db, MDB_txn* txn) : db_(db), txn_(txn) {}
+
+  std::optional<ByteView> get(std::string_view key) override;
+  void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
+  void put(std::string_view key, ByteView value) override;
+  void erase(std::string_view key) override;
+  void erase_range(std::string_view from, std::string_view to) override;
+
+  // True once a write hit the end of the map: the transaction is dead and
+  // update() grows the map and runs it again, whatever `fn` made of the error.
+  bool map_full() const { return map_full_; }
+  std::uint64_t bytes_written() const { return bytes_written_; }
+
+ private:
+  // Positions `cursor` on the first key >= from; MDB_NOTFOUND past the end.
+  int seek(MDB_cursor* cursor, std::string_view from, MDB_val& key, MDB_val& value);
+  void check_write(int rc, std::string_view what);
+
+  LmdbDatabase& db_;
+  MDB_txn* txn_;
+  bool map_full_ = false;
+  std::uint64_t bytes_written_ = 0;
+};
+
+class LmdbDatabase final : public kv::Database {
+ public:
+  explicit LmdbDatabase(const BackendConfig& config);
+  ~LmdbDatabase() override;
+
+  void view(const std::function<void(kv::ReadTransaction&)>& fn) override;
+  void update(const std::function<void(kv::WriteTransaction&)>& fn) override;
+  void flush() override;
+  std::optional<std::uint64_t> bytes_on_disk() override;
+  void compact() override;
+
+  [[noreturn]] void fail(int rc, std::string_view what) const;
+  MDB_dbi dbi() const { return dbi_; }
+  // LMDB keys are 1 to this many bytes (511 in the default build).
+  std::size_t max_key() const { return max_key_; }
+  const std::string& uri() const { return uri_; }
+
+ private:
+  void open_env(std::uint64_t map_size);
+  void close_env();
+  // Begins a transaction under a shared `lock` on env_mutex_, adopting a map
+  // that another process grew (MDB_MAP_RESIZED).
+  MDB_txn* begin(unsigned flags, std::shared_lock<std::shared_mutex>& lock);
+  void grow(std::uint64_t bytes_written);
+  // Sets this process's fcntl() lock on byte 0 of lock.mdb (see compact());
+  // false when another process's lock is in the way.
+  bool set_process_lock(short type);
+
+  std::string uri_;
+  std::string path_;
+  bool read_only_;
+  SyncMode sync_;
+  unsigned max_readers_;
+  MDB_env* env_ = nullptr;  // null only after a compaction failed to reopen it
+  MDB_dbi dbi_ = 0;
+  std::size_t max_key_ = 0;
+  int lock_fd_ = -1;
+  // One writer at a time in this process, before LMDB's own (cross-process)
+  // writer lock, so that map growth never waits for a writer blocked in LMDB.
+  std::mutex writer_mutex_;
+  // Shared by every running transaction; exclusive to resize or reopen the map,
+  // which LMDB allows only while this process has no transaction open.
+  std::shared_mutex env_mutex_;
+};
+
+LmdbDatabase::LmdbDatabase(const BackendConfig& config)
+    : uri_(config.uri), path_(config.path), read_only_(config.read_only), sync_(config.sync) {
+  const std::uint64_t map_size =
+      core::parse_size(param(config, "map_size", kDefaultMapSize), "map_size");
+  if (map_size < kMinMapSize || map_size > kMaxMapSize) {
+    throw Error(Errc::invalid_argument,
+                "cannot open '" + uri_ + "': map_size must be between 64KiB and " +
+                    std::to_string(kMaxMapSize >> 20) + "MiB (it grows by itself anyway)");
+  }
+  max_readers_ = static_cast<unsigned>(core::parse_integer(
+      param(config, "max_readers", kDefaultMaxReaders), "max_readers", 1, 65536));
+
+  std::error_code error;
+  const fs::file_status status = fs::status(path_, error);
+  if (fs::exists(status) && !fs::is_directory(status)) {
+    throw Error(Errc::corruption, "cannot open '" + uri_ + "': '" + path_ +
+                                      "' is a file, not an LMDB environment directory");
+  }
+  if (read_only_ && !fs::exists(path_ + "/data.mdb", error)) {
+    throw Error(Errc::not_found, "cannot open '" + uri_ + "' read-only: '" + path_ +
+                                     "' holds no LMDB environment (no data.mdb)");
+  }
+  if (!read_only_ && !fs::create_directory(path_, error) && error) {
+    throw Error(Errc::io_error,
+                "cannot create the directory of '" + uri_ + "': " + error.message());
+  }
+  open_env(map_size);
+}
+
+LmdbDatabase::~LmdbDatabase() {
+  // A clean close makes sync=off and sync=normal writes durable (DESIGN.md 5).
+  if (env_ && !read_only_ && sync_ != SyncMode::full) mdb_env_sync(env_, 1);
+  close_env();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void LmdbDatabase::open_env(std::uint64_t map_size) {
+  MDB_env* env = nullptr;
+  int rc = mdb_env_create(&env);
+  if (rc != 0) fail(rc, "creating the environment");
+  env_ = env;
+  try {
+    if ((rc = mdb_env_set_maxreaders(env, max_readers_)) != 0) fail(rc, "setting max_readers");
+    if ((rc = mdb_env_set_mapsize(env, map_size)) != 0) fail(rc, "setting map_size");
+    // MDB_NOTLS: a read transaction is not tied to the thread that began it.
+    unsigned flags = MDB_NOTLS;
+    if (read_only_) flags |= MDB_RDONLY;
+    // LMDB's documentation decides: MDB_NOMETASYNC keeps the database intact
+    // after a system crash (it may undo the last commit), MDB_NOSYNC may not.
+    if (sync_ == SyncMode::normal) flags |= MDB_NOMETASYNC;
+    if (sync_ == SyncMode::off) flags |= MDB_NOSYNC;
+    if ((rc = mdb_env_open(env, path_.c_str(), flags, 0644)) != 0) {
+      if (rc == ENOMEM) {
+        throw Error(Errc::invalid_argument, "cannot open '" + uri_ + "': a map of " +
+                                                std::to_string(map_size) +
+                                                " bytes does not fit in memory; lower map_size");
+      }
+      fail(rc, "opening the environment");
+    }
+    // Frees the reader slots of processes that died inside a read transaction.
+    int dead = 0;
+    if ((rc = mdb_reader_check(env, &dead)) != 0 && !read_only_) fail(rc, "clearing stale readers");
+    max_key_ = static_cast<std::size_t>(mdb_env_get_maxkeysize(env));
+    for (int round = 0;; ++round) {
+      MDB_txn* txn = nullptr;
+      rc = mdb_txn_begin(env, nullptr, read_only_ ? MDB_RDONLY : 0, &txn);
+      if (rc == MDB_MAP_RESIZED && round < kMaxResizeRounds) {
+        mdb_env_set_mapsize(env, 0);
+        continue;
+      }
+      if (rc != 0) fail(rc, "beginning a transaction");
+      if ((rc = mdb_dbi_open(txn, nullptr, 0, &dbi_)) != 0) {
+        mdb_txn_abort(txn);
+        fail(rc, "opening the database");
+      }
+      if ((rc = mdb_txn_commit(txn)) != 0) fail(rc, "opening the database");
+      break;
+    }
+  } catch (...) {
+    close_env();
+    throw;
+  }
+  if (!read_only_ && lock_fd_ < 0) {
+    // Kept open until after the environment closes: closing any descriptor of
+    // lock.mdb drops every fcntl() lock this process holds on it, LMDB's too.
+    lock_fd_ = ::open((path_ + "/lock.mdb").c_str(), O_RDWR | O_CLOEXEC);
+  }
+}
+
+void LmdbDatabase::close_env() {
+  if (env_) mdb_env_close(env_);
+  env_ = nullptr;
+}
+
+[[noreturn]] void LmdbDatabase::fail(int rc, std::string_view what) const {
+  std::string message =
+      "lmdb: " + std::string(what) + " on '" + uri_ + "' failed: " + mdb_strerror(rc);
+  switch (code_of(rc)) {
+    case Errc::full:
+      message += rc == MDB_TXN_FULL ? "; the transaction changes too many pages at once"
+                                    : "; free some disk space";
+      break;
+    case Errc::corruption:
+      message +=
+          "; '" + path_ + "' is damaged or not an LMDB environment: restore it from a backup";
+      break;
+    case Errc::busy:
+      message += "; more than max_readers=" + std::to_string(max_readers_) +
+                 " read transactions at once: raise max_readers";
+      break;
+    default:
+      break;
+  }
+  throw Error(code_of(rc), message);
+}
+
+MDB_txn* LmdbDatabase::begin(unsigned flags, std::shared_lock<std::shared_mutex>& lock) {
+  for (int round = 0;; ++round) {
+    lock = std::shared_lock(env_mutex_);
+    if (!env_) {
+      throw Error(Errc::io_error, "lmdb: '" + uri_ +
+                                      "' could not be reopened after a "
+                                      "compaction; close it and open it again");
+    }
+    MDB_txn* txn = nullptr;
+    const int rc = mdb_txn_begin(env_, nullptr, flags, &txn);
+    if (rc == 0) return txn;
+    lock.unlock();
+    if (rc != MDB_MAP_RESIZED || round == kMaxResizeRounds) fail(rc, "beginning a transaction");
+    std::unique_lock resize(env_mutex_);
+    if (!env_) continue;  // a compaction failed meanwhile: the next round says so
+    if (const int resized = mdb_env_set_mapsize(env_, 0); resized != 0) {
+      fail(resized, "adopting the map size another process set");
+    }
+  }
+}
+
+void LmdbDatabase::view(const std::function<void(kv::ReadTransaction&)>& fn) {
+  std::shared_lock<std::shared_mutex> lock;
+  struct AbortOnExit {
+    MDB_txn* txn;
+    ~AbortOnExit() { mdb_txn_abort(txn); }
+  } txn{begin(MDB_RDONLY, lock)};
+  LmdbTransaction transaction(*this, txn.txn);
+  fn(transaction);
+}
+
+void LmdbDatabase::update(const std::function<void(kv::WriteTransaction&)>& fn) {
+  if (read_only_) {
+    throw Error(Errc::unsupported, "cannot write to '" + uri_ + "': it is open read-only");
+  }
+  std::lock_guard writer(writer_mutex_);
+  for (;;) {
+    std::shared_lock<std::shared_mutex> lock;
+    MDB_txn* txn = begin(0, lock);
+    LmdbTransaction transaction(*this, txn);
+    try {
+      fn(transaction);
+    } catch (...) {
+      mdb_txn_abort(txn);
+      if (!transaction.map_full()) throw;
+      txn = nullptr;
+    }
+    if (txn && transaction.map_full()) {  // `fn` swallowed the error
+      mdb_txn_abort(txn);
+      txn = nullptr;
+    }
+    if (txn) {
+      const int rc = mdb_txn_commit(txn);  // frees txn, committed or not
+      if (rc == 0) return;
+      if (rc != MDB_MAP_FULL) fail(rc, "committing");
+    }
+    lock.unlock();
+    grow(transaction.bytes_written());
+  }
+}
+
+// Called with no transaction of this process open, after a write ran out of
+// map: doubles the map, or more for a transaction larger than the map.
+void LmdbDatabase::grow(std::uint64_t bytes_written) {
+  std::unique_lock lock(env_mutex_);
+  MDB_envinfo info;
+  mdb_env_info(env_, &info);
+  const std::uint64_t current = info.me_mapsize;
+  std::uint64_t target = std::max(current * 2, current + bytes_written * 2);
+  target = std::min((target + kGrowthGranule - 1) / kGrowthGranule * kGrowthGranule, kMaxMapSize);
+  const int rc = target > current ? mdb_env_set_mapsize(env_, target) : MDB_MAP_FULL;
+  if (rc != 0) {
+    throw Error(Errc::full, "lmdb: the map of '" + uri_ + "' is full at " +
+                                std::to_string(current >> 20) + "MiB and cannot grow to " +
+                                std::to_string(target >> 20) + "MiB: " + mdb_strerror(rc));
+  }
+}
+
+void LmdbDatabase::flush() {
+  if (read_only_) return;
+  std::shared_lock lock(env_mutex_);
+  if (!env_) return;
+  if (const int rc = mdb_env_sync(env_, 1); rc != 0) fail(rc, "flushing");
+}
+
+std::optional<std::uint64_t> LmdbDatabase::bytes_on_disk() {
+  std::error_code error;
+  const auto size = fs::file_size(path_ + "/data.mdb", error);
+  if (error) return std::nullopt;
+  return size;
+}
+
+bool LmdbDatabase::set_process_lock(short type) {
+  struct flock lock {};
+  lock.l_type = type;
+  lock.l_whence = SEEK_SET;
+  lock.l_start = 0;
+  lock.l_len = 1;
+  int rc;
+  while ((rc = fcntl(lock_fd_, F_SETLK, &lock)) != 0 && errno == EINTR) {
+  }
+  return rc == 0;
+}
+
+// Copies the live data into data.mdb.compact, then swaps it in for data.mdb.
+// That is safe only while no other process has the environment open. LMDB
+// holds a shared fcntl() lock on byte 0 of lock.mdb in every process that has
+// it open, and an opener first tries an exclusive one, then waits for a shared
+// one. So this process's exclusive lock there proves that it is alone and
+// holds back any new opener until the reopen below shares the lock again.
+void LmdbDatabase::compact() {
+  if (read_only_) {
+    throw Error(Errc::unsupported, "cannot compact '" + uri_ + "': it is open read-only");
+  }
+  // The writer lock keeps this process's writers out; readers go on during the
+  // copy and wait only for the swap.
+  std::lock_guard writer(writer_mutex_);
+  std::shared_lock copying(env_mutex_);
+  const auto busy = [&](const std::string& why) {
+    return Error(Errc::busy, "cannot compact '" + uri_ + "': " + why +
+                                 "; compact when no other process has it open");
+  };
+  if (!env_ || lock_fd_ < 0) {
+    throw Error(Errc::io_error, "cannot compact '" + uri_ + "': its environment or lock.mdb " +
+                                    "could not be opened; close it and open it again");
+  }
+  if (!set_process_lock(F_WRLCK)) throw busy("another process has it open");
+  const std::string data = path_ + "/data.mdb";
+  const std::string copy = data + ".compact";
+  const int fd = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int rc = fd < 0 ? errno : mdb_env_copyfd2(env_, fd, MDB_CP_COMPACT);
+  if (rc == 0 && ::fsync(fd) != 0) rc = errno;
+  if (fd >= 0) ::close(fd);
+  if (rc != 0) {
+    ::unlink(copy.c_str());
+    set_process_lock(F_RDLCK);
+    fail(rc, "compacting (writing a compacted copy)");
+  }
+  copying.unlock();
+  std::unique_lock swapping(env_mutex_);
+  MDB_envinfo info;
+  mdb_env_info(env_, &info);
+  close_env();  // drops this process's locks on lock.mdb: take the lock again
+  const bool alone = set_process_lock(F_WRLCK);
+  if (!alone) ::unlink(copy.c_str());
+  if (alone && ::rename(copy.c_str(), data.c_str()) != 0) {
+    rc = errno;
+    ::unlink(copy.c_str());
+  }
+  if (alone && rc == 0) {
+    if (const int dir = ::open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+      ::fsync(dir);
+      ::close(dir);
+    }
+  }
+  // LMDB's open takes the exclusive lock, then shares it, letting openers in.
+  try {
+    open_env(info.me_mapsize);
+  } catch (...) {
+    set_process_lock(F_UNLCK);
+    throw;
+  }
+  if (!alone) throw busy("another process opened it during the compaction");
+  if (rc != 0) fail(rc, "compacting (replacing data.mdb)");
+}
+
+std::optional<ByteView> LmdbTransaction::get(std::string_view key) {
+  if (key.empty() || key.size() > db_.max_key()) return std::nullopt;  // cannot be stored
+  MDB_val k = to_val(key), value{};
+  const int rc = mdb_get(txn_, db_.dbi(), &k, &value);
+  if (rc == MDB_NOTFOUND) return std::nullopt;
+  if (rc != 0) db_.fail(rc, "reading");
+  return bytes_of(value);
+}
+
+// A cursor of this transaction, closed on every way out of its scope.
+class Cursor {
+ public:
+  Cursor(MDB_txn* txn, const LmdbDatabase& db) {
+    if (const int rc = mdb_cursor_open(txn, db.dbi(), &cursor_); rc != 0) {
+      db.fail(rc, "opening a cursor");
+    }
+  }
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  ~Cursor() { mdb_cursor_close(cursor_); }
+  MDB_cursor* get() const { return cursor_; }
+
+ private:
+  MDB_cursor* cursor_ = nullptr;
+};
+
+int LmdbTransaction::seek(MDB_cursor* cursor, std::string_view from, MDB_val& key, MDB_val& value) {
+  if (from.empty()) return mdb_cursor_get(cursor, &key, &value, MDB_FIRST);
+  // LMDB refuses to seek to a key longer than it stores; every stored key
+  // >= its prefix but < from is that prefix itself, skipped here.
+  key = to_val(from.substr(0, db_.max_key()));
+  int rc = mdb_cursor_get(cursor, &key, &value, MDB_SET_RANGE);
+  while (rc == 0 && chars_of(key) < from) rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT);
+  return rc;
+}
+
+void LmdbTransaction::scan(std::string_view from, std::string_view to,
+                           const kv::ScanVisitor& visit) {
+  Cursor cursor(txn_, db_);
+  MDB_val key{}, value{};
+  int rc = seek(cursor.get(), from, key, value);
+  for (; rc == 0; rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT)) {
+    const std::string_view k = chars_of(key);
+    if (!to.empty() && k >= to) return;
+    if (!visit(k, bytes_of(value))) return;
+  }
+  if (rc != MDB_NOTFOUND) db_.fail(rc, "scanning");
+}
+
+void LmdbTransaction::check_write(int rc, std::string_view what) {
+  if (rc == 0) return;
+  if (rc == MDB_MAP_FULL) {
+    map_full_ = true;
+    throw Error(Errc::full, "lmdb: the map of '" + db_.uri() + "' is full (it grows and retries)");
+  }
+  db_.fail(rc, what);
+}
+
+void LmdbTransaction::put(std::string_view key, ByteView value) {
+  if (key.empty() || key.size() > db_.max_key()) {
+    throw Error(Errc::invalid_argument,
+                "lmdb: cannot write a key of " + std::to_string(key.size()) + " bytes to '" +
+                    db_.uri() + "': keys are 1 to " + std::to_string(db_.max_key()) + " bytes");
+  }
+  bytes_written_ += key.size() + value.size();
+  MDB_val k = to_val(key), v = to_val(value);
+  check_write(mdb_put(txn_, db_.dbi(), &k, &v, 0), "writing");
+}
+
+void LmdbTransaction::erase(std::string_view key) {
+  if (key.empty() || key.size() > db_.max_key()) return;  // cannot be stored
+  MDB_val k = to_val(key);
+  const int rc = mdb_del(txn_, db_.dbi(), &k, nullptr);
+  if (rc != MDB_NOTFOUND) check_write(rc, "deleting");
+}
+
+void LmdbTransaction::erase_range(std::string_view from, std::string_view to) {
+  Cursor cursor(txn_, db_);
+  MDB_val key{}, value{};
+  int rc = seek(cursor.get(), from, key, value);
+  while (rc == 0 && (to.empty() || chars_of(key) < to)) {
+    check_write(mdb_cursor_del(cursor.get(), 0), "deleting a range");
+    // After a delete the cursor already rests on the next key: MDB_NEXT
+    // returns that one instead of skipping it.
+    rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT);
+  }
+  if (rc != 0 && rc != MDB_NOTFOUND) check_write(rc, "deleting a range");
+}
+
+std::shared_ptr<kv::Database> open_lmdb(const BackendConfig& config) {
+  return std::make_shared<LmdbDatabase>(config);
+}
+
+}  // namespace
+
+BackendInfo lmdb_backend() {
+  BackendInfo info;
+  info.scheme = "lmdb";
+  info.description =
+      "LMDB environment directory: memory-mapped B+tree, map grows by itself, several processes";
+  info.path_kind = PathKind::directory;
+  info.params = {
+      {"map_size", kDefaultMapSize,
+       "initial map size (64KiB or more); the map doubles by itself when full"},
+      {"max_readers", kDefaultMaxReaders,
+       "read transactions at once over all processes; more is Errc::busy"},
+  };
+  info.open_kv = open_lmdb;
+  return info;
+}
+
+}  // namespace sds::backend
