@@ -2,9 +2,9 @@
 
 #include <limits>
 
-#include "core/binary.hpp"
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
+#include "core/payloads.hpp"
 #include "core/record.hpp"
 #include "core/totals.hpp"
 #include "sds/error.hpp"
@@ -18,46 +18,21 @@ constexpr std::size_t kVisitBatchCount = 4096;
 
 constexpr Clock kMaxClock = std::numeric_limits<Clock>::max();
 
-// The snapshot header record ("S" number "m"): clock, raw size, stored size.
-struct SnapshotMeta {
-  Clock clock = 0;
-  std::uint64_t raw_size = 0;
-  std::uint64_t stored_size = 0;
-};
-
-Bytes encode_meta(std::string_view key, const SnapshotMeta& meta) {
-  Bytes payload;
-  append_u64_le(payload, meta.clock);
-  append_u64_le(payload, meta.raw_size);
-  append_u64_le(payload, meta.stored_size);
-  return encode_raw(key, payload);
-}
-
-std::optional<SnapshotMeta> read_meta(kv::ReadTransaction& txn, std::uint64_t store,
-                                      std::string_view where) {
+std::optional<SnapshotHeader> read_meta(kv::ReadTransaction& txn, std::uint64_t store,
+                                        std::string_view where) {
   const std::string key = keys::meta(store);
   const auto stored = txn.get(key);
   if (!stored) return std::nullopt;
-  PayloadReader reader(open_record(key, *stored, where).payload, "snapshot header");
-  SnapshotMeta meta{reader.u64(), reader.u64(), reader.u64()};
-  reader.expect_end();
-  return meta;
+  return parse_snapshot_header(open_record(key, *stored, where).payload);
 }
 
-// Blob reference counts ("R" hash): a signed count, its own small record so
-// that adding a reference never rewrites the blob.
+// Blob reference counts ("R" hash) are records of their own, so that adding a
+// reference never rewrites the blob.
 std::optional<std::int64_t> read_refs(kv::ReadTransaction& txn, const std::string& key,
                                       std::string_view where) {
   const auto stored = txn.get(key);
   if (!stored) return std::nullopt;
-  PayloadReader reader(open_record(key, *stored, where).payload, "reference count");
-  return static_cast<std::int64_t>(reader.u64());
-}
-
-Bytes encode_refs(std::string_view key, std::int64_t count) {
-  Bytes payload;
-  append_u64_le(payload, static_cast<std::uint64_t>(count));
-  return encode_raw(key, payload);
+  return parse_ref_count(open_record(key, *stored, where).payload);
 }
 
 void check_value_size(std::size_t size, std::string_view what) {
@@ -184,7 +159,7 @@ void KvStore::write_snapshot(ByteView data, Clock clock, bool as_checkpoint) {
     const Bytes record = frame(key, encoded);
     txn.put(key, record);
     const std::string meta_key = keys::meta(number);
-    txn.put(meta_key, encode_meta(meta_key, {clock, data.size(), record.size()}));
+    txn.put(meta_key, encode_snapshot_header(meta_key, {clock, data.size(), record.size()}));
     figures.snapshot_clock = clock;
     figures.accumulated = total_patches(txn, number, clock, where_).bytes;
   });
@@ -281,7 +256,7 @@ bool KvStore::add_reference(Engine& engine, std::string_view hash) {
     const std::string key = keys::refs(hash);
     const auto count = read_refs(txn, key, where_);
     if (!count) return;
-    txn.put(key, encode_refs(key, *count + 1));
+    txn.put(key, encode_ref_count(key, *count + 1));
     found = true;
   });
   return found;
@@ -309,7 +284,7 @@ void KvStore::save_value(std::string_view hash, ByteView data) {
         const std::string blob_key = keys::blob(hash);
         txn.put(blob_key, frame(blob_key, encoded));
       }
-      txn.put(refs_key, encode_refs(refs_key, count.value_or(0) + 1));
+      txn.put(refs_key, encode_ref_count(refs_key, count.value_or(0) + 1));
     });
   });
 }
@@ -324,7 +299,7 @@ void KvStore::release_value(std::string_view hash) {
       const auto count = read_refs(txn, key, where_);
       if (!count) return;  // unknown or already gone: a no-op
       if (*count > 1) {
-        txn.put(key, encode_refs(key, *count - 1));
+        txn.put(key, encode_ref_count(key, *count - 1));
       } else {
         txn.erase(key);
         txn.erase(keys::blob(hash));

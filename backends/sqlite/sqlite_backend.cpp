@@ -103,6 +103,7 @@ class SqliteDatabase final : public kv::Database {
   }
   void flush() override;
   std::optional<std::uint64_t> bytes_on_disk() override;
+  void compact() override;
 
   // Executes a statement that returns no rows; throws on failure.
   void step_done(Statement& statement, std::string_view what) {
@@ -240,6 +241,21 @@ void SqliteDatabase::flush() {
   static constexpr const char* kSynchronous[] = {"OFF", "NORMAL", "FULL"};
   exec(std::string("PRAGMA synchronous=") + kSynchronous[static_cast<int>(sync_)], "flushing");
   if (rc != SQLITE_OK) fail(rc, "flushing (WAL checkpoint)");
+}
+
+void SqliteDatabase::compact() {
+  if (read_only_) {
+    throw Error(Errc::unsupported, "cannot compact " + uri_ + ": it is open read-only");
+  }
+  std::lock_guard lock(mutex_);
+  // VACUUM rewrites the file under SQLite's own locks, so other processes stay
+  // safe; the truncating checkpoint then gives the WAL's space back too.
+  exec("VACUUM", "compacting (VACUUM)");
+  if (!in_memory_) {
+    const int rc =
+        sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    if (rc != SQLITE_OK) fail(rc, "compacting (WAL checkpoint)");
+  }
 }
 
 std::optional<std::uint64_t> SqliteDatabase::bytes_on_disk() {

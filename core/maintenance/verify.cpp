@@ -1,0 +1,307 @@
+#include "core/maintenance/verify.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "core/binary.hpp"
+#include "core/catalog.hpp"
+#include "core/keys.hpp"
+#include "core/maintenance/batch_scan.hpp"
+#include "core/record.hpp"
+#include "sds/error.hpp"
+
+namespace sds::core::maintenance {
+namespace {
+
+// The store's messages end with advice to run verify; in verify's own
+// report that advice is noise.
+std::string without_advice(std::string message) {
+  const std::size_t open = message.rfind(" (");
+  if (open != std::string::npos && message.back() == ')' &&
+      message.find("sdsctl verify", open) != std::string::npos) {
+    message.erase(open);
+  }
+  return message;
+}
+
+// What is read of one store while its records go by, in key order: the
+// header ("m") comes before the patches ("p"), the snapshot ("s") last.
+struct StoreWalk {
+  std::uint64_t number = 0;
+  std::string name;  // for messages
+  std::optional<SnapshotHeader> header;
+  std::optional<std::uint64_t> snapshot_stored;
+  std::optional<std::uint64_t> snapshot_raw;
+  std::uint64_t patches_below = 0;
+};
+
+class Verifier {
+ public:
+  Verifier(Engine& engine, const Progress& progress)
+      : engine_(engine), progress_(progress), total_(engine.kv().bytes_on_disk().value_or(0)) {
+    report_.format_version = engine.format_version();
+  }
+
+  VerifyReport run() {
+    catalog();
+    stores();
+    blobs();
+    ref_counts();
+    unknown_keys();
+    return std::move(report_);
+  }
+
+ private:
+  void catalog() {
+    bool readable = true;
+    scan_batches(engine_.kv(), keys::intern_begin(), keys::intern_end(), [&](auto& batch) {
+      for (const KvEntry& entry : batch) readable &= check(entry, engine_.where());
+      return true;
+    });
+    std::uint64_t counter = 1;
+    engine_.kv().view([&](kv::ReadTransaction& txn) {
+      // The format record was checked when the engine opened; read it again
+      // for its checksum and its share of the figures.
+      if (const auto stored = txn.get(keys::format()))
+        decode(keys::format(), *stored, engine_.where());
+      const std::string key = keys::next_store();
+      const auto stored = txn.get(key);
+      if (!stored) return;
+      const std::optional<Bytes> value = decode(key, *stored, engine_.where());
+      if (value && value->size() == 8) counter = PayloadReader(*value, "store counter").u64();
+    });
+    if (!readable) return;
+    try {
+      engine_.kv().view(
+          [&](kv::ReadTransaction& txn) { stores_ = list_stores(txn, engine_.where()); });
+    } catch (const Error& error) {
+      problem(without_advice(error.what()));
+    }
+    std::map<std::uint64_t, std::string> seen;
+    for (const auto& [id, number] : stores_) {
+      const std::string name = "store '" + keys::printable(id) + "'";
+      if (!seen.emplace(number, name).second) {
+        problem(name + " has number #" + std::to_string(number) + " like " + seen[number]);
+      }
+      if (number >= counter) {
+        problem(name + " has number #" + std::to_string(number) +
+                " but the store counter is only at " + std::to_string(counter));
+      }
+      names_.emplace(number, name);
+    }
+    report_.stores = stores_.size();
+  }
+
+  void stores() {
+    std::optional<StoreWalk> walk;
+    scan_batches(engine_.kv(), keys::store_begin(0), std::string(1, keys::kStoreTag + 1),
+                 [&](auto& batch) {
+                   for (const KvEntry& entry : batch) {
+                     if (entry.key.size() <= kStorePrefixBytes) {
+                       problem("malformed store key '" + keys::printable(entry.key) + "'");
+                       continue;
+                     }
+                     const std::uint64_t number = store_number(entry.key);
+                     if (!walk || walk->number != number) {
+                       if (walk) finish(*walk);
+                       walk = start(number);
+                     }
+                     store_record(*walk, entry);
+                   }
+                   return true;
+                 });
+    if (walk) finish(*walk);
+  }
+
+  StoreWalk start(std::uint64_t number) {
+    StoreWalk walk;
+    walk.number = number;
+    if (const auto it = names_.find(number); it != names_.end()) {
+      walk.name = it->second;
+    } else {
+      walk.name = "store #" + std::to_string(number);
+      problem("records of " + walk.name + " that is in no entry of the store id table");
+    }
+    return walk;
+  }
+
+  void store_record(StoreWalk& walk, const KvEntry& entry) {
+    const std::string where = "(" + walk.name + ")";
+    const std::optional<Bytes> value = decode(entry.key, entry.value, where);
+    if (!value) return;
+    const char sub = entry.key[kStorePrefixBytes];
+    const std::size_t sub_size = entry.key.size() - kStorePrefixBytes;
+    if (sub == keys::kMetaSub && sub_size == 1) {
+      try {
+        walk.header = parse_snapshot_header(*value);
+      } catch (const Error&) {
+        problem("snapshot header " + where + " has a malformed payload");
+      }
+    } else if (sub == keys::kSnapshotSub && sub_size == 1) {
+      walk.snapshot_stored = entry.value.size();
+      walk.snapshot_raw = value->size();
+    } else if (sub == keys::kPatchSub && sub_size == 1 + 8) {
+      if (walk.header && keys::patch_clock(entry.key) < walk.header->clock) ++walk.patches_below;
+    } else {
+      problem("unknown record '" + keys::printable(entry.key) + "' " + where);
+    }
+  }
+
+  void finish(const StoreWalk& walk) {
+    if (walk.header && !walk.snapshot_stored) {
+      problem(walk.name + " has a snapshot header but no snapshot");
+    } else if (!walk.header && walk.snapshot_stored) {
+      problem(walk.name + " has a snapshot but no snapshot header (its clock is lost)");
+    } else if (walk.header && (walk.header->raw_size != *walk.snapshot_raw ||
+                               walk.header->stored_size != *walk.snapshot_stored)) {
+      problem("the snapshot header of " + walk.name + " gives sizes " +
+              std::to_string(walk.header->raw_size) + "/" +
+              std::to_string(walk.header->stored_size) + ", the snapshot has " +
+              std::to_string(*walk.snapshot_raw) + "/" + std::to_string(*walk.snapshot_stored));
+    }
+    if (walk.patches_below > 0) {
+      note(walk.name + " keeps " + std::to_string(walk.patches_below) +
+           " patches below its snapshot clock " + std::to_string(walk.header->clock) +
+           " (a checkpoint would have pruned them)");
+    }
+  }
+
+  // Every blob has data that decodes and a reference count above zero.
+  void blobs() {
+    scan_batches(engine_.kv(), keys::blobs_begin(), keys::blobs_end(), [&](auto& batch) {
+      std::vector<std::optional<KvEntry>> counts;
+      engine_.kv().view([&](kv::ReadTransaction& txn) {
+        counts.clear();
+        for (const KvEntry& entry : batch) {
+          const std::string key = keys::refs(entry.key.substr(1));
+          const auto stored = txn.get(key);
+          if (stored) {
+            counts.push_back(KvEntry{key, Bytes(stored->begin(), stored->end())});
+          } else {
+            counts.push_back(std::nullopt);
+          }
+        }
+      });
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        const std::string name = "blob '" + keys::printable(batch[i].key.substr(1)) + "'";
+        decode(batch[i].key, batch[i].value, engine_.where());
+        if (!counts[i]) {
+          problem(name + " has no reference count");
+          continue;
+        }
+        const std::optional<Bytes> value =
+            decode(counts[i]->key, counts[i]->value, engine_.where());
+        if (!value) continue;
+        try {
+          const std::int64_t count = parse_ref_count(*value);
+          if (count <= 0) {
+            problem(name + " has reference count " + std::to_string(count) +
+                    " (it should have been deleted at 0)");
+          }
+        } catch (const Error&) {
+          problem("the reference count of " + name + " has a malformed payload");
+        }
+      }
+      return true;
+    });
+  }
+
+  // Every reference count has its blob's data (blobs() read the others).
+  void ref_counts() {
+    scan_batches(engine_.kv(), keys::refs(""), std::string(1, keys::kRefsTag + 1),
+                 [&](auto& batch) {
+                   std::vector<bool> has_data;
+                   engine_.kv().view([&](kv::ReadTransaction& txn) {
+                     has_data.clear();
+                     for (const KvEntry& entry : batch) {
+                       has_data.push_back(txn.get(keys::blob(entry.key.substr(1))).has_value());
+                     }
+                   });
+                   for (std::size_t i = 0; i < batch.size(); ++i) {
+                     if (has_data[i]) continue;
+                     decode(batch[i].key, batch[i].value, engine_.where());
+                     problem("reference count of blob '" + keys::printable(batch[i].key.substr(1)) +
+                             "' without the blob's data");
+                   }
+                   return true;
+                 });
+  }
+
+  // Keys outside every range the layout defines (docs/FORMAT.md, "Keys").
+  void unknown_keys() {
+    const std::string known{keys::kBlobTag,      keys::kFormatTag, keys::kInternTag,
+                            keys::kNextStoreTag, keys::kRefsTag,   keys::kStoreTag};
+    std::string from;
+    for (std::size_t i = 0; i <= known.size(); ++i) {
+      const std::string to = i < known.size() ? std::string(1, known[i]) : "";
+      unknown_in(from, to);
+      if (i == known.size()) break;
+      const char tag = known[i];
+      // The single-key records: anything longer under their tag is unknown.
+      if (tag == keys::kFormatTag || tag == keys::kNextStoreTag) {
+        unknown_in(std::string(1, tag).append(1, '\0'), std::string(1, tag + 1));
+      }
+      from = std::string(1, tag + 1);
+    }
+  }
+
+  void unknown_in(const std::string& from, const std::string& to) {
+    if (!to.empty() && from >= to) return;
+    scan_batches(engine_.kv(), from, to, [&](auto& batch) {
+      for (const KvEntry& entry : batch) {
+        tick();
+        problem("unknown key '" + keys::printable(entry.key) + "' (not of this layout)");
+      }
+      return true;
+    });
+  }
+
+  // Opens and decodes a record; a failure is a problem, and nullopt.
+  std::optional<Bytes> decode(std::string_view key, ByteView stored, std::string_view where) {
+    tick();
+    report_.bytes += stored.size();
+    try {
+      return decode_record(open_record(key, stored, where), key, where);
+    } catch (const Error& error) {
+      if (error.code() != Errc::corruption) throw;
+      problem(without_advice(error.what()));
+      return std::nullopt;
+    }
+  }
+
+  bool check(const KvEntry& entry, std::string_view where) {
+    return decode(entry.key, entry.value, where).has_value();
+  }
+
+  void tick() {
+    ++report_.records;
+    if (progress_ && report_.records % 256 == 0) {
+      progress_(report_.bytes, std::max(total_, report_.bytes));
+    }
+  }
+
+  void problem(std::string message) { add(Finding::Severity::problem, std::move(message)); }
+  void note(std::string message) { add(Finding::Severity::note, std::move(message)); }
+  void add(Finding::Severity severity, std::string message) {
+    (severity == Finding::Severity::problem ? report_.problems : report_.notes)++;
+    if (report_.findings.size() < kMaxListedFindings) {
+      report_.findings.push_back({severity, std::move(message)});
+    }
+  }
+
+  Engine& engine_;
+  const Progress& progress_;
+  std::uint64_t total_;
+  std::vector<std::pair<std::string, std::uint64_t>> stores_;
+  std::map<std::uint64_t, std::string> names_;
+  VerifyReport report_;
+};
+
+}  // namespace
+
+VerifyReport verify_database(Engine& engine, const Progress& progress) {
+  return Verifier(engine, progress).run();
+}
+
+}  // namespace sds::core::maintenance

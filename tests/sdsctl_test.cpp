@@ -1,0 +1,297 @@
+// End-to-end tests of sdsctl: each runs the real binary on databases made
+// here through the public API, and checks its exit code and output.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <sds/sds.hpp>
+#include <string>
+#include <vector>
+
+#include "core/keys.hpp"
+#include "core/open_internal.hpp"
+#include "core/record.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::string shell_quote(const std::string& arg) {
+  std::string out = "'";
+  for (const char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+class SdsctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "sdsctl_test_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string sqlite(const std::string& name) const { return "sqlite:" + path(name); }
+
+  // Runs sdsctl with `args`, stdout and stderr captured (so stderr is no terminal).
+  Result sdsctl(const std::vector<std::string>& args) const {
+    std::string command = shell_quote(SDSCTL_PATH);
+    for (const std::string& arg : args) command += " " + shell_quote(arg);
+    command += " >" + shell_quote(path("out")) + " 2>" + shell_quote(path("err"));
+    const int status = std::system(command.c_str());
+    Result result;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.out = read_file(path("out"));
+    result.err = read_file(path("err"));
+    return result;
+  }
+
+  // Two stores (one id with bytes that are not text), snapshots large and
+  // small, patches on both sides of the snapshot clock, shared blobs.
+  void fill(const std::string& uri) const {
+    auto database = sds::open_database(uri);
+    auto notes = database->store("notes");
+    std::string big;
+    for (int i = 0; i < 20000; ++i)
+      big += "line " + std::to_string(i) + " of a compressible snapshot\n";
+    notes->append_patch(sds::as_bytes("below the snapshot clock"), 3);
+    notes->save_snapshot(sds::as_bytes(big), 10);
+    for (sds::Clock clock = 10; clock < 20; ++clock) {
+      notes->append_patch(sds::as_bytes("PATCH-MARKER-" + std::to_string(clock)), clock);
+    }
+    notes->save_value("sha256:shared", sds::as_bytes(std::string(100000, 'x')));
+    notes->save_value("sha256:shared", sds::as_bytes(std::string(100000, 'x')));
+    notes->save_value("sha256:single", sds::as_bytes("a small blob"));
+    auto binary = database->store(std::string("bin\0\xff/id", 8));
+    binary->append_patch(sds::as_bytes("only a patch"), 0);
+    binary->append_patch(sds::as_bytes("and the largest clock"), ~sds::Clock{0});
+  }
+
+  Result export_to(const std::string& uri, const std::string& file) const {
+    return sdsctl({"export", uri, path(file)});
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(SdsctlTest, CopyRoundTripThroughEveryPersistentBackendIsByteIdentical) {
+  fill(sqlite("origin.db"));
+  ASSERT_EQ(export_to(sqlite("origin.db"), "origin.sdsa").exit_code, 0);
+  // sqlite -> lmdb -> rocksdb -> sqlite, through whichever this build has.
+  std::vector<std::string> chain{sqlite("origin.db")};
+  for (const std::string& scheme : sds::backends()) {
+    if (scheme != "memory" && scheme != "sqlite")
+      chain.push_back(scheme + ":" + path("via-" + scheme));
+  }
+  chain.push_back(sqlite("back.db"));
+  for (std::size_t i = 1; i < chain.size(); ++i) {
+    const Result copied = sdsctl({"copy", chain[i - 1], chain[i]});
+    ASSERT_EQ(copied.exit_code, 0) << chain[i] << ": " << copied.err;
+    EXPECT_NE(copied.out.find("2 stores"), std::string::npos) << copied.out;
+    ASSERT_EQ(sdsctl({"verify", chain[i]}).exit_code, 0) << chain[i];
+  }
+  ASSERT_EQ(export_to(chain.back(), "back.sdsa").exit_code, 0);
+  EXPECT_EQ(read_file(path("origin.sdsa")), read_file(path("back.sdsa")));
+  EXPECT_EQ(sdsctl({"dump", chain.front(), "notes"}).out,
+            sdsctl({"dump", chain.back(), "notes"}).out);
+
+  // A second run writes the same again: no reference count is incremented.
+  ASSERT_EQ(sdsctl({"copy", chain.front(), chain.back()}).exit_code, 0);
+  ASSERT_EQ(export_to(chain.back(), "again.sdsa").exit_code, 0);
+  EXPECT_EQ(read_file(path("origin.sdsa")), read_file(path("again.sdsa")));
+}
+
+TEST_F(SdsctlTest, CopyOfOneStoreTakesTheBlobsUnlessTold) {
+  fill(sqlite("a.db"));
+  ASSERT_EQ(sdsctl({"copy", sqlite("a.db"), sqlite("b.db"), "--store", "notes"}).exit_code, 0);
+  auto b = sds::open_database(sqlite("b.db"), {.read_only = true});
+  EXPECT_EQ(b->stores(), std::vector<std::string>{"notes"});
+  EXPECT_EQ(b->stats().blob_count, 2u);
+  b.reset();
+
+  ASSERT_EQ(
+      sdsctl({"copy", sqlite("a.db"), sqlite("c.db"), "--store", "notes", "--no-blobs"}).exit_code,
+      0);
+  EXPECT_EQ(sds::open_database(sqlite("c.db"), {.read_only = true})->stats().blob_count, 0u);
+
+  const Result dry = sdsctl({"copy", sqlite("a.db"), sqlite("d.db"), "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0);
+  EXPECT_NE(dry.out.find("would copy 2 stores"), std::string::npos) << dry.out;
+  EXPECT_FALSE(fs::exists(path("d.db")));
+
+  const Result missing = sdsctl({"copy", sqlite("a.db"), sqlite("e.db"), "--store", "nope"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no store 'nope'"), std::string::npos) << missing.err;
+}
+
+TEST_F(SdsctlTest, ExportImportRoundTripIsIdentical) {
+  fill(sqlite("a.db"));
+  ASSERT_EQ(export_to(sqlite("a.db"), "a.sdsa").exit_code, 0);
+  const Result imported = sdsctl({"import", path("a.sdsa"), sqlite("b.db")});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  ASSERT_EQ(export_to(sqlite("b.db"), "b.sdsa").exit_code, 0);
+  EXPECT_EQ(read_file(path("a.sdsa")), read_file(path("b.sdsa")));
+  EXPECT_FALSE(fs::exists(path("a.sdsa.partial")));
+  auto b = sds::open(sqlite("b.db"), "notes", {.read_only = true});
+  EXPECT_EQ(b->snapshot_clock(), sds::Clock{10});
+  EXPECT_EQ(b->load_patches_since(15).size(), 4u);
+}
+
+TEST_F(SdsctlTest, DamagedArchiveIsRefusedWithItsOffset) {
+  fill(sqlite("a.db"));
+  ASSERT_EQ(export_to(sqlite("a.db"), "a.sdsa").exit_code, 0);
+  std::string archive = read_file(path("a.sdsa"));
+  {
+    std::string flipped = archive;
+    flipped[flipped.size() / 2] ^= 0x01;
+    std::ofstream(path("flipped.sdsa"), std::ios::binary) << flipped;
+  }
+  std::ofstream(path("cut.sdsa"), std::ios::binary) << archive.substr(0, archive.size() - 20);
+  for (const char* name : {"flipped.sdsa", "cut.sdsa"}) {
+    const Result result = sdsctl({"import", path(name), sqlite("b.db")});
+    EXPECT_EQ(result.exit_code, 1) << name;
+    EXPECT_NE(result.err.find("is damaged at offset "), std::string::npos) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    EXPECT_FALSE(fs::exists(path("b.db"))) << "a damaged archive wrote something";
+  }
+}
+
+TEST_F(SdsctlTest, VerifyIsCleanWithANoteForPrunablePatches) {
+  fill(sqlite("a.db"));
+  const Result result = sdsctl({"verify", sqlite("a.db")});
+  EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("note: store 'notes' keeps 1 patches below its snapshot clock 10"),
+            std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("0 problems"), std::string::npos) << result.out;
+}
+
+TEST_F(SdsctlTest, VerifyFindsARecordCorruptedOnDisk) {
+  fill(sqlite("a.db"));  // closed here: the WAL is checkpointed into the file
+  std::string bytes = read_file(path("a.db"));
+  const std::size_t at = bytes.find("PATCH-MARKER-12");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = 'Q';
+  std::ofstream(path("a.db"), std::ios::binary) << bytes;
+  const Result result = sdsctl({"verify", sqlite("a.db")});
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("problem: patch at clock 12"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("checksum mismatch"), std::string::npos) << result.out;
+  // copy and export refuse a damaged source instead of spreading the damage.
+  EXPECT_EQ(sdsctl({"copy", sqlite("a.db"), sqlite("b.db")}).exit_code, 1);
+  EXPECT_EQ(export_to(sqlite("a.db"), "a.sdsa").exit_code, 1);
+  EXPECT_FALSE(fs::exists(path("a.sdsa")));
+}
+
+TEST_F(SdsctlTest, VerifyFindsBrokenReferenceCounts) {
+  fill(sqlite("a.db"));
+  {
+    const auto opened = sds::core::open_engine(sqlite("a.db"), {});
+    opened.engine->kv().update([](sds::kv::WriteTransaction& txn) {
+      const std::string zero = sds::core::keys::refs("sha256:single");
+      txn.put(zero, sds::core::encode_raw(zero, sds::Bytes(8, 0)));
+      const std::string orphan = sds::core::keys::refs("sha256:gone");
+      txn.put(orphan, sds::core::encode_raw(orphan, sds::Bytes{1, 0, 0, 0, 0, 0, 0, 0}));
+    });
+  }
+  const Result result = sdsctl({"verify", "--json", sqlite("a.db")});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  const auto report = nlohmann::json::parse(result.out);
+  EXPECT_EQ(report["problems"], 2);
+  std::string messages;
+  for (const auto& finding : report["findings"])
+    messages += finding["message"].get<std::string>() + "\n";
+  EXPECT_NE(messages.find("blob 'sha256:single' has reference count 0"), std::string::npos)
+      << messages;
+  EXPECT_NE(messages.find("'sha256:gone' without the blob's data"), std::string::npos) << messages;
+}
+
+TEST_F(SdsctlTest, JsonOutputParses) {
+  fill(sqlite("a.db"));
+  const auto stat = nlohmann::json::parse(sdsctl({"stat", "--json", sqlite("a.db")}).out);
+  EXPECT_EQ(stat["sdsctl_stat"], 1);
+  EXPECT_EQ(stat["store_count"], 2);
+  EXPECT_EQ(stat["blobs"]["count"], 2);
+  ASSERT_EQ(stat["stores"].size(), 2u);
+  EXPECT_EQ(stat["stores"][0]["id"], "bin\\x00\\xff/id");
+  EXPECT_EQ(stat["stores"][0]["snapshot"], nullptr);
+  EXPECT_EQ(stat["stores"][1]["snapshot"]["clock"], 10);
+  EXPECT_EQ(stat["stores"][1]["patches"]["count"], 11);
+
+  const auto one = nlohmann::json::parse(sdsctl({"stat", "--json", sqlite("a.db"), "notes"}).out);
+  EXPECT_EQ(one["stores"].size(), 1u);
+  const auto stores = nlohmann::json::parse(sdsctl({"stores", "--json", sqlite("a.db")}).out);
+  EXPECT_EQ(stores["stores"].size(), 2u);
+  const auto backends = nlohmann::json::parse(sdsctl({"backends", "--json"}).out);
+  EXPECT_EQ(backends["backends"].size(), sds::backends().size());
+}
+
+TEST_F(SdsctlTest, DumpListsRecordsAndWritesRawBytes) {
+  fill(sqlite("a.db"));
+  const Result dump = sdsctl({"dump", sqlite("a.db"), "notes"});
+  EXPECT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_NE(dump.out.find("snapshot clock 10"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("blob 'sha256:shared' 100000 bytes"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find("2 references"), std::string::npos) << dump.out;
+  EXPECT_EQ(sdsctl({"dump", sqlite("a.db"), "notes", "--raw", "patch:12"}).out, "PATCH-MARKER-12");
+  EXPECT_EQ(sdsctl({"dump", sqlite("a.db"), "notes", "--raw", "blob:sha256:single"}).out,
+            "a small blob");
+  EXPECT_EQ(sdsctl({"dump", sqlite("a.db"), "notes", "--raw", "patch:99"}).exit_code, 1);
+}
+
+TEST_F(SdsctlTest, ReadOnlySubcommandsDoNotCreateAMissingDatabase) {
+  const std::string missing = sqlite("missing.db");
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"stat", missing},
+                                               {"stores", missing},
+                                               {"dump", missing, "s"},
+                                               {"export", missing, path("x.sdsa")},
+                                               {"compact", missing}}) {
+    const Result result = sdsctl(args);
+    EXPECT_EQ(result.exit_code, 1) << args[0];
+    EXPECT_EQ(result.err.rfind("sdsctl: ", 0), 0u) << result.err;
+    EXPECT_FALSE(fs::exists(path("missing.db"))) << args[0];
+  }
+  EXPECT_EQ(sdsctl({"verify", missing}).exit_code, 2);
+  EXPECT_FALSE(fs::exists(path("missing.db")));
+}
+
+TEST_F(SdsctlTest, UsageErrorsExitTwoAndHelpWorksEverywhere) {
+  EXPECT_EQ(sdsctl({}).exit_code, 2);
+  EXPECT_EQ(sdsctl({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(sdsctl({"stat"}).exit_code, 2);
+  EXPECT_EQ(sdsctl({"copy", "sqlite:x", "sqlite:y", "--bogus"}).exit_code, 2);
+  const Result version = sdsctl({"--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("sdsctl ", 0), 0u) << version.out;
+  for (const char* sub :
+       {"backends", "stores", "stat", "dump", "verify", "copy", "export", "import", "compact"}) {
+    const Result help = sdsctl({sub, "--help"});
+    EXPECT_EQ(help.exit_code, 0) << sub;
+    EXPECT_NE(help.out.find("Usage"), std::string::npos) << sub << help.out;
+  }
+}
+
+TEST_F(SdsctlTest, ProgressIsNeverDrawnWhenStderrIsNoTerminal) {
+  fill(sqlite("a.db"));
+  const Result result = sdsctl({"copy", sqlite("a.db"), sqlite("b.db")});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(result.err, "");
+}
+
+}  // namespace

@@ -1,0 +1,11 @@
+# End-to-end tests of sdsctl: they run the real binary (issue 4, "Tests").
+if(TARGET sdsctl)
+  find_package(nlohmann_json REQUIRED)
+  add_executable(sdsctl_tests ${CMAKE_CURRENT_LIST_DIR}/sdsctl_test.cpp)
+  target_link_libraries(sdsctl_tests PRIVATE sds::sds nlohmann_json::nlohmann_json GTest::gtest_main)
+  target_include_directories(sdsctl_tests PRIVATE ${sds_SOURCE_DIR})
+  target_compile_options(sdsctl_tests PRIVATE -Wall -Wextra)
+  target_compile_definitions(sdsctl_tests PRIVATE SDSCTL_PATH="$<TARGET_FILE:sdsctl>")
+  add_dependencies(sdsctl_tests sdsctl)
+  gtest_discover_tests(sdsctl_tests DISCOVERY_TIMEOUT 60)
+endif()

@@ -1,0 +1,75 @@
+// sdsctl backends: the compiled-in schemes with their URI parameters.
+#include <fmt/core.h>
+
+#include <memory>
+#include <sds/sds.hpp>
+
+#include "tools/sdsctl/commands.hpp"
+#include "tools/sdsctl/output.hpp"
+
+namespace sdsctl {
+namespace {
+
+struct BackendsOptions {
+  bool json = false;
+};
+
+const char* path_kind(sds::PathKind kind) {
+  switch (kind) {
+    case sds::PathKind::file:
+      return "file";
+    case sds::PathKind::directory:
+      return "directory";
+    case sds::PathKind::name:
+      return "name";
+  }
+  return "?";
+}
+
+nlohmann::json params_json(const std::vector<sds::ParamSpec>& params) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const sds::ParamSpec& param : params) {
+    out.push_back({{"name", param.name}, {"default", param.default_value}, {"help", param.help}});
+  }
+  return out;
+}
+
+void print_params(const std::vector<sds::ParamSpec>& params) {
+  for (const sds::ParamSpec& param : params) {
+    fmt::print("    {:<18} {:<8} {}\n", param.name, param.default_value, param.help);
+  }
+}
+
+int run_backends(const BackendsOptions& options) {
+  const std::vector<sds::BackendInfo> infos = sds::backend_infos();
+  if (options.json) {
+    nlohmann::json schemes = nlohmann::json::array();
+    for (const sds::BackendInfo& info : infos) {
+      schemes.push_back({{"scheme", info.scheme},
+                         {"description", info.description},
+                         {"path", path_kind(info.path_kind)},
+                         {"params", params_json(info.params)}});
+    }
+    print_json({{"backends", schemes}, {"common_params", params_json(sds::common_params())}});
+    return kExitOk;
+  }
+  for (const sds::BackendInfo& info : infos) {
+    fmt::print("{}:  {} (path: {})\n", info.scheme, info.description, path_kind(info.path_kind));
+    print_params(info.params);
+  }
+  fmt::print("\nparameters every scheme accepts (scheme:path?name=value&...):\n");
+  print_params(sds::common_params());
+  return kExitOk;
+}
+
+}  // namespace
+
+void setup_backends(CLI::App& app, Command& chosen) {
+  auto options = std::make_shared<BackendsOptions>();
+  CLI::App* sub =
+      app.add_subcommand("backends", "List the compiled-in schemes and their URI parameters");
+  sub->add_flag("--json", options->json, "Print JSON (docs/SDSCTL.md)");
+  sub->callback([options, &chosen] { chosen = [options] { return run_backends(*options); }; });
+}
+
+}  // namespace sdsctl

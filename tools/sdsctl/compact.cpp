@@ -1,0 +1,57 @@
+// sdsctl compact URI: gives the space of deleted data back to the file system.
+#include <fmt/core.h>
+
+#include <memory>
+#include <sds/sds.hpp>
+
+#include "core/open_internal.hpp"
+#include "tools/sdsctl/commands.hpp"
+#include "tools/sdsctl/output.hpp"
+
+namespace sdsctl {
+namespace {
+
+struct CompactOptions {
+  std::string uri;
+};
+
+std::string on_disk(const std::optional<std::uint64_t>& bytes) {
+  return bytes ? fmt::format("{} ({} bytes)", human_bytes(*bytes), *bytes) : "unknown";
+}
+
+int run_compact(const CompactOptions& options) {
+  // A read-only open first, so that a URI that does not exist is refused, not
+  // created; it is closed again before the writable open.
+  sds::core::open_engine(options.uri, {.read_only = true});
+  const auto opened = sds::core::open_engine(options.uri, {});
+  sds::kv::Database& kv = opened.engine->kv();
+  const auto before = kv.bytes_on_disk();
+  try {
+    kv.compact();
+  } catch (const sds::Error& error) {
+    if (error.code() == sds::Errc::busy) {
+      throw sds::Error(error.code(), "cannot compact " + opened.engine->uri() +
+                                         " while other processes have it open: " + error.what());
+    }
+    if (error.code() == sds::Errc::unsupported) {
+      throw sds::Error(error.code(),
+                       "cannot compact " + opened.engine->uri() + ": " + error.what());
+    }
+    throw;
+  }
+  const auto after = kv.bytes_on_disk();
+  fmt::print("{}: {} before, {} after\n", opened.engine->uri(), on_disk(before), on_disk(after));
+  return kExitOk;
+}
+
+}  // namespace
+
+void setup_compact(CLI::App& app, Command& chosen) {
+  auto options = std::make_shared<CompactOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "compact", "Reclaim space (SQLite VACUUM, RocksDB full compaction, LMDB compacting copy)");
+  sub->add_option("URI", options->uri, "Database URI (must exist)")->required();
+  sub->callback([options, &chosen] { chosen = [options] { return run_compact(*options); }; });
+}
+
+}  // namespace sdsctl

@@ -1,0 +1,49 @@
+#include "tools/sdsctl/progress_bar.hpp"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "tools/sdsctl/output.hpp"
+
+namespace sdsctl {
+namespace {
+
+constexpr int kWidth = 30;
+// Redrawing more often only costs time on slow terminals.
+constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
+
+}  // namespace
+
+ProgressBar::ProgressBar(std::string label)
+    : label_(std::move(label)), enabled_(::isatty(STDERR_FILENO) == 1) {}
+
+ProgressBar::~ProgressBar() {
+  if (drawn_) fmt::print(stderr, "\r\033[K");
+}
+
+sds::core::maintenance::Progress ProgressBar::callback() {
+  if (!enabled_) return {};
+  return [this](std::uint64_t done, std::uint64_t total) { draw(done, total); };
+}
+
+void ProgressBar::draw(std::uint64_t done, std::uint64_t total) {
+  const auto now = std::chrono::steady_clock::now();
+  if (drawn_ && now - last_draw_ < kRedrawInterval) return;
+  last_draw_ = now;
+  drawn_ = true;
+  if (total == 0) {
+    fmt::print(stderr, "\r{} {}\033[K", label_, human_bytes(done));
+  } else {
+    // Totals are estimates (bytes on disk), so the bar stops short of full.
+    const double fraction = std::min(0.99, static_cast<double>(done) / static_cast<double>(total));
+    const int filled = static_cast<int>(fraction * kWidth);
+    fmt::print(stderr, "\r{} [{}{}] {:3.0f}% {}\033[K", label_, std::string(filled, '#'),
+               std::string(kWidth - filled, ' '), fraction * 100, human_bytes(done));
+  }
+  std::fflush(stderr);
+}
+
+}  // namespace sdsctl
