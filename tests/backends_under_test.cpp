@@ -50,18 +50,6 @@ std::vector<BackendUnderTest> multi_process_backends_under_test() {
   return out;
 }
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/sds-test-XXXXXX";
-  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 namespace {
 std::string name_of(const ::testing::TestParamInfo<BackendUnderTest>& info) {
   return info.param.name;

@@ -10,37 +10,9 @@
 #include <string_view>
 
 #include "tests/backends_under_test.hpp"
+#include "tests/test_support.hpp"
 
 namespace sds::test {
-
-// A fresh directory under $TMPDIR (or /tmp), removed with the object.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-inline Bytes bytes(std::string_view text) { return Bytes(text.begin(), text.end()); }
-inline std::string text(const Bytes& data) { return std::string(data.begin(), data.end()); }
-
-// Runs `fn`, expecting sds::Error with `code`; returns its message.
-template <class Fn>
-std::string expect_error(Errc code, Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& error) {
-    EXPECT_EQ(to_string(error.code()), std::string(to_string(code))) << error.what();
-    return error.what();
-  }
-  ADD_FAILURE() << "expected sds::Error(" << to_string(code) << ")";
-  return {};
-}
 
 inline void PrintTo(const BackendUnderTest& backend, std::ostream* out) { *out << backend.name; }
 

@@ -15,10 +15,12 @@
 #include "core/keys.hpp"
 #include "core/open_internal.hpp"
 #include "core/record.hpp"
+#include "tests/test_support.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using sds::test::TempDir;
 
 struct Result {
   int exit_code = -1;
@@ -39,14 +41,7 @@ std::string shell_quote(const std::string& arg) {
 
 class SdsctlTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "sdsctl_test_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string path(const std::string& name) const { return dir_.path() + "/" + name; }
   std::string sqlite(const std::string& name) const { return "sqlite:" + path(name); }
 
   // Runs sdsctl with `args`, stdout and stderr captured (so stderr is no terminal).
@@ -87,7 +82,7 @@ class SdsctlTest : public ::testing::Test {
     return sdsctl({"export", uri, path(file)});
   }
 
-  fs::path dir_;
+  TempDir dir_;
 };
 
 TEST_F(SdsctlTest, CopyRoundTripThroughEveryPersistentBackendIsByteIdentical) {

@@ -1,0 +1,304 @@
+#include "backends/rocksdb/rocksdb_backend.hpp"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "backends/rocksdb/rocksdb_transactions.hpp"
+#include "sds/error.hpp"
+
+namespace sds::backend {
+namespace {
+
+namespace fs = std::filesystem;
+using rocks::fail;
+
+// Values from this size on go to blob files at flush, so compactions move a
+// reference instead of rewriting the value each time it changes level. Patches
+// (bytes to a few KiB, scanned in order) stay inline; snapshots and blobs,
+// usually tens of KiB compressed and up to 512 MiB, are separated. Below about
+// 64 KiB the extra read through the blob index costs more than the rewrites.
+constexpr std::uint64_t kMinBlobSize = std::uint64_t{64} << 10;
+
+// Range tombstones slow every read that starts below them until a compaction
+// drops them (and the keys they cover) at the bottom level: the pruned ranges
+// are compacted once this many range deletions have been committed.
+constexpr int kRangeDeletionsPerCompaction = 16;
+
+rocksdb::Options make_options(bool read_only) {
+  rocksdb::Options options;
+  options.create_if_missing = !read_only;
+  // The core compresses snapshots and blobs itself (zstd, skipped where it does
+  // not pay); compressing again costs CPU for nothing.
+  options.compression = rocksdb::kNoCompression;
+  options.bottommost_compression = rocksdb::kDisableCompressionOption;
+  options.blob_compression_type = rocksdb::kNoCompression;
+  options.enable_blob_files = true;
+  options.min_blob_size = kMinBlobSize;
+  options.enable_blob_garbage_collection = true;  // released blobs give space back
+  // A torn WAL tail after power loss is cut off at the last whole write: the
+  // database opens intact, the latest writes may be missing (sync=normal/off).
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  options.keep_log_file_num = 4;  // RocksDB's info LOG, one more per open
+  rocksdb::BlockBasedTableOptions table;
+  table.checksum = rocksdb::kXXH3;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+// Whether `path` may be opened: refuses a file, and a directory of other files
+// that RocksDB would otherwise add its own to.
+void check_directory(const std::string& path, const std::string& uri, bool read_only) {
+  std::error_code error;
+  if (!fs::exists(path, error)) return;
+  if (!fs::is_directory(path, error)) {
+    throw Error(Errc::corruption, "cannot open '" + uri + "': '" + path +
+                                      "' is a file, not a RocksDB database directory");
+  }
+  if (fs::exists(path + "/CURRENT", error)) return;
+  if (read_only) {
+    throw Error(Errc::not_found,
+                "cannot open '" + uri + "' read-only: '" + path + "' holds no RocksDB database");
+  }
+  bool other_files = false;
+  for (const auto& entry : fs::directory_iterator(path, error)) {
+    // These come first when RocksDB creates a database: a crash interrupted it.
+    const std::string name = entry.path().filename().string();
+    if (name == "IDENTITY" || name == "LOCK" || name.starts_with("LOG")) return;
+    other_files = true;
+  }
+  if (other_files) {
+    throw Error(Errc::corruption, "cannot open '" + uri + "': directory '" + path +
+                                      "' holds other files and no RocksDB database; refusing "
+                                      "to add one to it (name an empty or new directory)");
+  }
+}
+
+class RocksDatabase final : public kv::Database {
+ public:
+  explicit RocksDatabase(const BackendConfig& config);
+  ~RocksDatabase() override;
+
+  void view(const std::function<void(kv::ReadTransaction&)>& fn) override;
+  void update(const std::function<void(kv::WriteTransaction&)>& fn) override;
+  void flush() override;
+  std::optional<std::uint64_t> bytes_on_disk() override;
+  void compact() override;
+
+ private:
+  // Queues the ranges a committed transaction erased for compaction.
+  void note_range_deletions(const std::map<std::string, std::string, std::less<>>& ranges);
+  void compact_pruned_ranges();
+  void check_writable(std::string_view what) const;
+
+  std::string uri_;
+  std::string path_;
+  bool read_only_;
+  rocksdb::WriteOptions write_options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::mutex writer_mutex_;  // one write transaction at a time
+
+  // The compaction of pruned ranges runs on a thread of its own, so that the
+  // writer whose prune reaches the threshold does not wait for it.
+  std::mutex compaction_mutex_;
+  std::condition_variable compaction_wanted_;
+  std::vector<std::pair<std::string, std::string>> pruned_ranges_;
+  int range_deletions_ = 0;
+  bool compaction_due_ = false;
+  std::string compaction_error_;  // reported by the next update()
+  std::atomic<bool> stopping_{false};
+  std::thread compactor_;
+};
+
+RocksDatabase::RocksDatabase(const BackendConfig& config)
+    : uri_(config.uri), path_(config.path), read_only_(config.read_only) {
+  // WAL on in every mode: each write reaches the WAL file before it returns,
+  // so a process crash loses nothing; only sync=full fsyncs it per write.
+  write_options_.sync = config.sync == SyncMode::full;
+  check_directory(path_, uri_, read_only_);
+  const rocksdb::Options options = make_options(read_only_);
+  rocksdb::DB* db = nullptr;
+  const rocksdb::Status status = read_only_ ? rocksdb::DB::OpenForReadOnly(options, path_, &db)
+                                            : rocksdb::DB::Open(options, path_, &db);
+  if (!status.ok()) {
+    if (rocks::code_of(status) == Errc::busy) {
+      const bool here = status.ToString().find("lock hold by current process") != std::string::npos;
+      throw Error(Errc::busy, "cannot open '" + uri_ + "': " +
+                                  (here ? "it is open in this process already"
+                                        : "another process holds the database") +
+                                  " (RocksDB admits one process per database; close it there, "
+                                  "or open it read-only): " +
+                                  status.ToString());
+    }
+    fail(status, "opening", uri_);
+  }
+  db_.reset(db);
+  if (!read_only_) compactor_ = std::thread([this] { compact_pruned_ranges(); });
+}
+
+RocksDatabase::~RocksDatabase() {
+  if (compactor_.joinable()) {
+    {
+      std::lock_guard lock(compaction_mutex_);
+      stopping_ = true;  // also cancels a compaction under way
+    }
+    compaction_wanted_.notify_one();
+    compactor_.join();
+  }
+  // A clean close keeps every write, whatever the sync mode (README, sync=off).
+  if (!read_only_) db_->FlushWAL(true).PermitUncheckedError();
+  db_->Close().PermitUncheckedError();
+}
+
+void RocksDatabase::check_writable(std::string_view what) const {
+  if (read_only_) {
+    throw Error(Errc::unsupported,
+                "cannot " + std::string(what) + " " + uri_ + ": it is open read-only");
+  }
+}
+
+void RocksDatabase::view(const std::function<void(kv::ReadTransaction&)>& fn) {
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  struct Release {
+    rocksdb::DB& db;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { db.ReleaseSnapshot(snapshot); }
+  } release{*db_, snapshot};
+  rocksdb::ReadOptions read_options;
+  read_options.snapshot = snapshot;
+  rocks::ReadTransaction txn(*db_, read_options, uri_);
+  fn(txn);
+}
+
+void RocksDatabase::update(const std::function<void(kv::WriteTransaction&)>& fn) {
+  check_writable("write to");
+  std::lock_guard lock(writer_mutex_);
+  {
+    std::lock_guard compaction_lock(compaction_mutex_);
+    if (!compaction_error_.empty()) {
+      throw Error(Errc::io_error, std::exchange(compaction_error_, std::string()));
+    }
+  }
+  rocks::WriteTransaction txn(*db_, uri_);
+  fn(txn);
+  if (txn.empty()) return;
+  rocksdb::WriteBatch batch;
+  txn.build(batch, uri_);
+  const rocksdb::Status status = db_->Write(write_options_, &batch);
+  if (!status.ok()) fail(status, "committing", uri_);
+  if (!txn.erased_ranges().empty()) note_range_deletions(txn.erased_ranges());
+}
+
+void RocksDatabase::note_range_deletions(
+    const std::map<std::string, std::string, std::less<>>& ranges) {
+  {
+    std::lock_guard lock(compaction_mutex_);
+    for (const auto& [from, to] : ranges) pruned_ranges_.emplace_back(from, to);
+    range_deletions_ += static_cast<int>(ranges.size());
+    if (range_deletions_ < kRangeDeletionsPerCompaction) return;
+    range_deletions_ = 0;
+    compaction_due_ = true;
+  }
+  compaction_wanted_.notify_one();
+}
+
+void RocksDatabase::compact_pruned_ranges() {
+  std::unique_lock lock(compaction_mutex_);
+  for (;;) {
+    compaction_wanted_.wait(lock, [this] { return compaction_due_ || stopping_; });
+    if (stopping_) return;
+    compaction_due_ = false;
+    std::vector<std::pair<std::string, std::string>> ranges = std::move(pruned_ranges_);
+    pruned_ranges_.clear();
+    lock.unlock();
+    // Overlapping ranges (one store pruned again and again) become one.
+    std::sort(ranges.begin(), ranges.end());
+    std::vector<std::pair<std::string, std::string>> merged;
+    for (auto& range : ranges) {
+      if (!merged.empty() && range.first <= merged.back().second) {
+        merged.back().second = std::max(merged.back().second, range.second);
+      } else {
+        merged.push_back(std::move(range));
+      }
+    }
+    rocksdb::CompactRangeOptions options;
+    options.canceled = &stopping_;
+    std::string error;
+    for (const auto& [from, to] : merged) {
+      const rocksdb::Slice begin(from);
+      const rocksdb::Slice end(to);
+      const rocksdb::Status status = db_->CompactRange(options, &begin, &end);
+      // Incomplete: cancelled because the database is closing.
+      if (!status.ok() && !status.IsIncomplete() && !status.IsShutdownInProgress()) {
+        error = "rocksdb: compacting pruned ranges of " + uri_ + " failed: " + status.ToString();
+      }
+    }
+    lock.lock();
+    if (!error.empty()) compaction_error_ = std::move(error);
+  }
+}
+
+void RocksDatabase::flush() {
+  if (read_only_) return;
+  const rocksdb::Status status = db_->FlushWAL(true);
+  if (!status.ok()) fail(status, "flushing the WAL", uri_);
+}
+
+std::optional<std::uint64_t> RocksDatabase::bytes_on_disk() {
+  std::uint64_t total = 0;
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(path_, error)) {
+    // Files may vanish while this runs (a compaction deletes its inputs).
+    std::error_code gone;
+    if (entry.is_regular_file(gone)) {
+      const std::uintmax_t size = entry.file_size(gone);
+      if (!gone) total += size;
+    }
+  }
+  if (error) {
+    throw Error(Errc::io_error,
+                "rocksdb: listing " + path_ + " of " + uri_ + " failed: " + error.message());
+  }
+  return total;
+}
+
+void RocksDatabase::compact() {
+  check_writable("compact");
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  options.blob_garbage_collection_policy = rocksdb::BlobGarbageCollectionPolicy::kForce;
+  options.blob_garbage_collection_age_cutoff = 1.0;  // every blob file, not the oldest quarter
+  const rocksdb::Status status = db_->CompactRange(options, nullptr, nullptr);
+  if (!status.ok()) fail(status, "compacting", uri_);
+}
+
+std::shared_ptr<kv::Database> open_rocksdb(const BackendConfig& config) {
+  return std::make_shared<RocksDatabase>(config);
+}
+
+}  // namespace
+
+BackendInfo rocksdb_backend() {
+  BackendInfo info;
+  info.scheme = "rocksdb";
+  info.description =
+      "RocksDB directory (an LSM tree for write-heavy stores): WAL, blob files for large "
+      "values; one process at a time";
+  info.path_kind = PathKind::directory;
+  info.open_kv = open_rocksdb;
+  return info;
+}
+
+}  // namespace sds::backend

@@ -1,0 +1,163 @@
+#include "backends/rocksdb/rocksdb_transactions.hpp"
+
+#include <iterator>
+
+namespace sds::backend::rocks {
+namespace {
+
+rocksdb::Slice slice(std::string_view bytes) { return {bytes.data(), bytes.size()}; }
+std::string_view chars(const rocksdb::Slice& bytes) { return {bytes.data(), bytes.size()}; }
+ByteView view(const rocksdb::Slice& bytes) {
+  return {reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()};
+}
+
+}  // namespace
+
+Errc code_of(const rocksdb::Status& status) {
+  if (status.IsCorruption()) return Errc::corruption;
+  if (status.IsNoSpace() || status.subcode() == rocksdb::Status::kSpaceLimit) return Errc::full;
+  if (status.IsBusy() || status.IsTimedOut() || status.IsTryAgain()) return Errc::busy;
+  if (status.IsIOError()) {
+    // The LOCK file of the database: held by another process ("Resource
+    // temporarily unavailable") or by another open in this one ("lock hold").
+    const std::string text = status.ToString();
+    for (const char* lock : {"lock hold", "While lock file", "Resource temporarily unavailable"}) {
+      if (text.find(lock) != std::string::npos) return Errc::busy;
+    }
+    return Errc::io_error;
+  }
+  if (status.IsNotSupported()) return Errc::unsupported;
+  if (status.IsInvalidArgument()) return Errc::invalid_argument;
+  return Errc::io_error;
+}
+
+void fail(const rocksdb::Status& status, std::string_view what, const std::string& uri) {
+  throw Error(code_of(status),
+              "rocksdb: " + std::string(what) + " on " + uri + " failed: " + status.ToString());
+}
+
+std::optional<ByteView> Reader::get(std::string_view key) {
+  pinned_.Reset();  // ends the previous get(), whose view is now invalid
+  const rocksdb::Status status =
+      db_.Get(read_options_, db_.DefaultColumnFamily(), slice(key), &pinned_);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) fail(status, "reading", uri_);
+  return view(pinned_);
+}
+
+std::unique_ptr<rocksdb::Iterator> Reader::iterator(std::string_view to,
+                                                    rocksdb::Slice& upper_bound) {
+  rocksdb::ReadOptions options = read_options_;
+  if (!to.empty()) {
+    upper_bound = slice(to);
+    options.iterate_upper_bound = &upper_bound;
+  }
+  return std::unique_ptr<rocksdb::Iterator>(db_.NewIterator(options));
+}
+
+void Reader::check(const rocksdb::Iterator& iterator) const {
+  if (!iterator.status().ok()) fail(iterator.status(), "scanning", uri_);
+}
+
+void ReadTransaction::scan(std::string_view from, std::string_view to,
+                           const kv::ScanVisitor& visit) {
+  rocksdb::Slice upper_bound;
+  const auto it = reader_.iterator(to, upper_bound);
+  for (it->Seek(slice(from)); it->Valid(); it->Next()) {
+    if (!visit(chars(it->key()), view(it->value()))) return;
+  }
+  reader_.check(*it);
+}
+
+std::optional<ByteView> WriteTransaction::get(std::string_view key) {
+  if (const auto it = overlay_.find(key); it != overlay_.end()) {
+    if (!it->second) return std::nullopt;
+    return as_bytes(*it->second);
+  }
+  if (erased_range_of(key) != erased_.end()) return std::nullopt;
+  return reader_.get(key);
+}
+
+void WriteTransaction::scan(std::string_view from, std::string_view to,
+                            const kv::ScanVisitor& visit) {
+  rocksdb::Slice upper_bound;
+  const auto stored = reader_.iterator(to, upper_bound);
+  stored->Seek(slice(from));
+  auto own = overlay_.lower_bound(from);
+  const auto own_end = to.empty() ? overlay_.end() : overlay_.lower_bound(to);
+  for (;;) {
+    // Stored keys in a range this transaction erased are jumped over in one seek.
+    while (stored->Valid()) {
+      const auto range = erased_range_of(chars(stored->key()));
+      if (range == erased_.end()) break;
+      stored->Seek(slice(range->second));
+    }
+    reader_.check(*stored);
+    if (!stored->Valid() && own == own_end) return;
+    const int order = !stored->Valid() ? 1
+                      : own == own_end ? -1
+                                       : chars(stored->key()).compare(own->first);
+    if (order < 0) {
+      if (!visit(chars(stored->key()), view(stored->value()))) return;
+      stored->Next();
+      continue;
+    }
+    if (order == 0) stored->Next();  // this transaction's write hides the stored value
+    if (own->second && !visit(own->first, as_bytes(*own->second))) return;
+    ++own;
+  }
+}
+
+void WriteTransaction::put(std::string_view key, ByteView value) {
+  overlay_.insert_or_assign(std::string(key), std::string(as_chars(value)));
+}
+
+void WriteTransaction::erase(std::string_view key) {
+  overlay_.insert_or_assign(std::string(key), std::nullopt);
+}
+
+void WriteTransaction::erase_range(std::string_view from, std::string_view to) {
+  if (from >= to) return;
+  overlay_.erase(overlay_.lower_bound(from), overlay_.lower_bound(to));
+  // Merged with the erased ranges it overlaps or touches, so they stay disjoint.
+  std::string start(from);
+  std::string end(to);
+  auto it = erased_.upper_bound(from);
+  if (it != erased_.begin() && std::prev(it)->second >= from) --it;
+  while (it != erased_.end() && it->first <= end) {
+    if (it->first < start) start = it->first;
+    if (it->second > end) end = it->second;
+    it = erased_.erase(it);
+  }
+  erased_.emplace(std::move(start), std::move(end));
+}
+
+std::map<std::string, std::string, std::less<>>::const_iterator WriteTransaction::erased_range_of(
+    std::string_view key) const {
+  auto it = erased_.upper_bound(key);
+  if (it == erased_.begin()) return erased_.end();
+  --it;
+  return key < it->second ? it : erased_.end();
+}
+
+// The ranges go first: a key put or erased after a range over it is in the
+// overlay (erase_range dropped the earlier ones), and later entries of a batch
+// win over earlier ones.
+void WriteTransaction::build(rocksdb::WriteBatch& batch, const std::string& uri) {
+  for (const auto& [from, to] : erased_) {
+    const rocksdb::Status status = batch.DeleteRange(from, to);
+    if (!status.ok()) fail(status, "deleting a range", uri);
+  }
+  for (auto& [key, value] : overlay_) {
+    rocksdb::Status status;
+    if (value) {
+      status = batch.Put(key, *value);
+      std::string().swap(*value);  // a large value is held once, not twice
+    } else if (erased_range_of(key) == erased_.end()) {
+      status = batch.Delete(key);
+    }
+    if (!status.ok()) fail(status, "writing", uri);
+  }
+}
+
+}  // namespace sds::backend::rocks

@@ -1,0 +1,92 @@
+// The key-value transactions of the rocksdb: backend (internal to it).
+//
+// Reads run at a rocksdb::Snapshot. A write transaction cannot be a RocksDB
+// transaction: in RocksDB 7.8 neither TransactionDB nor WriteBatchWithIndex
+// accepts DeleteRange. Its writes are kept in an overlay instead (keys put or
+// erased, plus the erased ranges) that its reads merge over the database, and
+// commit turns the overlay into one WriteBatch, written atomically. Writers are
+// serialized by the caller, so the database under a write transaction only
+// changes through it.
+#pragma once
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sds/error.hpp"
+#include "sds/kv.hpp"
+
+namespace sds::backend::rocks {
+
+// The Errc of a failed RocksDB status.
+Errc code_of(const rocksdb::Status& status);
+
+// Throws sds::Error for a failed `status`: "rocksdb: <what> on <uri> failed: ...".
+[[noreturn]] void fail(const rocksdb::Status& status, std::string_view what,
+                       const std::string& uri);
+
+// Reads of one transaction at `read_options` (with or without a snapshot).
+class Reader {
+ public:
+  Reader(rocksdb::DB& db, const rocksdb::ReadOptions& read_options, const std::string& uri)
+      : db_(db), read_options_(read_options), uri_(uri) {}
+
+  // The stored value, pinned until the next get() on this reader.
+  std::optional<ByteView> get(std::string_view key);
+  // A RocksDB iterator over [from, to); an empty `to` means unbounded. The
+  // bound is stored in `upper_bound`, which must outlive the iterator.
+  std::unique_ptr<rocksdb::Iterator> iterator(std::string_view to, rocksdb::Slice& upper_bound);
+  void check(const rocksdb::Iterator& iterator) const;
+
+ private:
+  rocksdb::DB& db_;
+  rocksdb::ReadOptions read_options_;
+  const std::string& uri_;
+  rocksdb::PinnableSlice pinned_;
+};
+
+class ReadTransaction final : public kv::ReadTransaction {
+ public:
+  ReadTransaction(rocksdb::DB& db, const rocksdb::ReadOptions& read_options, const std::string& uri)
+      : reader_(db, read_options, uri) {}
+  std::optional<ByteView> get(std::string_view key) override { return reader_.get(key); }
+  void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
+
+ private:
+  Reader reader_;
+};
+
+class WriteTransaction final : public kv::WriteTransaction {
+ public:
+  WriteTransaction(rocksdb::DB& db, const std::string& uri)
+      : reader_(db, rocksdb::ReadOptions(), uri) {}
+
+  std::optional<ByteView> get(std::string_view key) override;
+  void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
+  void put(std::string_view key, ByteView value) override;
+  void erase(std::string_view key) override;
+  void erase_range(std::string_view from, std::string_view to) override;
+
+  bool empty() const { return overlay_.empty() && erased_.empty(); }
+  // The erased ranges, disjoint and ascending: start -> end.
+  const std::map<std::string, std::string, std::less<>>& erased_ranges() const { return erased_; }
+  // Moves the transaction's writes into `batch`; the transaction is spent.
+  void build(rocksdb::WriteBatch& batch, const std::string& uri);
+
+ private:
+  // The erased range holding `key`, or erased_.end().
+  std::map<std::string, std::string, std::less<>>::const_iterator erased_range_of(
+      std::string_view key) const;
+
+  Reader reader_;
+  // Keys put (a value) or erased (nullopt) since the last erase_range over them.
+  std::map<std::string, std::optional<std::string>, std::less<>> overlay_;
+  std::map<std::string, std::string, std::less<>> erased_;
+};
+
+}  // namespace sds::backend::rocks

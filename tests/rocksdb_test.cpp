@@ -1,0 +1,289 @@
+// What only the rocksdb: backend promises: its directory, its transactions'
+// overlay, one process at a time, and a patch log that stays fast when pruned.
+#include <gtest/gtest.h>
+#include <rocksdb/perf_context.h>
+#include <rocksdb/perf_level.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <random>
+#include <stdexcept>
+#include <vector>
+
+#include "tests/test_support.hpp"
+
+namespace sds::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The backend's own key-value database, without the core on top.
+std::shared_ptr<kv::Database> open_kv(const std::string& path, bool read_only = false) {
+  for (const BackendInfo& info : backend_infos()) {
+    if (info.scheme != "rocksdb") continue;
+    BackendConfig config;
+    config.uri = "rocksdb:" + path;
+    config.path = path;
+    config.read_only = read_only;
+    return info.open_kv(config);
+  }
+  throw std::logic_error("no rocksdb backend in this build");
+}
+
+using Model = std::map<std::string, std::string>;
+
+Model scan_all(kv::ReadTransaction& txn, std::string_view from = "", std::string_view to = "") {
+  Model out;
+  txn.scan(from, to, [&](std::string_view key, ByteView value) {
+    out.emplace(key, text(value));
+    return true;
+  });
+  return out;
+}
+
+Model slice_of(const Model& model, const std::string& from, const std::string& to) {
+  const auto end = to.empty() ? model.end() : model.lower_bound(to);
+  return Model(model.lower_bound(from), end);
+}
+
+TEST(RocksDb, WriteTransactionsSeeTheirOwnWritesAndRollBack) {
+  // Random puts, erases and range erases, checked against a std::map after
+  // every step (get and scan over arbitrary bounds) and after commit; one
+  // transaction in four throws and must leave nothing.
+  TempDir dir;
+  const auto db = open_kv(dir.path() + "/db");
+  std::mt19937 random(42);
+  const auto key = [&] {
+    return std::string(1, static_cast<char>('a' + random() % 12)) + std::to_string(random() % 3);
+  };
+  Model committed;
+  for (int round = 0; round < 300; ++round) {
+    Model model = committed;
+    const bool fail = round % 4 == 3;
+    try {
+      db->update([&](kv::WriteTransaction& txn) {
+        for (int step = 0; step < 8; ++step) {
+          const int op = random() % 4;
+          if (op == 0 || op == 1) {
+            const std::string k = key();
+            const std::string v = "v" + std::to_string(round) + "." + std::to_string(step);
+            txn.put(k, as_bytes(v));
+            model[k] = v;
+          } else if (op == 2) {
+            const std::string k = key();
+            txn.erase(k);
+            model.erase(k);
+          } else {
+            std::string from = key();
+            std::string to = key();
+            if (to < from) std::swap(from, to);
+            txn.erase_range(from, to);
+            model.erase(model.lower_bound(from), model.lower_bound(to));
+          }
+          const std::string probe = key();
+          const auto got = txn.get(probe);
+          const auto expected = model.find(probe);
+          ASSERT_EQ(got.has_value(), expected != model.end()) << probe;
+          if (got) {
+            EXPECT_EQ(text(*got), expected->second);
+          }
+          std::string from = key();
+          std::string to = step % 3 == 0 ? "" : key();
+          if (!to.empty() && to < from) std::swap(from, to);
+          ASSERT_EQ(scan_all(txn, from, to), slice_of(model, from, to)) << from << ".." << to;
+        }
+        if (fail) throw std::runtime_error("rolled back");
+      });
+    } catch (const std::runtime_error&) {
+      ASSERT_TRUE(fail);
+      model = committed;
+    }
+    committed = model;
+    db->view([&](kv::ReadTransaction& txn) { ASSERT_EQ(scan_all(txn), committed); });
+  }
+}
+
+TEST(RocksDb, ScanStopsWhenTheVisitorSaysSoAndHonoursBounds) {
+  TempDir dir;
+  const auto db = open_kv(dir.path() + "/db");
+  db->update([](kv::WriteTransaction& txn) {
+    for (const char* k : {"a", "b", "b\xff", "c", "\xff"}) txn.put(k, as_bytes(k));
+  });
+  db->view([](kv::ReadTransaction& txn) {
+    EXPECT_EQ(scan_all(txn, "b", "c"), (Model{{"b", "b"}, {"b\xff", "b\xff"}}));
+    EXPECT_EQ(scan_all(txn, "c").size(), 2u);  // "\xff" sorts last: bytes are unsigned
+    int visited = 0;
+    txn.scan("", "", [&](std::string_view, ByteView) { return ++visited < 2; });
+    EXPECT_EQ(visited, 2);
+  });
+}
+
+TEST(RocksDb, ReadersDoNotSeeAWriteInProgress) {
+  TempDir dir;
+  const auto db = open_kv(dir.path() + "/db");
+  db->update([](kv::WriteTransaction& txn) { txn.put("k", as_bytes("old")); });
+  db->update([&](kv::WriteTransaction& txn) {
+    txn.put("k", as_bytes("new"));
+    txn.erase_range("a", "z");
+    // view() takes no writer lock: it runs while this transaction is open.
+    db->view([](kv::ReadTransaction& read) { EXPECT_EQ(text(*read.get("k")), "old"); });
+  });
+  db->view([](kv::ReadTransaction& read) { EXPECT_FALSE(read.get("k")); });
+}
+
+TEST(RocksDb, CreatesItsDirectoryAndReopens) {
+  TempDir dir;
+  const std::string uri = "rocksdb:" + dir.path() + "/new?sync=full";
+  sds::open(uri, "doc")->append_patch(bytes("p1"), 1);
+  EXPECT_TRUE(fs::exists(dir.path() + "/new/CURRENT"));
+  const auto store = sds::open(uri, "doc");
+  ASSERT_EQ(store->load_patches_since(0).size(), 1u);
+  store->flush();
+  EXPECT_GT(store->stats().bytes_on_disk.value_or(0), 0u);
+}
+
+TEST(RocksDb, ReadOnlyOpensReadAndRefuseWrites) {
+  TempDir dir;
+  const std::string uri = "rocksdb:" + dir.path() + "/db";
+  sds::open(uri, "doc")->append_patch(bytes("p1"), 1);
+  const auto store = sds::open(uri, "doc", {.read_only = true});
+  EXPECT_EQ(store->load_patches_since(0).size(), 1u);
+  expect_error(Errc::unsupported, [&] { store->append_patch(bytes("p2"), 2); });
+  const auto db = open_kv(dir.path() + "/db", true);
+  expect_error(Errc::unsupported, [&] { db->update([](kv::WriteTransaction&) {}); });
+  fs::create_directory(dir.path() + "/empty");
+  expect_error(Errc::not_found, [&] {
+    sds::open_database("rocksdb:" + dir.path() + "/empty", {.read_only = true});
+  });
+}
+
+TEST(RocksDb, FilesThatAreNotADatabaseAreLeftAlone) {
+  TempDir dir;
+  fs::create_directory(dir.path() + "/photos");
+  std::ofstream(dir.path() + "/photos/cat.jpg") << "meow";
+  std::string message = expect_error(
+      Errc::corruption, [&] { sds::open_database("rocksdb:" + dir.path() + "/photos"); });
+  EXPECT_NE(message.find("photos"), std::string::npos) << message;
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() + "/photos"), {}), 1);
+  std::ofstream(dir.path() + "/file") << "not a directory";
+  expect_error(Errc::corruption, [&] { sds::open_database("rocksdb:" + dir.path() + "/file"); });
+}
+
+TEST(RocksDb, ASecondProcessIsBusy) {
+  // The child holds the database until the parent closes the pipe; the parent
+  // has opened nothing before forking, so its own open really reaches RocksDB.
+  TempDir dir;
+  const std::string uri = "rocksdb:" + dir.path() + "/db";
+  int ready[2];
+  int release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    int code = 1;
+    close(ready[0]);
+    close(release[1]);  // else the read below would never see the end of the pipe
+    try {
+      auto store = sds::open(uri, "doc");
+      store->append_patch(bytes("from the child"), 1);
+      char byte = 'r';
+      if (write(ready[1], &byte, 1) == 1 && read(release[0], &byte, 1) == 0) code = 0;
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "child: %s\n", error.what());
+    }
+    _exit(code);
+  }
+  close(ready[1]);
+  close(release[0]);
+  char byte = 0;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  const std::string message = expect_error(Errc::busy, [&] { sds::open(uri, "doc"); });
+  EXPECT_NE(message.find(uri), std::string::npos) << message;
+  EXPECT_NE(message.find("another process holds"), std::string::npos) << message;
+  close(release[1]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(sds::open(uri, "doc")->load_patches_since(0).size(), 1u);
+}
+
+TEST(RocksDb, LargeValuesGoToBlobFiles) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  const auto db = open_kv(path);
+  std::string large(1 << 20, '\0');
+  std::mt19937 random(7);
+  for (char& c : large) c = static_cast<char>(random());
+  db->update([&](kv::WriteTransaction& txn) {
+    txn.put("large", as_bytes(large));
+    txn.put("small", as_bytes("patch"));
+  });
+  db->compact();  // flushes the memtable: values are separated at flush
+  bool blob_file = false;
+  for (const auto& entry : fs::directory_iterator(path)) {
+    blob_file |= entry.path().extension() == ".blob" && entry.file_size() >= large.size();
+  }
+  EXPECT_TRUE(blob_file);
+  db->view([&](kv::ReadTransaction& txn) {
+    EXPECT_EQ(text(*txn.get("large")), large);
+    EXPECT_EQ(text(*txn.get("small")), "patch");
+  });
+}
+
+// The entries a read steps over to find what it returns, as RocksDB counts
+// them for this thread: keys hidden by range tombstones are stepped over one
+// by one in a memtable and per tombstone fragment in table files, until a
+// compaction drops them.
+std::uint64_t entries_stepped_over(const std::function<void()>& read) {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
+  rocksdb::PerfContext& counters = *rocksdb::get_perf_context();
+  counters.Reset();
+  read();
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
+  return counters.next_on_memtable_count + counters.internal_key_skipped_count +
+         counters.internal_delete_skipped_count + counters.internal_range_del_reseek_count;
+}
+
+TEST(RocksDb, PrunedPatchesDoNotSlowReadsDown) {
+  // 200 checkpoint cycles: append patches, checkpoint at the last clock (which
+  // range-erases the older ones), read the log. Left alone, the work of a read
+  // from clock 0 grows with every cycle (about 21 entries each here); the
+  // backend compacts pruned ranges in the background, so it stays bounded.
+  // The median of the last 100 cycles is checked, not the maximum: the
+  // compaction is asynchronous and may lag a cycle or two.
+  TempDir dir;
+  const auto store = sds::open("rocksdb:" + dir.path() + "/db", "doc");
+  constexpr int kCycles = 200;
+  constexpr int kPatchesPerCycle = 20;
+  Clock clock = 0;
+  std::vector<std::uint64_t> work;
+  for (int cycle = 0; cycle < kCycles; ++cycle) {
+    const Clock first = clock + 1;
+    for (int i = 0; i < kPatchesPerCycle; ++i) store->append_patch(bytes("patch"), ++clock);
+    work.push_back(entries_stepped_over([&] {
+      ASSERT_EQ(store->load_patches_since(first - 1).size(), std::size_t{kPatchesPerCycle});
+      store->checkpoint(bytes("snapshot"), clock);
+      ASSERT_EQ(store->load_patches_since(0).size(), 1u);
+      ASSERT_EQ(store->load_patches_since(clock).size(), 0u);
+    }));
+  }
+  std::vector<std::uint64_t> last(work.end() - 100, work.end());
+  std::nth_element(last.begin(), last.begin() + 50, last.end());
+  const std::uint64_t median = last[50];
+  RecordProperty("first_cycle", std::to_string(work.front()));
+  RecordProperty("median_of_last_100", std::to_string(median));
+  RecordProperty("last_cycle", std::to_string(work.back()));
+  // Without compaction: about 150 cycles' worth of pruned patches.
+  EXPECT_LT(median, 40u * (kPatchesPerCycle + 1))
+      << "first cycle " << work.front() << ", last " << work.back();
+}
+
+}  // namespace
+}  // namespace sds::test

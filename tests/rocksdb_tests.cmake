@@ -1,0 +1,10 @@
+if(SDS_WITH_ROCKSDB)
+  # Links RocksDB itself for its per-thread perf counters (rocksdb/perf_context.h).
+  find_package(RocksDB CONFIG REQUIRED)
+  add_executable(sds_rocksdb_tests rocksdb_test.cpp test_support.cpp)
+  target_link_libraries(sds_rocksdb_tests
+    PRIVATE sds::sds RocksDB::rocksdb-shared GTest::gtest_main)
+  target_include_directories(sds_rocksdb_tests PRIVATE ${PROJECT_SOURCE_DIR})
+  target_compile_options(sds_rocksdb_tests PRIVATE -Wall -Wextra)
+  gtest_discover_tests(sds_rocksdb_tests DISCOVERY_TIMEOUT 60)
+endif()
