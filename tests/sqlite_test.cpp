@@ -36,6 +36,16 @@ TEST(Sqlite, ADatabaseOfAnotherApplicationIsLeftAlone) {
   sqlite3_close(db);
 }
 
+TEST(Sqlite, BusyTimeoutMustBeAWholeNumberOfMilliseconds) {
+  TempDir dir;
+  for (const char* bad : {"-1", "100ms", "", "99999999999"}) {
+    SCOPED_TRACE(bad);
+    expect_error(Errc::invalid_argument,
+                 [&] { sds::open_database("sqlite:" + dir.path() + "/x.db?busy_timeout=" + bad); });
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/x.db"));
+}
+
 TEST(Sqlite, OneFileInWalModeAndInMemoryDatabases) {
   TempDir dir;
   auto store = sds::open("sqlite:" + dir.path() + "/x.db", "doc");

@@ -3,15 +3,23 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <string>
 
+#include "core/size_units.hpp"
 #include "sds/error.hpp"
 
 namespace sds::backend {
 namespace {
 
 constexpr const char* kMemoryPath = ":memory:";
+
+// The `sync` modes map to SQLite's synchronous levels one to one (README.md).
+std::string synchronous_pragma(SyncMode sync) {
+  static constexpr const char* kLevels[] = {"OFF", "NORMAL", "FULL"};
+  return std::string("PRAGMA synchronous=") + kLevels[static_cast<int>(sync)];
+}
 
 Errc code_of(int rc) {
   switch (rc & 0xff) {
@@ -155,15 +163,8 @@ SqliteDatabase::SqliteDatabase(const BackendConfig& config)
       in_memory_(config.path == kMemoryPath),
       sync_(config.sync) {
   if (const auto it = config.params.find("busy_timeout"); it != config.params.end()) {
-    try {
-      busy_timeout_ms_ = std::stoi(it->second);
-    } catch (const std::exception&) {
-      busy_timeout_ms_ = -1;
-    }
-    if (busy_timeout_ms_ < 0) {
-      throw Error(Errc::invalid_argument, "cannot open '" + uri_ + "': busy_timeout=" + it->second +
-                                              " is not a number of milliseconds");
-    }
+    busy_timeout_ms_ = static_cast<int>(
+        core::parse_integer(it->second, "busy_timeout", 0, std::numeric_limits<int>::max()));
   }
   const int flags =
       (read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -173,8 +174,7 @@ SqliteDatabase::SqliteDatabase(const BackendConfig& config)
   sqlite3_extended_result_codes(db_, 0);
   sqlite3_busy_timeout(db_, busy_timeout_ms_);
   if (!in_memory_ && !read_only_) exec("PRAGMA journal_mode=WAL", "switching to WAL");
-  static constexpr const char* kSynchronous[] = {"OFF", "NORMAL", "FULL"};
-  exec(std::string("PRAGMA synchronous=") + kSynchronous[static_cast<int>(sync_)], "setting sync");
+  exec(synchronous_pragma(sync_), "setting sync");
   create_schema();
   prepare(get_, "SELECT v FROM sds_kv WHERE k = ?1");
   prepare(put_,
@@ -238,8 +238,7 @@ void SqliteDatabase::flush() {
   exec("PRAGMA synchronous=FULL", "flushing");
   const int rc =
       sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  static constexpr const char* kSynchronous[] = {"OFF", "NORMAL", "FULL"};
-  exec(std::string("PRAGMA synchronous=") + kSynchronous[static_cast<int>(sync_)], "flushing");
+  exec(synchronous_pragma(sync_), "flushing");
   if (rc != SQLITE_OK) fail(rc, "flushing (WAL checkpoint)");
 }
 
