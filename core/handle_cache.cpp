@@ -12,8 +12,8 @@
 namespace sds::core {
 namespace {
 
-struct CachedEngine {
-  std::weak_ptr<Engine> engine;
+struct CachedBackend {
+  std::weak_ptr<SharedBackend> backend;
   // A forked child must not use its parent's handles (LMDB forbids it, SQLite
   // advises against it): entries count only in the process that opened them.
   pid_t opener = 0;
@@ -21,7 +21,7 @@ struct CachedEngine {
 
 struct Cache {
   std::mutex mutex;
-  std::map<std::string, CachedEngine> engines;
+  std::map<std::string, CachedBackend> backends;
 };
 
 Cache& cache() {
@@ -29,33 +29,35 @@ Cache& cache() {
   return instance;
 }
 
-std::shared_ptr<Engine> open_engine(const BackendInfo& info, const BackendConfig& config) {
-  std::shared_ptr<kv::Database> kv = info.open_kv(config);
+std::shared_ptr<SharedBackend> create_shared_backend(const BackendInfo& info,
+                                                     const BackendConfig& config) {
+  std::shared_ptr<kv::Backend> kv = info.open_kv(config);
   if (!kv) {
     throw Error(Errc::io_error,
                 "backend '" + info.scheme + "' returned no database for '" + config.uri + "'");
   }
-  return std::make_shared<Engine>(std::move(kv), config);
+  return std::make_shared<SharedBackend>(std::move(kv), config);
 }
 
 }  // namespace
 
-std::shared_ptr<Engine> acquire_engine(const BackendInfo& info, const BackendConfig& config) {
+std::shared_ptr<SharedBackend> acquire_shared_backend(const BackendInfo& info,
+                                                      const BackendConfig& config) {
   const auto& privates = info.private_paths;
   if (std::find(privates.begin(), privates.end(), config.path) != privates.end()) {
-    return open_engine(info, config);
+    return create_shared_backend(info, config);
   }
   // Holding the lock while opening makes a second opener of the same path wait
   // for the first instead of opening the path twice.
-  Cache& shared = cache();
-  std::lock_guard lock(shared.mutex);
+  Cache& cached = cache();
+  std::lock_guard lock(cached.mutex);
   const pid_t self = getpid();
-  std::erase_if(shared.engines, [&](const auto& entry) {
-    return entry.second.engine.expired() || entry.second.opener != self;
+  std::erase_if(cached.backends, [&](const auto& entry) {
+    return entry.second.backend.expired() || entry.second.opener != self;
   });
-  CachedEngine& slot = shared.engines[info.scheme + '\0' + config.path];
-  if (std::shared_ptr<Engine> engine = slot.engine.lock()) {
-    const BackendConfig& open = engine->config();
+  CachedBackend& slot = cached.backends[info.scheme + '\0' + config.path];
+  if (std::shared_ptr<SharedBackend> shared = slot.backend.lock()) {
+    const BackendConfig& open = shared->config();
     if (open.params != config.params || open.sync != config.sync) {
       throw Error(Errc::invalid_argument,
                   "'" + config.uri +
@@ -68,11 +70,11 @@ std::shared_ptr<Engine> acquire_engine(const BackendInfo& info, const BackendCon
                                   "' is open read-only in this process; close it before "
                                   "opening it for writing");
     }
-    return engine;
+    return shared;
   }
-  std::shared_ptr<Engine> engine = open_engine(info, config);
-  slot = {engine, self};
-  return engine;
+  std::shared_ptr<SharedBackend> shared = create_shared_backend(info, config);
+  slot = {shared, self};
+  return shared;
 }
 
 }  // namespace sds::core

@@ -6,8 +6,8 @@
 #include <system_error>
 
 #include "core/handle_cache.hpp"
-#include "core/kv_database.hpp"
-#include "core/open_internal.hpp"
+#include "core/kv_backed_database.hpp"
+#include "core/open_shared_backend.hpp"
 #include "core/registry_internal.hpp"
 #include "core/size_units.hpp"
 #include "core/uri.hpp"
@@ -87,7 +87,7 @@ void resolve_path(const BackendInfo& info, BackendConfig& config) {
 
 namespace core {
 
-OpenedEngine open_engine(std::string_view uri, const OpenOptions& options) {
+OpenedBackend open_shared_backend(std::string_view uri, const OpenOptions& options) {
   const core::Uri parsed = core::parse_uri(uri);
   BackendConfig config;
   config.uri = core::mask_password(uri);
@@ -103,14 +103,14 @@ OpenedEngine open_engine(std::string_view uri, const OpenOptions& options) {
   store_options.read_only = options.read_only;
   apply_params(parsed, info, config, store_options);
   if (info.path_kind != PathKind::name) resolve_path(info, config);
-  return {core::acquire_engine(info, config), store_options};
+  return {core::acquire_shared_backend(info, config), store_options};
 }
 
 }  // namespace core
 
 std::unique_ptr<Database> open_database(std::string_view uri, const OpenOptions& options) {
-  core::OpenedEngine opened = core::open_engine(uri, options);
-  return std::make_unique<core::KvDatabase>(std::move(opened.engine), opened.options);
+  core::OpenedBackend opened = core::open_shared_backend(uri, options);
+  return std::make_unique<core::KvBackedDatabase>(std::move(opened.shared), opened.options);
 }
 
 std::unique_ptr<Store> open(std::string_view uri, std::string_view store_id,

@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 
 // Bytes zstd cannot shrink, so that sizes on disk are what the test wrote.
 Bytes random_bytes(std::size_t size, std::uint64_t seed) {
-  std::mt19937_64 engine(seed);
+  std::mt19937_64 shared(seed);
   Bytes out(size);
-  for (auto& byte : out) byte = static_cast<std::uint8_t>(engine());
+  for (auto& byte : out) byte = static_cast<std::uint8_t>(shared());
   return out;
 }
 
@@ -48,9 +48,9 @@ bool exited_cleanly(pid_t pid) {
 
 // Opens the key-value trait directly, past the core and its handle cache (so
 // never together with sds::open on the same path in one process).
-std::shared_ptr<kv::Database> open_kv(const std::string& path,
-                                      std::map<std::string, std::string> params = {},
-                                      bool read_only = false) {
+std::shared_ptr<kv::Backend> open_kv(const std::string& path,
+                                     std::map<std::string, std::string> params = {},
+                                     bool read_only = false) {
   for (const BackendInfo& info : backend_infos()) {
     if (info.scheme != "lmdb") continue;
     BackendConfig config;
@@ -63,7 +63,7 @@ std::shared_ptr<kv::Database> open_kv(const std::string& path,
   throw std::runtime_error("no lmdb backend");
 }
 
-std::vector<std::string> keys_of(kv::Database& db, std::string_view from = "",
+std::vector<std::string> keys_of(kv::Backend& db, std::string_view from = "",
                                  std::string_view to = "") {
   std::vector<std::string> out;
   db.view([&](kv::ReadTransaction& txn) {

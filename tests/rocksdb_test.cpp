@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // The backend's own key-value database, without the core on top.
-std::shared_ptr<kv::Database> open_kv(const std::string& path, bool read_only = false) {
+std::shared_ptr<kv::Backend> open_kv(const std::string& path, bool read_only = false) {
   for (const BackendInfo& info : backend_infos()) {
     if (info.scheme != "rocksdb") continue;
     BackendConfig config;

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/keys.hpp"
-#include "core/open_internal.hpp"
+#include "core/open_shared_backend.hpp"
 #include "core/record.hpp"
 #include "tests/test_support.hpp"
 
@@ -197,8 +197,8 @@ TEST_F(SdsctlTest, VerifyFindsARecordCorruptedOnDisk) {
 TEST_F(SdsctlTest, VerifyFindsBrokenReferenceCounts) {
   fill(sqlite("a.db"));
   {
-    const auto opened = sds::core::open_engine(sqlite("a.db"), {});
-    opened.engine->kv().update([](sds::kv::WriteTransaction& txn) {
+    const auto opened = sds::core::open_shared_backend(sqlite("a.db"), {});
+    opened.shared->kv().update([](sds::kv::WriteTransaction& txn) {
       const std::string zero = sds::core::keys::refs("sha256:single");
       txn.put(zero, sds::core::encode_raw(zero, sds::Bytes(8, 0)));
       const std::string orphan = sds::core::keys::refs("sha256:gone");

@@ -2,7 +2,7 @@
 if(TARGET sdsctl)
   find_package(nlohmann_json REQUIRED)
   add_executable(sdsctl_tests ${CMAKE_CURRENT_LIST_DIR}/sdsctl_test.cpp ${CMAKE_CURRENT_LIST_DIR}/test_support.cpp)
-  target_link_libraries(sdsctl_tests PRIVATE sds::sds nlohmann_json::nlohmann_json GTest::gtest_main)
+  target_link_libraries(sdsctl_tests PRIVATE sds_internal nlohmann_json::nlohmann_json GTest::gtest_main)
   target_include_directories(sdsctl_tests PRIVATE ${sds_SOURCE_DIR})
   target_compile_options(sdsctl_tests PRIVATE -Wall -Wextra)
   target_compile_definitions(sdsctl_tests PRIVATE SDSCTL_PATH="$<TARGET_FILE:sdsctl>")

@@ -66,12 +66,12 @@ std::string param(const BackendConfig& config, const std::string& name, const ch
   return it == config.params.end() ? fallback : it->second;
 }
 
-class LmdbDatabase;
+class LmdbBackend;
 
 // One LMDB transaction, read-only (view) or read-write (update).
 class LmdbTransaction final : public kv::WriteTransaction {
  public:
-  LmdbTransaction(LmdbDatabase& db, MDB_txn* txn) : db_(db), txn_(txn) {}
+  LmdbTransaction(LmdbBackend& db, MDB_txn* txn) : db_(db), txn_(txn) {}
 
   std::optional<ByteView> get(std::string_view key) override;
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
@@ -89,16 +89,16 @@ class LmdbTransaction final : public kv::WriteTransaction {
   int seek(MDB_cursor* cursor, std::string_view from, MDB_val& key, MDB_val& value);
   void check_write(int rc, std::string_view what);
 
-  LmdbDatabase& db_;
+  LmdbBackend& db_;
   MDB_txn* txn_;
   bool map_full_ = false;
   std::uint64_t bytes_written_ = 0;
 };
 
-class LmdbDatabase final : public kv::Database {
+class LmdbBackend final : public kv::Backend {
  public:
-  explicit LmdbDatabase(const BackendConfig& config);
-  ~LmdbDatabase() override;
+  explicit LmdbBackend(const BackendConfig& config);
+  ~LmdbBackend() override;
 
   void view(const std::function<void(kv::ReadTransaction&)>& fn) override;
   void update(const std::function<void(kv::WriteTransaction&)>& fn) override;
@@ -140,7 +140,7 @@ class LmdbDatabase final : public kv::Database {
   std::shared_mutex env_mutex_;
 };
 
-LmdbDatabase::LmdbDatabase(const BackendConfig& config)
+LmdbBackend::LmdbBackend(const BackendConfig& config)
     : uri_(config.uri), path_(config.path), read_only_(config.read_only), sync_(config.sync) {
   const std::uint64_t map_size =
       core::parse_size(param(config, "map_size", kDefaultMapSize), "map_size");
@@ -169,14 +169,14 @@ LmdbDatabase::LmdbDatabase(const BackendConfig& config)
   open_env(map_size);
 }
 
-LmdbDatabase::~LmdbDatabase() {
+LmdbBackend::~LmdbBackend() {
   // A clean close makes sync=off and sync=normal writes durable (DESIGN.md 5).
   if (env_ && !read_only_ && sync_ != SyncMode::full) mdb_env_sync(env_, 1);
   close_env();
   if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
-void LmdbDatabase::open_env(std::uint64_t map_size) {
+void LmdbBackend::open_env(std::uint64_t map_size) {
   MDB_env* env = nullptr;
   int rc = mdb_env_create(&env);
   if (rc != 0) fail(rc, "creating the environment");
@@ -229,12 +229,12 @@ void LmdbDatabase::open_env(std::uint64_t map_size) {
   }
 }
 
-void LmdbDatabase::close_env() {
+void LmdbBackend::close_env() {
   if (env_) mdb_env_close(env_);
   env_ = nullptr;
 }
 
-[[noreturn]] void LmdbDatabase::fail(int rc, std::string_view what) const {
+[[noreturn]] void LmdbBackend::fail(int rc, std::string_view what) const {
   std::string message =
       "lmdb: " + std::string(what) + " on '" + uri_ + "' failed: " + mdb_strerror(rc);
   switch (code_of(rc)) {
@@ -256,7 +256,7 @@ void LmdbDatabase::close_env() {
   throw Error(code_of(rc), message);
 }
 
-MDB_txn* LmdbDatabase::begin(unsigned flags, std::shared_lock<std::shared_mutex>& lock) {
+MDB_txn* LmdbBackend::begin(unsigned flags, std::shared_lock<std::shared_mutex>& lock) {
   for (int round = 0;; ++round) {
     lock = std::shared_lock(env_mutex_);
     if (!env_) {
@@ -277,7 +277,7 @@ MDB_txn* LmdbDatabase::begin(unsigned flags, std::shared_lock<std::shared_mutex>
   }
 }
 
-void LmdbDatabase::view(const std::function<void(kv::ReadTransaction&)>& fn) {
+void LmdbBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
   std::shared_lock<std::shared_mutex> lock;
   struct AbortOnExit {
     MDB_txn* txn;
@@ -287,7 +287,7 @@ void LmdbDatabase::view(const std::function<void(kv::ReadTransaction&)>& fn) {
   fn(transaction);
 }
 
-void LmdbDatabase::update(const std::function<void(kv::WriteTransaction&)>& fn) {
+void LmdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
   if (read_only_) {
     throw Error(Errc::unsupported, "cannot write to '" + uri_ + "': it is open read-only");
   }
@@ -319,7 +319,7 @@ void LmdbDatabase::update(const std::function<void(kv::WriteTransaction&)>& fn) 
 
 // Called with no transaction of this process open, after a write ran out of
 // map: doubles the map, or more for a transaction larger than the map.
-void LmdbDatabase::grow(std::uint64_t bytes_written) {
+void LmdbBackend::grow(std::uint64_t bytes_written) {
   std::unique_lock lock(env_mutex_);
   MDB_envinfo info;
   mdb_env_info(env_, &info);
@@ -334,21 +334,21 @@ void LmdbDatabase::grow(std::uint64_t bytes_written) {
   }
 }
 
-void LmdbDatabase::flush() {
+void LmdbBackend::flush() {
   if (read_only_) return;
   std::shared_lock lock(env_mutex_);
   if (!env_) return;
   if (const int rc = mdb_env_sync(env_, 1); rc != 0) fail(rc, "flushing");
 }
 
-std::optional<std::uint64_t> LmdbDatabase::bytes_on_disk() {
+std::optional<std::uint64_t> LmdbBackend::bytes_on_disk() {
   std::error_code error;
   const auto size = fs::file_size(path_ + "/data.mdb", error);
   if (error) return std::nullopt;
   return size;
 }
 
-bool LmdbDatabase::set_process_lock(short type) {
+bool LmdbBackend::set_process_lock(short type) {
   struct flock lock {};
   lock.l_type = type;
   lock.l_whence = SEEK_SET;
@@ -366,7 +366,7 @@ bool LmdbDatabase::set_process_lock(short type) {
 // it open, and an opener first tries an exclusive one, then waits for a shared
 // one. So this process's exclusive lock there proves that it is alone and
 // holds back any new opener until the reopen below shares the lock again.
-void LmdbDatabase::compact() {
+void LmdbBackend::compact() {
   if (read_only_) {
     throw Error(Errc::unsupported, "cannot compact '" + uri_ + "': it is open read-only");
   }
@@ -434,7 +434,7 @@ std::optional<ByteView> LmdbTransaction::get(std::string_view key) {
 // A cursor of this transaction, closed on every way out of its scope.
 class Cursor {
  public:
-  Cursor(MDB_txn* txn, const LmdbDatabase& db) {
+  Cursor(MDB_txn* txn, const LmdbBackend& db) {
     if (const int rc = mdb_cursor_open(txn, db.dbi(), &cursor_); rc != 0) {
       db.fail(rc, "opening a cursor");
     }
@@ -511,8 +511,8 @@ void LmdbTransaction::erase_range(std::string_view from, std::string_view to) {
   if (rc != 0 && rc != MDB_NOTFOUND) check_write(rc, "deleting a range");
 }
 
-std::shared_ptr<kv::Database> open_lmdb(const BackendConfig& config) {
-  return std::make_shared<LmdbDatabase>(config);
+std::shared_ptr<kv::Backend> open_lmdb(const BackendConfig& config) {
+  return std::make_shared<LmdbBackend>(config);
 }
 
 }  // namespace

@@ -96,7 +96,7 @@ class MemoryWrite final : public kv::WriteTransaction {
   std::vector<Undo> undo_;
 };
 
-class MemoryDatabase final : public kv::Database {
+class MemoryBackend final : public kv::Backend {
  public:
   void view(const std::function<void(kv::ReadTransaction&)>& fn) override {
     std::shared_lock lock(mutex_);
@@ -123,9 +123,9 @@ class MemoryDatabase final : public kv::Database {
 };
 
 // Open-for-writing guard: a read-only open refuses update() with a clear error.
-class ReadOnly final : public kv::Database {
+class ReadOnly final : public kv::Backend {
  public:
-  ReadOnly(std::shared_ptr<kv::Database> inner, std::string uri)
+  ReadOnly(std::shared_ptr<kv::Backend> inner, std::string uri)
       : inner_(std::move(inner)), uri_(std::move(uri)) {}
   void view(const std::function<void(kv::ReadTransaction&)>& fn) override { inner_->view(fn); }
   void update(const std::function<void(kv::WriteTransaction&)>&) override {
@@ -134,21 +134,21 @@ class ReadOnly final : public kv::Database {
   void flush() override {}
 
  private:
-  std::shared_ptr<kv::Database> inner_;
+  std::shared_ptr<kv::Backend> inner_;
   std::string uri_;
 };
 
-std::shared_ptr<kv::Database> open_memory(const BackendConfig& config) {
+std::shared_ptr<kv::Backend> open_memory(const BackendConfig& config) {
   if (config.path.empty()) {
     if (config.read_only) {
       throw Error(Errc::not_found, "cannot open '" + config.uri +
                                        "' read-only: a private memory database starts empty");
     }
-    return std::make_shared<MemoryDatabase>();
+    return std::make_shared<MemoryBackend>();
   }
   // Named databases live as long as the process, so a reopen finds its data.
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<MemoryDatabase>> named;
+  static std::map<std::string, std::shared_ptr<MemoryBackend>> named;
   std::lock_guard lock(mutex);
   auto it = named.find(config.path);
   if (it == named.end()) {
@@ -156,7 +156,7 @@ std::shared_ptr<kv::Database> open_memory(const BackendConfig& config) {
       throw Error(Errc::not_found, "cannot open '" + config.uri +
                                        "' read-only: no memory database of that name exists");
     }
-    it = named.emplace(config.path, std::make_shared<MemoryDatabase>()).first;
+    it = named.emplace(config.path, std::make_shared<MemoryBackend>()).first;
   }
   if (config.read_only) return std::make_shared<ReadOnly>(it->second, config.uri);
   return it->second;

@@ -86,10 +86,10 @@ void check_directory(const std::string& path, const std::string& uri, bool read_
   }
 }
 
-class RocksDatabase final : public kv::Database {
+class RocksdbBackend final : public kv::Backend {
  public:
-  explicit RocksDatabase(const BackendConfig& config);
-  ~RocksDatabase() override;
+  explicit RocksdbBackend(const BackendConfig& config);
+  ~RocksdbBackend() override;
 
   void view(const std::function<void(kv::ReadTransaction&)>& fn) override;
   void update(const std::function<void(kv::WriteTransaction&)>& fn) override;
@@ -122,7 +122,7 @@ class RocksDatabase final : public kv::Database {
   std::thread compactor_;
 };
 
-RocksDatabase::RocksDatabase(const BackendConfig& config)
+RocksdbBackend::RocksdbBackend(const BackendConfig& config)
     : uri_(config.uri), path_(config.path), read_only_(config.read_only) {
   // WAL on in every mode: each write reaches the WAL file before it returns,
   // so a process crash loses nothing; only sync=full fsyncs it per write.
@@ -148,7 +148,7 @@ RocksDatabase::RocksDatabase(const BackendConfig& config)
   if (!read_only_) compactor_ = std::thread([this] { compact_pruned_ranges(); });
 }
 
-RocksDatabase::~RocksDatabase() {
+RocksdbBackend::~RocksdbBackend() {
   if (compactor_.joinable()) {
     {
       std::lock_guard lock(compaction_mutex_);
@@ -162,14 +162,14 @@ RocksDatabase::~RocksDatabase() {
   db_->Close().PermitUncheckedError();
 }
 
-void RocksDatabase::check_writable(std::string_view what) const {
+void RocksdbBackend::check_writable(std::string_view what) const {
   if (read_only_) {
     throw Error(Errc::unsupported,
                 "cannot " + std::string(what) + " " + uri_ + ": it is open read-only");
   }
 }
 
-void RocksDatabase::view(const std::function<void(kv::ReadTransaction&)>& fn) {
+void RocksdbBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   struct Release {
     rocksdb::DB& db;
@@ -182,7 +182,7 @@ void RocksDatabase::view(const std::function<void(kv::ReadTransaction&)>& fn) {
   fn(txn);
 }
 
-void RocksDatabase::update(const std::function<void(kv::WriteTransaction&)>& fn) {
+void RocksdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
   check_writable("write to");
   std::lock_guard lock(writer_mutex_);
   {
@@ -201,7 +201,7 @@ void RocksDatabase::update(const std::function<void(kv::WriteTransaction&)>& fn)
   if (!txn.erased_ranges().empty()) note_range_deletions(txn.erased_ranges());
 }
 
-void RocksDatabase::note_range_deletions(
+void RocksdbBackend::note_range_deletions(
     const std::map<std::string, std::string, std::less<>>& ranges) {
   {
     std::lock_guard lock(compaction_mutex_);
@@ -214,7 +214,7 @@ void RocksDatabase::note_range_deletions(
   compaction_wanted_.notify_one();
 }
 
-void RocksDatabase::compact_pruned_ranges() {
+void RocksdbBackend::compact_pruned_ranges() {
   std::unique_lock lock(compaction_mutex_);
   for (;;) {
     compaction_wanted_.wait(lock, [this] { return compaction_due_ || stopping_; });
@@ -250,13 +250,13 @@ void RocksDatabase::compact_pruned_ranges() {
   }
 }
 
-void RocksDatabase::flush() {
+void RocksdbBackend::flush() {
   if (read_only_) return;
   const rocksdb::Status status = db_->FlushWAL(true);
   if (!status.ok()) fail(status, "flushing the WAL", uri_);
 }
 
-std::optional<std::uint64_t> RocksDatabase::bytes_on_disk() {
+std::optional<std::uint64_t> RocksdbBackend::bytes_on_disk() {
   std::uint64_t total = 0;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(path_, error)) {
@@ -274,7 +274,7 @@ std::optional<std::uint64_t> RocksDatabase::bytes_on_disk() {
   return total;
 }
 
-void RocksDatabase::compact() {
+void RocksdbBackend::compact() {
   check_writable("compact");
   rocksdb::CompactRangeOptions options;
   options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
@@ -284,8 +284,8 @@ void RocksDatabase::compact() {
   if (!status.ok()) fail(status, "compacting", uri_);
 }
 
-std::shared_ptr<kv::Database> open_rocksdb(const BackendConfig& config) {
-  return std::make_shared<RocksDatabase>(config);
+std::shared_ptr<kv::Backend> open_rocksdb(const BackendConfig& config) {
+  return std::make_shared<RocksdbBackend>(config);
 }
 
 }  // namespace

@@ -79,12 +79,12 @@ struct Connection {
   ~Connection() { sqlite3_close_v2(db); }
 };
 
-class SqliteDatabase;
+class SqliteBackend;
 
 // One transaction on the connection; reads and writes both go through here.
 class SqliteTransaction final : public kv::WriteTransaction {
  public:
-  explicit SqliteTransaction(SqliteDatabase& db) : db_(db) {}
+  explicit SqliteTransaction(SqliteBackend& db) : db_(db) {}
   ~SqliteTransaction();
   std::optional<ByteView> get(std::string_view key) override;
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
@@ -93,12 +93,12 @@ class SqliteTransaction final : public kv::WriteTransaction {
   void erase_range(std::string_view from, std::string_view to) override;
 
  private:
-  SqliteDatabase& db_;
+  SqliteBackend& db_;
 };
 
-class SqliteDatabase final : public kv::Database {
+class SqliteBackend final : public kv::Backend {
  public:
-  explicit SqliteDatabase(const BackendConfig& config);
+  explicit SqliteBackend(const BackendConfig& config);
 
   void view(const std::function<void(kv::ReadTransaction&)>& fn) override {
     run("BEGIN", [&](SqliteTransaction& txn) { fn(txn); });
@@ -156,7 +156,7 @@ class SqliteDatabase final : public kv::Database {
   std::mutex mutex_;  // one connection: one transaction at a time
 };
 
-SqliteDatabase::SqliteDatabase(const BackendConfig& config)
+SqliteBackend::SqliteBackend(const BackendConfig& config)
     : uri_(config.uri),
       path_(config.path),
       read_only_(config.read_only),
@@ -186,7 +186,7 @@ SqliteDatabase::SqliteDatabase(const BackendConfig& config)
 }
 
 // Refuses a file of another application instead of adding a table to it.
-void SqliteDatabase::create_schema() {
+void SqliteBackend::create_schema() {
   bool has_kv = false;
   int other_tables = 0;
   Statement tables;
@@ -215,7 +215,7 @@ void SqliteDatabase::create_schema() {
        "creating the table");
 }
 
-void SqliteDatabase::run(const char* begin, const std::function<void(SqliteTransaction&)>& fn) {
+void SqliteBackend::run(const char* begin, const std::function<void(SqliteTransaction&)>& fn) {
   std::lock_guard lock(mutex_);
   exec(begin, "beginning a transaction");
   try {
@@ -231,7 +231,7 @@ void SqliteDatabase::run(const char* begin, const std::function<void(SqliteTrans
   }
 }
 
-void SqliteDatabase::flush() {
+void SqliteBackend::flush() {
   if (in_memory_ || read_only_) return;
   std::lock_guard lock(mutex_);
   // A checkpoint under synchronous=FULL fsyncs the WAL, then the database file.
@@ -242,7 +242,7 @@ void SqliteDatabase::flush() {
   if (rc != SQLITE_OK) fail(rc, "flushing (WAL checkpoint)");
 }
 
-void SqliteDatabase::compact() {
+void SqliteBackend::compact() {
   if (read_only_) {
     throw Error(Errc::unsupported, "cannot compact " + uri_ + ": it is open read-only");
   }
@@ -257,7 +257,7 @@ void SqliteDatabase::compact() {
   }
 }
 
-std::optional<std::uint64_t> SqliteDatabase::bytes_on_disk() {
+std::optional<std::uint64_t> SqliteBackend::bytes_on_disk() {
   if (in_memory_) return std::nullopt;
   std::uint64_t total = 0;
   for (const char* suffix : {"", "-wal"}) {
@@ -317,8 +317,8 @@ void SqliteTransaction::erase_range(std::string_view from, std::string_view to) 
   db_.step_done(db_.erase_range_, "deleting a range");
 }
 
-std::shared_ptr<kv::Database> open_sqlite(const BackendConfig& config) {
-  return std::make_shared<SqliteDatabase>(config);
+std::shared_ptr<kv::Backend> open_sqlite(const BackendConfig& config) {
+  return std::make_shared<SqliteBackend>(config);
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "core/engine.hpp"
 #include "core/maintenance/contents.hpp"
+#include "core/shared_backend.hpp"
 
 namespace sds::core::maintenance {
 
@@ -19,8 +19,8 @@ inline constexpr std::uint32_t kArchiveVersion = 1;
 // bounded by one batch and the largest record. The file appears under its name
 // only once complete and synced (it is written as `path`.partial first).
 // Throws like read_contents(), and Errc::io_error when the file cannot be written.
-ContentCounts export_archive(Engine& source, const std::string& path, const Selection& selection,
-                             const Progress& progress);
+ContentCounts export_archive(SharedBackend& source, const std::string& path,
+                             const Selection& selection, const Progress& progress);
 
 // Reads the archive at `path`, checking every entry, and hands its contents to
 // `visitor` as it goes. Throws Errc::corruption naming the byte offset of the
@@ -33,8 +33,9 @@ ContentCounts read_archive(const std::string& path, ContentVisitor& visitor,
 // into it as copy does (stores replaced, reference counts as they are): a
 // damaged archive writes nothing and creates no database. Reads the file
 // twice; progress covers both passes.
-ContentCounts import_archive(const std::string& path,
-                             const std::function<std::shared_ptr<Engine>()>& open_destination,
-                             const Progress& progress);
+ContentCounts import_archive(
+    const std::string& path,
+    const std::function<std::shared_ptr<SharedBackend>()>& open_destination,
+    const Progress& progress);
 
 }  // namespace sds::core::maintenance

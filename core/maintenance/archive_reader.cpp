@@ -8,10 +8,10 @@
 #include <memory>
 
 #include "core/binary.hpp"
-#include "core/engine.hpp"
 #include "core/maintenance/archive.hpp"
 #include "core/maintenance/archive_format.hpp"
 #include "core/maintenance/content_writer.hpp"
+#include "core/shared_backend.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core::maintenance {
@@ -237,9 +237,10 @@ ContentCounts read_archive(const std::string& path, ContentVisitor& visitor,
   return ArchiveReader(path, visitor, progress).run();
 }
 
-ContentCounts import_archive(const std::string& path,
-                             const std::function<std::shared_ptr<Engine>()>& open_destination,
-                             const Progress& progress) {
+ContentCounts import_archive(
+    const std::string& path,
+    const std::function<std::shared_ptr<SharedBackend>()>& open_destination,
+    const Progress& progress) {
   std::uint64_t size = 0;
   const Progress first = [&](std::uint64_t done, std::uint64_t total) {
     size = total;
@@ -250,7 +251,7 @@ ContentCounts import_archive(const std::string& path,
   };
   DiscardingVisitor check;
   read_archive(path, check, first);
-  const std::shared_ptr<Engine> destination = open_destination();
+  const std::shared_ptr<SharedBackend> destination = open_destination();
   ContentWriter writer(*destination);
   return read_archive(path, writer, second);
 }

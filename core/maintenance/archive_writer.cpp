@@ -135,8 +135,8 @@ class ArchiveWriter final : public ContentVisitor {
 
 }  // namespace
 
-ContentCounts export_archive(Engine& source, const std::string& path, const Selection& selection,
-                             const Progress& progress) {
+ContentCounts export_archive(SharedBackend& source, const std::string& path,
+                             const Selection& selection, const Progress& progress) {
   ArchiveWriter writer(path, source.format_version());
   return read_contents(source, selection, writer, progress);
 }

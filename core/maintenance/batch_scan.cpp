@@ -7,7 +7,7 @@ constexpr std::size_t kBatchCount = 4096;
 
 }  // namespace
 
-void scan_batches(kv::Database& db, std::string_view from, std::string_view to,
+void scan_batches(kv::Backend& db, std::string_view from, std::string_view to,
                   const std::function<bool(std::vector<KvEntry>& batch)>& fn) {
   std::string cursor(from);
   std::vector<KvEntry> batch;

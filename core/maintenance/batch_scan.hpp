@@ -23,7 +23,7 @@ struct KvEntry {
 // ascending, in batches each read in its own read transaction. `fn` runs
 // outside any transaction, so it may read or write the database; it returns
 // false to stop. Entries written meanwhile may or may not be seen.
-void scan_batches(kv::Database& db, std::string_view from, std::string_view to,
+void scan_batches(kv::Backend& db, std::string_view from, std::string_view to,
                   const std::function<bool(std::vector<KvEntry>& batch)>& fn);
 
 }  // namespace sds::core::maintenance

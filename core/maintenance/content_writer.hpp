@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/engine.hpp"
 #include "core/maintenance/contents.hpp"
+#include "core/shared_backend.hpp"
 
 namespace sds::core::maintenance {
 
@@ -18,7 +18,7 @@ class ContentWriter final : public ContentVisitor {
   // `destination` must be open for writing and used by nobody else in this
   // process while the writer runs (store figures of open Store objects are
   // not updated).
-  explicit ContentWriter(Engine& destination) : destination_(destination) {}
+  explicit ContentWriter(SharedBackend& destination) : destination_(destination) {}
 
   void store(std::string_view id) override;
   void store_record(std::string_view suffix, const Record& record) override;
@@ -31,7 +31,7 @@ class ContentWriter final : public ContentVisitor {
   void commit();
   void verify_written();
 
-  Engine& destination_;
+  SharedBackend& destination_;
   std::uint64_t number_ = 0;  // the destination's number of the current store
   std::string store_id_;
   std::vector<std::pair<std::string, Bytes>> pending_;

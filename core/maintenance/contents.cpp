@@ -12,7 +12,7 @@ namespace {
 
 using StoreList = std::vector<std::pair<std::string, std::uint64_t>>;
 
-StoreList selected_stores(Engine& source, const Selection& selection) {
+StoreList selected_stores(SharedBackend& source, const Selection& selection) {
   StoreList all;
   source.kv().view([&](kv::ReadTransaction& txn) { all = list_stores(txn, source.where()); });
   if (selection.stores.empty()) return all;
@@ -38,7 +38,7 @@ Record checked(std::string_view key, ByteView value, std::string_view where) {
 
 class Reader {
  public:
-  Reader(Engine& source, ContentVisitor& visitor, const Progress& progress)
+  Reader(SharedBackend& source, ContentVisitor& visitor, const Progress& progress)
       : source_(source),
         visitor_(visitor),
         progress_(progress),
@@ -103,7 +103,7 @@ class Reader {
     if (progress_) progress_(counts_.bytes, std::max(total_, counts_.bytes));
   }
 
-  Engine& source_;
+  SharedBackend& source_;
   ContentVisitor& visitor_;
   const Progress& progress_;
   std::uint64_t total_;
@@ -112,8 +112,8 @@ class Reader {
 
 }  // namespace
 
-ContentCounts read_contents(Engine& source, const Selection& selection, ContentVisitor& visitor,
-                            const Progress& progress) {
+ContentCounts read_contents(SharedBackend& source, const Selection& selection,
+                            ContentVisitor& visitor, const Progress& progress) {
   Reader reader(source, visitor, progress);
   for (const auto& [id, number] : selected_stores(source, selection)) reader.store(id, number);
   if (selection.blobs) reader.blobs();

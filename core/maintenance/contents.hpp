@@ -8,9 +8,9 @@
 #include <string_view>
 #include <vector>
 
-#include "core/engine.hpp"
 #include "core/maintenance/layout.hpp"
 #include "core/record.hpp"
+#include "core/shared_backend.hpp"
 
 namespace sds::core::maintenance {
 
@@ -53,7 +53,7 @@ struct ContentCounts {
 // record (checksum, decompression) on the way, and hands them to `visitor`.
 // Throws Errc::not_found for a selected store that does not exist and
 // Errc::corruption for a damaged record or a blob without a reference count.
-ContentCounts read_contents(Engine& source, const Selection& selection, ContentVisitor& visitor,
-                            const Progress& progress);
+ContentCounts read_contents(SharedBackend& source, const Selection& selection,
+                            ContentVisitor& visitor, const Progress& progress);
 
 }  // namespace sds::core::maintenance

@@ -38,9 +38,9 @@ struct StoreWalk {
 
 class Verifier {
  public:
-  Verifier(Engine& engine, const Progress& progress)
-      : engine_(engine), progress_(progress), total_(engine.kv().bytes_on_disk().value_or(0)) {
-    report_.format_version = engine.format_version();
+  Verifier(SharedBackend& shared, const Progress& progress)
+      : shared_(shared), progress_(progress), total_(shared.kv().bytes_on_disk().value_or(0)) {
+    report_.format_version = shared.format_version();
   }
 
   VerifyReport run() {
@@ -55,26 +55,26 @@ class Verifier {
  private:
   void catalog() {
     bool readable = true;
-    scan_batches(engine_.kv(), keys::intern_begin(), keys::intern_end(), [&](auto& batch) {
-      for (const KvEntry& entry : batch) readable &= check(entry, engine_.where());
+    scan_batches(shared_.kv(), keys::intern_begin(), keys::intern_end(), [&](auto& batch) {
+      for (const KvEntry& entry : batch) readable &= check(entry, shared_.where());
       return true;
     });
     std::uint64_t counter = 1;
-    engine_.kv().view([&](kv::ReadTransaction& txn) {
-      // The format record was checked when the engine opened; read it again
+    shared_.kv().view([&](kv::ReadTransaction& txn) {
+      // The format record was checked when the SharedBackend opened; read it again
       // for its checksum and its share of the figures.
       if (const auto stored = txn.get(keys::format()))
-        decode(keys::format(), *stored, engine_.where());
+        decode(keys::format(), *stored, shared_.where());
       const std::string key = keys::next_store();
       const auto stored = txn.get(key);
       if (!stored) return;
-      const std::optional<Bytes> value = decode(key, *stored, engine_.where());
+      const std::optional<Bytes> value = decode(key, *stored, shared_.where());
       if (value && value->size() == 8) counter = PayloadReader(*value, "store counter").u64();
     });
     if (!readable) return;
     try {
-      engine_.kv().view(
-          [&](kv::ReadTransaction& txn) { stores_ = list_stores(txn, engine_.where()); });
+      shared_.kv().view(
+          [&](kv::ReadTransaction& txn) { stores_ = list_stores(txn, shared_.where()); });
     } catch (const Error& error) {
       problem(without_advice(error.what()));
     }
@@ -95,7 +95,7 @@ class Verifier {
 
   void stores() {
     std::optional<StoreWalk> walk;
-    scan_batches(engine_.kv(), keys::store_begin(0), std::string(1, keys::kStoreTag + 1),
+    scan_batches(shared_.kv(), keys::store_begin(0), std::string(1, keys::kStoreTag + 1),
                  [&](auto& batch) {
                    for (const KvEntry& entry : batch) {
                      if (entry.key.size() <= kStorePrefixBytes) {
@@ -169,9 +169,9 @@ class Verifier {
 
   // Every blob has data that decodes and a reference count above zero.
   void blobs() {
-    scan_batches(engine_.kv(), keys::blobs_begin(), keys::blobs_end(), [&](auto& batch) {
+    scan_batches(shared_.kv(), keys::blobs_begin(), keys::blobs_end(), [&](auto& batch) {
       std::vector<std::optional<KvEntry>> counts;
-      engine_.kv().view([&](kv::ReadTransaction& txn) {
+      shared_.kv().view([&](kv::ReadTransaction& txn) {
         counts.clear();
         for (const KvEntry& entry : batch) {
           const std::string key = keys::refs(entry.key.substr(1));
@@ -185,13 +185,13 @@ class Verifier {
       });
       for (std::size_t i = 0; i < batch.size(); ++i) {
         const std::string name = "blob '" + keys::printable(batch[i].key.substr(1)) + "'";
-        decode(batch[i].key, batch[i].value, engine_.where());
+        decode(batch[i].key, batch[i].value, shared_.where());
         if (!counts[i]) {
           problem(name + " has no reference count");
           continue;
         }
         const std::optional<Bytes> value =
-            decode(counts[i]->key, counts[i]->value, engine_.where());
+            decode(counts[i]->key, counts[i]->value, shared_.where());
         if (!value) continue;
         try {
           const std::int64_t count = parse_ref_count(*value);
@@ -209,10 +209,10 @@ class Verifier {
 
   // Every reference count has its blob's data (blobs() read the others).
   void ref_counts() {
-    scan_batches(engine_.kv(), keys::refs(""), std::string(1, keys::kRefsTag + 1),
+    scan_batches(shared_.kv(), keys::refs(""), std::string(1, keys::kRefsTag + 1),
                  [&](auto& batch) {
                    std::vector<bool> has_data;
-                   engine_.kv().view([&](kv::ReadTransaction& txn) {
+                   shared_.kv().view([&](kv::ReadTransaction& txn) {
                      has_data.clear();
                      for (const KvEntry& entry : batch) {
                        has_data.push_back(txn.get(keys::blob(entry.key.substr(1))).has_value());
@@ -220,7 +220,7 @@ class Verifier {
                    });
                    for (std::size_t i = 0; i < batch.size(); ++i) {
                      if (has_data[i]) continue;
-                     decode(batch[i].key, batch[i].value, engine_.where());
+                     decode(batch[i].key, batch[i].value, shared_.where());
                      problem("reference count of blob '" + keys::printable(batch[i].key.substr(1)) +
                              "' without the blob's data");
                    }
@@ -248,7 +248,7 @@ class Verifier {
 
   void unknown_in(const std::string& from, const std::string& to) {
     if (!to.empty() && from >= to) return;
-    scan_batches(engine_.kv(), from, to, [&](auto& batch) {
+    scan_batches(shared_.kv(), from, to, [&](auto& batch) {
       for (const KvEntry& entry : batch) {
         tick();
         problem("unknown key '" + keys::printable(entry.key) + "' (not of this layout)");
@@ -290,7 +290,7 @@ class Verifier {
     }
   }
 
-  Engine& engine_;
+  SharedBackend& shared_;
   const Progress& progress_;
   std::uint64_t total_;
   std::vector<std::pair<std::string, std::uint64_t>> stores_;
@@ -300,8 +300,8 @@ class Verifier {
 
 }  // namespace
 
-VerifyReport verify_database(Engine& engine, const Progress& progress) {
-  return Verifier(engine, progress).run();
+VerifyReport verify_database(SharedBackend& shared, const Progress& progress) {
+  return Verifier(shared, progress).run();
 }
 
 }  // namespace sds::core::maintenance

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/engine.hpp"
 #include "core/maintenance/layout.hpp"
+#include "core/shared_backend.hpp"
 
 namespace sds::core::maintenance {
 
@@ -38,6 +38,6 @@ inline constexpr std::size_t kMaxListedFindings = 1000;
 // against the snapshot's), every blob against its reference count (missing,
 // zero or below, or a count without data), and keys of no known kind. Memory
 // stays bounded. Throws only when it cannot read at all (io_error, busy).
-VerifyReport verify_database(Engine& engine, const Progress& progress);
+VerifyReport verify_database(SharedBackend& shared, const Progress& progress);
 
 }  // namespace sds::core::maintenance

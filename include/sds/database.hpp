@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sds/export.hpp"
 #include "sds/store.hpp"
 
 namespace sds {
@@ -31,9 +32,9 @@ struct DatabaseStats {
 // One open database. Every method is safe to call from several threads at once;
 // every method but close() and uri() throws Errc::closed after close(). Stores
 // obtained from it stay usable after the Database object is gone.
-class Database {
+class SDS_API Database {
  public:
-  virtual ~Database() = default;
+  virtual ~Database();
 
   // A handle on the store `id` (1 to kMaxStoreIdBytes arbitrary bytes, else
   // invalid_argument). A store comes into being with its first write; on a
@@ -61,10 +62,11 @@ class Database {
 // Throws invalid_argument for a malformed URI, an unknown scheme or parameter;
 // unsupported for a scheme this build left out; the backend's own code
 // (io_error, corruption, version, busy, full, not_found) when it cannot open.
-std::unique_ptr<Database> open_database(std::string_view uri, const OpenOptions& options = {});
+SDS_API std::unique_ptr<Database> open_database(std::string_view uri,
+                                                const OpenOptions& options = {});
 
 // open_database(uri, options)->store(store_id), in one line.
-std::unique_ptr<Store> open(std::string_view uri, std::string_view store_id,
-                            const OpenOptions& options = {});
+SDS_API std::unique_ptr<Store> open(std::string_view uri, std::string_view store_id,
+                                    const OpenOptions& options = {});
 
 }  // namespace sds

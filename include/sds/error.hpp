@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sds/export.hpp"
+
 namespace sds {
 
 // What went wrong, in a few codes that each mean one thing (DESIGN.md section 6).
@@ -25,13 +27,14 @@ enum class Errc {
 };
 
 // The name of a code, as written in messages and by sdsctl ("invalid_argument").
-const char* to_string(Errc code) noexcept;
+SDS_API const char* to_string(Errc code) noexcept;
 
 // Thrown by every fallible call. what() says what failed, on which URI, store or
 // key, and what to do about it; it never contains a password.
-class Error : public std::runtime_error {
+class SDS_API Error : public std::runtime_error {
  public:
   Error(Errc code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ~Error() override;
   Errc code() const noexcept { return code_; }
 
  private:

@@ -2,7 +2,7 @@
 //
 // The core keeps snapshots, patches, blobs, checksums and compression on top of
 // this; a backend knows nothing of them. A new backend is one class deriving from
-// kv::Database plus a BackendInfo handed to sds::register_backend().
+// kv::Backend plus a BackendInfo handed to sds::register_backend().
 //
 // Keys and values are arbitrary byte strings; keys are ordered bytewise
 // (memcmp, then shorter first), as SQLite BLOBs, LMDB and RocksDB order them.
@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "sds/error.hpp"
+#include "sds/export.hpp"
 #include "sds/types.hpp"
 
 namespace sds::kv {
@@ -25,7 +26,7 @@ namespace sds::kv {
 using ScanVisitor = std::function<bool(std::string_view key, ByteView value)>;
 
 // A consistent, read-only view of the database: every read sees the same state.
-class ReadTransaction {
+class SDS_API ReadTransaction {
  public:
   // The value under `key`, or nullopt. The view stays valid until the next call
   // on this transaction or its end, whichever comes first.
@@ -39,7 +40,7 @@ class ReadTransaction {
 };
 
 // A read-write transaction. Its reads see its own writes.
-class WriteTransaction : public ReadTransaction {
+class SDS_API WriteTransaction : public ReadTransaction {
  public:
   // Inserts or replaces.
   virtual void put(std::string_view key, ByteView value) = 0;
@@ -54,9 +55,9 @@ class WriteTransaction : public ReadTransaction {
 
 // One open database. Every method is safe to call from several threads at once.
 // Methods throw sds::Error with the codes of error.hpp, naming the URI.
-class Database {
+class SDS_API Backend {
  public:
-  virtual ~Database() = default;
+  virtual ~Backend();
 
   // Runs `fn` in a read-only transaction. Exceptions from `fn` propagate.
   virtual void view(const std::function<void(ReadTransaction&)>& fn) = 0;
@@ -77,13 +78,13 @@ class Database {
   virtual void flush() = 0;
 
   // Bytes the database occupies on disk, where the backend knows them.
-  virtual std::optional<std::uint64_t> bytes_on_disk() { return std::nullopt; }
+  virtual std::optional<std::uint64_t> bytes_on_disk();
 
   // Gives space held by deleted data back to the file system (SQLite VACUUM,
   // a RocksDB full compaction, an LMDB compacting copy). Throws Errc::busy
   // where that is unsafe while other processes have the database open, and
   // Errc::unsupported (the default) where the backend has nothing to reclaim.
-  virtual void compact() { throw Error(Errc::unsupported, "this backend has no compaction"); }
+  virtual void compact();
 };
 
 }  // namespace sds::kv

@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sds/export.hpp"
 #include "sds/types.hpp"
 
 namespace sds {
@@ -12,9 +13,9 @@ namespace sds {
 // Mirrors SDS_PersistenceProvider of @rozek/sds-persistence-node method for
 // method. Every method is safe to call from several threads at once; every
 // method but close() throws Error(Errc::closed) after close().
-class PersistenceProvider {
+class SDS_API PersistenceProvider {
  public:
-  virtual ~PersistenceProvider() = default;
+  virtual ~PersistenceProvider();
 
   // The last saved snapshot's exact bytes, or nullopt if none was saved.
   virtual std::optional<Bytes> load_snapshot() = 0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sds/database.hpp"
+#include "sds/export.hpp"
 #include "sds/kv.hpp"
 
 namespace sds {
@@ -56,21 +57,21 @@ struct BackendInfo {
   std::vector<ParamSpec> params;  // besides the common ones
   // Opens a key-value database the core serves stores from. Opens of the same
   // canonical path are shared: this is called once per path while it is open.
-  std::function<std::shared_ptr<kv::Database>(const BackendConfig&)> open_kv;
+  std::function<std::shared_ptr<kv::Backend>(const BackendConfig&)> open_kv;
 };
 
 // The common URI parameters every scheme accepts.
-std::vector<ParamSpec> common_params();
+SDS_API std::vector<ParamSpec> common_params();
 
 // Adds a scheme. Throws invalid_argument for a malformed or taken scheme or a
 // missing open_kv. Thread-safe; the built-in schemes are always registered
 // first.
-void register_backend(BackendInfo info);
+SDS_API void register_backend(BackendInfo info);
 
 // The schemes this process can open (built in and registered), sorted.
-std::vector<std::string> backends();
+SDS_API std::vector<std::string> backends();
 
 // The descriptions of those schemes, sorted by scheme.
-std::vector<BackendInfo> backend_infos();
+SDS_API std::vector<BackendInfo> backend_infos();
 
 }  // namespace sds

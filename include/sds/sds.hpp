@@ -8,3 +8,4 @@
 #include "sds/registry.hpp"
 #include "sds/store.hpp"
 #include "sds/types.hpp"
+#include "sds/version.hpp"

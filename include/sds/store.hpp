@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "sds/export.hpp"
 #include "sds/provider.hpp"
 #include "sds/types.hpp"
 
@@ -40,8 +41,10 @@ struct StoreStats {
 // Database::store() or sds::open(). Every method is safe to call from several
 // threads at once; every method but close() and id() throws Errc::closed after
 // close(). On a database opened read-only, writes throw Errc::unsupported.
-class Store : public PersistenceProvider {
+class SDS_API Store : public PersistenceProvider {
  public:
+  ~Store() override;
+
   // The store id this object was opened with.
   virtual const std::string& id() const = 0;
 

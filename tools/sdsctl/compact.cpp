@@ -4,7 +4,7 @@
 #include <memory>
 #include <sds/sds.hpp>
 
-#include "core/open_internal.hpp"
+#include "core/open_shared_backend.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
 
@@ -22,25 +22,25 @@ std::string on_disk(const std::optional<std::uint64_t>& bytes) {
 int run_compact(const CompactOptions& options) {
   // A read-only open first, so that a URI that does not exist is refused, not
   // created; it is closed again before the writable open.
-  sds::core::open_engine(options.uri, {.read_only = true});
-  const auto opened = sds::core::open_engine(options.uri, {});
-  sds::kv::Database& kv = opened.engine->kv();
+  sds::core::open_shared_backend(options.uri, {.read_only = true});
+  const auto opened = sds::core::open_shared_backend(options.uri, {});
+  sds::kv::Backend& kv = opened.shared->kv();
   const auto before = kv.bytes_on_disk();
   try {
     kv.compact();
   } catch (const sds::Error& error) {
     if (error.code() == sds::Errc::busy) {
-      throw sds::Error(error.code(), "cannot compact " + opened.engine->uri() +
+      throw sds::Error(error.code(), "cannot compact " + opened.shared->uri() +
                                          " while other processes have it open: " + error.what());
     }
     if (error.code() == sds::Errc::unsupported) {
       throw sds::Error(error.code(),
-                       "cannot compact " + opened.engine->uri() + ": " + error.what());
+                       "cannot compact " + opened.shared->uri() + ": " + error.what());
     }
     throw;
   }
   const auto after = kv.bytes_on_disk();
-  fmt::print("{}: {} before, {} after\n", opened.engine->uri(), on_disk(before), on_disk(after));
+  fmt::print("{}: {} before, {} after\n", opened.shared->uri(), on_disk(before), on_disk(after));
   return kExitOk;
 }
 

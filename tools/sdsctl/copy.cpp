@@ -6,7 +6,7 @@
 
 #include "core/maintenance/content_writer.hpp"
 #include "core/maintenance/contents.hpp"
-#include "core/open_internal.hpp"
+#include "core/open_shared_backend.hpp"
 #include "core/uri.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
@@ -27,34 +27,34 @@ struct CopyOptions {
 
 int run_copy(const CopyOptions& options) {
   const maintenance::Selection selection{options.stores, !options.no_blobs};
-  const auto source = sds::core::open_engine(options.source, {.read_only = true});
+  const auto source = sds::core::open_shared_backend(options.source, {.read_only = true});
   if (options.dry_run) {
     maintenance::DiscardingVisitor discard;
     ProgressBar bar("reading");
     const auto counts =
-        maintenance::read_contents(*source.engine, selection, discard, bar.callback());
-    fmt::print("would copy {} from {} to {}\n", summary(counts), source.engine->uri(),
+        maintenance::read_contents(*source.shared, selection, discard, bar.callback());
+    fmt::print("would copy {} from {} to {}\n", summary(counts), source.shared->uri(),
                sds::core::mask_password(options.destination));
     return kExitOk;
   }
-  sds::core::OpenedEngine destination;
+  sds::core::OpenedBackend destination;
   try {
-    destination = sds::core::open_engine(options.destination, {});
+    destination = sds::core::open_shared_backend(options.destination, {});
   } catch (const sds::Error& error) {
     // The source holds its path open read-only, so the same path refuses a writer.
     if (error.code() == sds::Errc::busy) {
       throw sds::Error(sds::Errc::invalid_argument,
-                       "cannot copy " + source.engine->uri() + " to " +
+                       "cannot copy " + source.shared->uri() + " to " +
                            sds::core::mask_password(options.destination) +
                            ": they are the same database");
     }
     throw;
   }
-  maintenance::ContentWriter writer(*destination.engine);
+  maintenance::ContentWriter writer(*destination.shared);
   ProgressBar bar("copying");
-  const auto counts = maintenance::read_contents(*source.engine, selection, writer, bar.callback());
-  fmt::print("copied {} from {} to {} (verified)\n", summary(counts), source.engine->uri(),
-             destination.engine->uri());
+  const auto counts = maintenance::read_contents(*source.shared, selection, writer, bar.callback());
+  fmt::print("copied {} from {} to {} (verified)\n", summary(counts), source.shared->uri(),
+             destination.shared->uri());
   return kExitOk;
 }
 

@@ -10,7 +10,7 @@
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
 #include "core/maintenance/contents.hpp"
-#include "core/open_internal.hpp"
+#include "core/open_shared_backend.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
 
@@ -79,14 +79,14 @@ std::string raw_key(const std::string& what, std::uint64_t number) {
                    "--raw " + what + ": expected snapshot, patch:CLOCK or blob:HASH");
 }
 
-int dump_raw(sds::core::Engine& engine, const DumpOptions& options) {
-  const std::string where = engine.where(options.store);
+int dump_raw(sds::core::SharedBackend& shared, const DumpOptions& options) {
+  const std::string where = shared.where(options.store);
   std::optional<sds::Bytes> data;
-  engine.kv().view([&](sds::kv::ReadTransaction& txn) {
+  shared.kv().view([&](sds::kv::ReadTransaction& txn) {
     const auto number = sds::core::find_store(txn, options.store, where);
     if (!number) {
       throw sds::Error(sds::Errc::not_found,
-                       "no store '" + keys::printable(options.store) + "' " + engine.where());
+                       "no store '" + keys::printable(options.store) + "' " + shared.where());
     }
     const std::string key = raw_key(options.raw, *number);
     if (const auto stored = txn.get(key)) {
@@ -101,10 +101,10 @@ int dump_raw(sds::core::Engine& engine, const DumpOptions& options) {
 }
 
 int run_dump(const DumpOptions& options) {
-  const auto opened = sds::core::open_engine(options.uri, {.read_only = true});
-  if (!options.raw.empty()) return dump_raw(*opened.engine, options);
+  const auto opened = sds::core::open_shared_backend(options.uri, {.read_only = true});
+  if (!options.raw.empty()) return dump_raw(*opened.shared, options);
   Printer printer;
-  maintenance::read_contents(*opened.engine, {{options.store}, !options.no_blobs}, printer, {});
+  maintenance::read_contents(*opened.shared, {{options.store}, !options.no_blobs}, printer, {});
   return kExitOk;
 }
 

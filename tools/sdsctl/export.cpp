@@ -5,7 +5,7 @@
 #include <sds/sds.hpp>
 
 #include "core/maintenance/archive.hpp"
-#include "core/open_internal.hpp"
+#include "core/open_shared_backend.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
 #include "tools/sdsctl/progress_bar.hpp"
@@ -23,11 +23,11 @@ struct ExportOptions {
 };
 
 int run_export(const ExportOptions& options) {
-  const auto source = sds::core::open_engine(options.uri, {.read_only = true});
+  const auto source = sds::core::open_shared_backend(options.uri, {.read_only = true});
   ProgressBar bar("exporting");
   const auto counts = maintenance::export_archive(
-      *source.engine, options.file, {options.stores, !options.no_blobs}, bar.callback());
-  fmt::print("exported {} from {} to {}\n", summary(counts), source.engine->uri(), options.file);
+      *source.shared, options.file, {options.stores, !options.no_blobs}, bar.callback());
+  fmt::print("exported {} from {} to {}\n", summary(counts), source.shared->uri(), options.file);
   return kExitOk;
 }
 

@@ -5,7 +5,7 @@
 #include <sds/sds.hpp>
 
 #include "core/maintenance/archive.hpp"
-#include "core/open_internal.hpp"
+#include "core/open_shared_backend.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
 #include "tools/sdsctl/progress_bar.hpp"
@@ -21,10 +21,11 @@ struct ImportOptions {
 };
 
 int run_import(const ImportOptions& options) {
-  std::shared_ptr<sds::core::Engine> destination;
+  std::shared_ptr<sds::core::SharedBackend> destination;
   ProgressBar bar("importing");
   const auto counts = maintenance::import_archive(
-      options.file, [&] { return destination = sds::core::open_engine(options.uri, {}).engine; },
+      options.file,
+      [&] { return destination = sds::core::open_shared_backend(options.uri, {}).shared; },
       bar.callback());
   fmt::print("imported {} from {} to {} (verified)\n", summary(counts), options.file,
              destination->uri());

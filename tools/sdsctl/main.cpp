@@ -13,7 +13,7 @@ std::string version_text() {
   std::string schemes;
   for (const std::string& scheme : sds::backends())
     schemes += (schemes.empty() ? "" : ", ") + scheme;
-  return fmt::format("sdsctl {} (sds-persistence; backends: {})", SDS_VERSION, schemes);
+  return fmt::format("sdsctl {} (sds-persistence; backends: {})", sds::version(), schemes);
 }
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <memory>
 #include <sds/sds.hpp>
 
-#include "core/open_internal.hpp"
+#include "core/open_shared_backend.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
 #include "tools/sdsctl/progress_bar.hpp"
@@ -59,10 +59,10 @@ int run_verify(const VerifyOptions& options) {
   maintenance::VerifyReport report;
   std::string uri = options.uri;
   try {
-    const auto opened = sds::core::open_engine(options.uri, {.read_only = true});
-    uri = opened.engine->uri();
+    const auto opened = sds::core::open_shared_backend(options.uri, {.read_only = true});
+    uri = opened.shared->uri();
     ProgressBar bar("verifying");
-    report = maintenance::verify_database(*opened.engine, bar.callback());
+    report = maintenance::verify_database(*opened.shared, bar.callback());
   } catch (const sds::Error& error) {
     // Damage that stops the open (a file that is not a database, a newer
     // format) is a finding too, but nothing else could be checked.

@@ -6,18 +6,18 @@
 #include <optional>
 #include <string>
 
-#include "core/engine.hpp"
-#include "core/engine_handle.hpp"
+#include "core/shared_backend.hpp"
+#include "core/shared_backend_handle.hpp"
 #include "core/store_options.hpp"
 #include "sds/store.hpp"
 
 namespace sds::core {
 
-class KvStore final : public Store {
+class KvBackedStore final : public Store {
  public:
   // Loads the store's figures unless another Store of this process has.
-  KvStore(std::shared_ptr<Engine> engine, std::string id, StoreOptions options);
-  ~KvStore() override;
+  KvBackedStore(std::shared_ptr<SharedBackend> shared, std::string id, StoreOptions options);
+  ~KvBackedStore() override;
 
   std::optional<Bytes> load_snapshot() override;
   void save_snapshot(ByteView data, Clock clock) override;
@@ -41,7 +41,7 @@ class KvStore final : public Store {
 
  private:
   // Runs `fn` in one write transaction with this store's number (interned if
-  // new) and its figures, under the engine's write lock; `fn` updates the
+  // new) and its figures, under the SharedBackend's write lock; `fn` updates the
   // figures, which are kept only if the transaction commits.
   void write(const std::function<void(kv::WriteTransaction&, std::uint64_t, StoreFigures&)>& fn);
   // Runs `fn` in a read transaction with this store's number, if it has one.
@@ -49,9 +49,9 @@ class KvStore final : public Store {
   void write_snapshot(ByteView data, Clock clock, bool as_checkpoint);
   void check_writable() const;
   // Adds a reference to a stored blob; false if there is none.
-  bool add_reference(Engine& engine, std::string_view hash);
+  bool add_reference(SharedBackend& shared, std::string_view hash);
 
-  EngineHandle handle_;
+  SharedBackendHandle handle_;
   std::shared_ptr<StoreState> state_;
   std::string id_;
   std::string where_;  // "in URI, store 'id'", for messages

@@ -1,4 +1,4 @@
-#include "core/kv_store.hpp"
+#include "core/kv_backed_store.hpp"
 
 #include <limits>
 
@@ -57,16 +57,17 @@ std::optional<Clock> after(Clock clock) {
 
 }  // namespace
 
-KvStore::KvStore(std::shared_ptr<Engine> engine, std::string id, StoreOptions options)
-    : handle_(engine, "store '" + keys::printable(id) + "' of " + engine->uri()),
-      state_(engine->state(id)),
+KvBackedStore::KvBackedStore(std::shared_ptr<SharedBackend> shared, std::string id,
+                             StoreOptions options)
+    : handle_(shared, "store '" + keys::printable(id) + "' of " + shared->uri()),
+      state_(shared->state(id)),
       id_(std::move(id)),
-      where_(engine->where(id_)),
+      where_(shared->where(id_)),
       options_(options) {
-  std::lock_guard lock(engine->write_mutex());
+  std::lock_guard lock(shared->write_mutex());
   if (state_->loaded()) return;
   StoreFigures figures;
-  engine->kv().view([&](kv::ReadTransaction& txn) {
+  shared->kv().view([&](kv::ReadTransaction& txn) {
     figures.number = find_store(txn, id_, where_);
     if (!figures.number) return;
     if (const auto meta = read_meta(txn, *figures.number, where_))
@@ -76,24 +77,24 @@ KvStore::KvStore(std::shared_ptr<Engine> engine, std::string id, StoreOptions op
   state_->set(figures);
 }
 
-KvStore::~KvStore() { close(); }
+KvBackedStore::~KvBackedStore() { close(); }
 
-void KvStore::close() { handle_.close(); }
+void KvBackedStore::close() { handle_.close(); }
 
-void KvStore::check_writable() const {
+void KvBackedStore::check_writable() const {
   if (options_.read_only) {
     throw Error(Errc::unsupported, "cannot write " + where_ + ": the database is open read-only");
   }
 }
 
-void KvStore::write(
+void KvBackedStore::write(
     const std::function<void(kv::WriteTransaction&, std::uint64_t, StoreFigures&)>& fn) {
   check_writable();
-  handle_.use([&](Engine& engine) {
-    std::lock_guard lock(engine.write_mutex());
+  handle_.use([&](SharedBackend& shared) {
+    std::lock_guard lock(shared.write_mutex());
     const StoreFigures before = state_->get();
     StoreFigures after;
-    engine.kv().update([&](kv::WriteTransaction& txn) {
+    shared.kv().update([&](kv::WriteTransaction& txn) {
       StoreFigures figures = before;  // afresh on every run of the transaction
       if (!figures.number) figures.number = intern_store(txn, id_, where_);
       fn(txn, *figures.number, figures);
@@ -103,18 +104,18 @@ void KvStore::write(
   });
 }
 
-void KvStore::read(
+void KvBackedStore::read(
     const std::function<void(kv::ReadTransaction&, std::optional<std::uint64_t>)>& fn) {
-  handle_.use([&](Engine& engine) {
+  handle_.use([&](SharedBackend& shared) {
     const std::optional<std::uint64_t> known = state_->get().number;
-    engine.kv().view([&](kv::ReadTransaction& txn) {
+    shared.kv().view([&](kv::ReadTransaction& txn) {
       // Another process may have created the store since this one looked.
       fn(txn, known ? known : find_store(txn, id_, where_));
     });
   });
 }
 
-std::optional<Bytes> KvStore::load_snapshot() {
+std::optional<Bytes> KvBackedStore::load_snapshot() {
   std::optional<Bytes> out;
   read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
     if (!number) return;
@@ -126,7 +127,7 @@ std::optional<Bytes> KvStore::load_snapshot() {
   return out;
 }
 
-std::optional<Clock> KvStore::snapshot_clock() {
+std::optional<Clock> KvBackedStore::snapshot_clock() {
   std::optional<Clock> out;
   read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
     if (!number) return;
@@ -135,11 +136,15 @@ std::optional<Clock> KvStore::snapshot_clock() {
   return out;
 }
 
-void KvStore::save_snapshot(ByteView data, Clock clock) { write_snapshot(data, clock, false); }
+void KvBackedStore::save_snapshot(ByteView data, Clock clock) {
+  write_snapshot(data, clock, false);
+}
 
-void KvStore::checkpoint(ByteView snapshot, Clock clock) { write_snapshot(snapshot, clock, true); }
+void KvBackedStore::checkpoint(ByteView snapshot, Clock clock) {
+  write_snapshot(snapshot, clock, true);
+}
 
-void KvStore::write_snapshot(ByteView data, Clock clock, bool as_checkpoint) {
+void KvBackedStore::write_snapshot(ByteView data, Clock clock, bool as_checkpoint) {
   check_value_size(data.size(), "snapshot");
   check_writable();
   const Encoded encoded = compress(data, options_.compression);
@@ -165,7 +170,7 @@ void KvStore::write_snapshot(ByteView data, Clock clock, bool as_checkpoint) {
   });
 }
 
-std::vector<Bytes> KvStore::load_patches_since(Clock clock) {
+std::vector<Bytes> KvBackedStore::load_patches_since(Clock clock) {
   std::vector<Bytes> out;
   const std::optional<Clock> from = after(clock);
   if (!from) return out;
@@ -180,7 +185,7 @@ std::vector<Bytes> KvStore::load_patches_since(Clock clock) {
   return out;
 }
 
-void KvStore::visit_patches_since(Clock clock, const PatchVisitor& visit) {
+void KvBackedStore::visit_patches_since(Clock clock, const PatchVisitor& visit) {
   std::optional<Clock> from = after(clock);
   bool more = true;
   while (from && more) {
@@ -209,7 +214,7 @@ void KvStore::visit_patches_since(Clock clock, const PatchVisitor& visit) {
   }
 }
 
-void KvStore::append_patch(ByteView patch, Clock clock) {
+void KvBackedStore::append_patch(ByteView patch, Clock clock) {
   check_value_size(patch.size(), "patch");
   write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
     const std::string key = keys::patch(number, clock);
@@ -221,24 +226,26 @@ void KvStore::append_patch(ByteView patch, Clock clock) {
   });
 }
 
-void KvStore::prune_patches(Clock before) {
+void KvBackedStore::prune_patches(Clock before) {
   write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
     txn.erase_range(keys::patch(number, 0), keys::patch(number, before));
     figures.accumulated = total_patches(txn, number, figures.snapshot_clock, where_).bytes;
   });
 }
 
-std::uint64_t KvStore::accumulated_bytes() const {
-  return handle_.use([&](Engine&) { return state_->get().accumulated; });
+std::uint64_t KvBackedStore::accumulated_bytes() const {
+  return handle_.use([&](SharedBackend&) { return state_->get().accumulated; });
 }
 
-bool KvStore::checkpoint_due() const { return accumulated_bytes() >= options_.checkpoint_bytes; }
+bool KvBackedStore::checkpoint_due() const {
+  return accumulated_bytes() >= options_.checkpoint_bytes;
+}
 
-std::optional<Bytes> KvStore::load_value(std::string_view hash) {
+std::optional<Bytes> KvBackedStore::load_value(std::string_view hash) {
   check_hash(hash);
   std::optional<Bytes> out;
-  handle_.use([&](Engine& engine) {
-    engine.kv().view([&](kv::ReadTransaction& txn) {
+  handle_.use([&](SharedBackend& shared) {
+    shared.kv().view([&](kv::ReadTransaction& txn) {
       const std::string key = keys::blob(hash);
       if (const auto stored = txn.get(key)) {
         out = decode_record(open_record(key, *stored, where_), key, where_);
@@ -248,10 +255,10 @@ std::optional<Bytes> KvStore::load_value(std::string_view hash) {
   return out;
 }
 
-bool KvStore::add_reference(Engine& engine, std::string_view hash) {
+bool KvBackedStore::add_reference(SharedBackend& shared, std::string_view hash) {
   bool found = false;
-  std::lock_guard lock(engine.write_mutex());
-  engine.kv().update([&](kv::WriteTransaction& txn) {
+  std::lock_guard lock(shared.write_mutex());
+  shared.kv().update([&](kv::WriteTransaction& txn) {
     found = false;
     const std::string key = keys::refs(hash);
     const auto count = read_refs(txn, key, where_);
@@ -262,22 +269,22 @@ bool KvStore::add_reference(Engine& engine, std::string_view hash) {
   return found;
 }
 
-bool KvStore::retain_value(std::string_view hash) {
+bool KvBackedStore::retain_value(std::string_view hash) {
   check_hash(hash);
   check_writable();
-  return handle_.use([&](Engine& engine) { return add_reference(engine, hash); });
+  return handle_.use([&](SharedBackend& shared) { return add_reference(shared, hash); });
 }
 
-void KvStore::save_value(std::string_view hash, ByteView data) {
+void KvBackedStore::save_value(std::string_view hash, ByteView data) {
   check_hash(hash);
   check_value_size(data.size(), "blob");
   check_writable();
-  handle_.use([&](Engine& engine) {
+  handle_.use([&](SharedBackend& shared) {
     // Most saves of a known hash only add a reference: no compression needed.
-    if (add_reference(engine, hash)) return;
+    if (add_reference(shared, hash)) return;
     const Encoded encoded = compress(data, options_.compression);
-    std::lock_guard lock(engine.write_mutex());
-    engine.kv().update([&](kv::WriteTransaction& txn) {
+    std::lock_guard lock(shared.write_mutex());
+    shared.kv().update([&](kv::WriteTransaction& txn) {
       const std::string refs_key = keys::refs(hash);
       const auto count = read_refs(txn, refs_key, where_);
       if (!count) {  // still absent: no other writer stored it meanwhile
@@ -289,12 +296,12 @@ void KvStore::save_value(std::string_view hash, ByteView data) {
   });
 }
 
-void KvStore::release_value(std::string_view hash) {
+void KvBackedStore::release_value(std::string_view hash) {
   check_hash(hash);
   check_writable();
-  handle_.use([&](Engine& engine) {
-    std::lock_guard lock(engine.write_mutex());
-    engine.kv().update([&](kv::WriteTransaction& txn) {
+  handle_.use([&](SharedBackend& shared) {
+    std::lock_guard lock(shared.write_mutex());
+    shared.kv().update([&](kv::WriteTransaction& txn) {
       const std::string key = keys::refs(hash);
       const auto count = read_refs(txn, key, where_);
       if (!count) return;  // unknown or already gone: a no-op
@@ -308,11 +315,11 @@ void KvStore::release_value(std::string_view hash) {
   });
 }
 
-void KvStore::flush() {
-  handle_.use([](Engine& engine) { engine.kv().flush(); });
+void KvBackedStore::flush() {
+  handle_.use([](SharedBackend& shared) { shared.kv().flush(); });
 }
 
-StoreStats KvStore::stats() {
+StoreStats KvBackedStore::stats() {
   StoreStats out;
   read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
     if (number) {
@@ -335,7 +342,8 @@ StoreStats KvStore::stats() {
   });
   out.accumulated_bytes = accumulated_bytes();
   out.checkpoint_bytes = options_.checkpoint_bytes;
-  out.bytes_on_disk = handle_.use([](Engine& engine) { return engine.kv().bytes_on_disk(); });
+  out.bytes_on_disk =
+      handle_.use([](SharedBackend& shared) { return shared.kv().bytes_on_disk(); });
   return out;
 }
 

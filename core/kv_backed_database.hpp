@@ -4,17 +4,17 @@
 #include <memory>
 #include <string>
 
-#include "core/engine.hpp"
-#include "core/engine_handle.hpp"
+#include "core/shared_backend.hpp"
+#include "core/shared_backend_handle.hpp"
 #include "core/store_options.hpp"
 #include "sds/database.hpp"
 
 namespace sds::core {
 
-class KvDatabase final : public Database {
+class KvBackedDatabase final : public Database {
  public:
-  KvDatabase(std::shared_ptr<Engine> engine, StoreOptions options);
-  ~KvDatabase() override;
+  KvBackedDatabase(std::shared_ptr<SharedBackend> shared, StoreOptions options);
+  ~KvBackedDatabase() override;
 
   std::unique_ptr<Store> store(std::string_view id) override;
   std::vector<std::string> stores() override;
@@ -26,7 +26,7 @@ class KvDatabase final : public Database {
   void close() override;
 
  private:
-  EngineHandle handle_;
+  SharedBackendHandle handle_;
   std::string uri_;
   StoreOptions options_;
 };

@@ -6,34 +6,34 @@
 #include <string>
 #include <utility>
 
-#include "core/engine.hpp"
+#include "core/shared_backend.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core {
 
-// Holds the engine until close(). Calls run under a shared lock, so close()
+// Holds the SharedBackend until close(). Calls run under a shared lock, so close()
 // waits for calls in flight and every later call throws Errc::closed.
-class EngineHandle {
+class SharedBackendHandle {
  public:
-  EngineHandle(std::shared_ptr<Engine> engine, std::string what)
-      : engine_(std::move(engine)), what_(std::move(what)) {}
+  SharedBackendHandle(std::shared_ptr<SharedBackend> shared, std::string what)
+      : shared_(std::move(shared)), what_(std::move(what)) {}
 
   template <class Fn>
   decltype(auto) use(Fn&& fn) const {
     std::shared_lock lock(mutex_);
-    if (!engine_) throw_closed();
-    return fn(*engine_);
+    if (!shared_) throw_closed();
+    return fn(*shared_);
   }
 
-  std::shared_ptr<Engine> share() const {
+  std::shared_ptr<SharedBackend> share() const {
     std::shared_lock lock(mutex_);
-    if (!engine_) throw_closed();
-    return engine_;
+    if (!shared_) throw_closed();
+    return shared_;
   }
 
   void close() {
     std::unique_lock lock(mutex_);
-    engine_.reset();
+    shared_.reset();
   }
 
  private:
@@ -42,7 +42,7 @@ class EngineHandle {
   }
 
   mutable std::shared_mutex mutex_;
-  std::shared_ptr<Engine> engine_;
+  std::shared_ptr<SharedBackend> shared_;
   std::string what_;
 };
 

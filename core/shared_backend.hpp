@@ -1,4 +1,5 @@
-// The core's state for one open key-value database, shared by every Database
+// SharedBackend: the core's state for one open key-value backend (the backend
+// handle, its config, the write mutex, per-store figures), shared by every Database
 // and Store object of this process that opened the same path.
 #pragma once
 
@@ -49,13 +50,13 @@ class StoreState {
   bool loaded_ = false;
 };
 
-class Engine {
+class SharedBackend {
  public:
   // Checks the format record, writing it into a new database. Throws
   // Errc::version for a newer format, Errc::corruption for another layout.
-  Engine(std::shared_ptr<kv::Database> kv, BackendConfig config);
+  SharedBackend(std::shared_ptr<kv::Backend> kv, BackendConfig config);
 
-  kv::Database& kv() { return *kv_; }
+  kv::Backend& kv() { return *kv_; }
   const BackendConfig& config() const { return config_; }
   const std::string& uri() const { return config_.uri; }
   std::uint32_t format_version() const { return format_version_; }
@@ -74,7 +75,7 @@ class Engine {
  private:
   std::uint32_t check_format();
 
-  std::shared_ptr<kv::Database> kv_;
+  std::shared_ptr<kv::Backend> kv_;
   BackendConfig config_;
   std::uint32_t format_version_ = 0;
   std::mutex write_mutex_;

@@ -1,4 +1,4 @@
-#include "core/engine.hpp"
+#include "core/shared_backend.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -22,12 +22,12 @@ Bytes format_payload() {
 
 }  // namespace
 
-Engine::Engine(std::shared_ptr<kv::Database> kv, BackendConfig config)
+SharedBackend::SharedBackend(std::shared_ptr<kv::Backend> kv, BackendConfig config)
     : kv_(std::move(kv)), config_(std::move(config)) {
   format_version_ = check_format();
 }
 
-std::uint32_t Engine::check_format() {
+std::uint32_t SharedBackend::check_format() {
   const std::string key = keys::format();
   std::optional<std::uint32_t> stored;
   bool empty = true;
@@ -65,7 +65,7 @@ std::uint32_t Engine::check_format() {
   return kFormatVersion;
 }
 
-std::shared_ptr<StoreState> Engine::state(std::string_view store_id) {
+std::shared_ptr<StoreState> SharedBackend::state(std::string_view store_id) {
   std::lock_guard lock(states_mutex_);
   // Entries die with the last Store of an id (the next open reloads its
   // figures); the dead ones are swept whenever the map has doubled.
@@ -82,9 +82,9 @@ std::shared_ptr<StoreState> Engine::state(std::string_view store_id) {
   return state;
 }
 
-std::string Engine::where() const { return "in " + uri(); }
+std::string SharedBackend::where() const { return "in " + uri(); }
 
-std::string Engine::where(std::string_view store_id) const {
+std::string SharedBackend::where(std::string_view store_id) const {
   return "in " + uri() + ", store '" + keys::printable(store_id) + "'";
 }
 

@@ -1,0 +1,27 @@
+// The out-of-line members of the public interfaces. Defining each class's first
+// virtual function here makes libsds the one home of its vtable and typeinfo,
+// exported through SDS_API, so that a backend or store written outside the
+// library derives from the very classes the library uses.
+#include "sds/database.hpp"
+#include "sds/error.hpp"
+#include "sds/kv.hpp"
+#include "sds/provider.hpp"
+#include "sds/store.hpp"
+
+namespace sds {
+
+Error::~Error() = default;
+PersistenceProvider::~PersistenceProvider() = default;
+Store::~Store() = default;
+Database::~Database() = default;
+
+namespace kv {
+
+Backend::~Backend() = default;
+
+std::optional<std::uint64_t> Backend::bytes_on_disk() { return std::nullopt; }
+
+void Backend::compact() { throw Error(Errc::unsupported, "this backend has no compaction"); }
+
+}  // namespace kv
+}  // namespace sds
