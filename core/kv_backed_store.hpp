@@ -1,5 +1,5 @@
-// The Store of every key-value backend: the semantics of DESIGN.md sections 1
-// and 2 over the kv trait.
+// The Store of every key-value backend: the semantics of docs/DESIGN.md
+// sections 4 and 6 over the kv trait.
 #pragma once
 
 #include <memory>

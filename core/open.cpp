@@ -1,4 +1,4 @@
-// open_database() and open(): from a URI to a Database (DESIGN.md section 5).
+// open_database() and open(): from a URI to a Database (docs/DESIGN.md section 8).
 #include <zstd.h>
 
 #include <algorithm>

@@ -69,7 +69,7 @@ class Registry {
 std::vector<ParamSpec> common_params() {
   return {
       {"sync", "normal",
-       "off | normal | full: what survives a power loss (README.md, \"Durability\")"},
+       "off | normal | full: what survives a power loss (docs/DESIGN.md section 9)"},
       {"checkpoint_bytes", "512KiB",
        "accumulated patch bytes at which checkpoint_due() turns true"},
       {"compression", "zstd", "zstd | none: how snapshots and blobs are stored"},

@@ -1,4 +1,4 @@
-// URI parsing (DESIGN.md section 5): `scheme:path` or `scheme://authority/path`,
+// URI parsing (docs/DESIGN.md section 8): `scheme:path` or `scheme://authority/path`,
 // then optionally `?key=value&key=value`.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Checkpoint bookkeeping (DESIGN.md section 2).
+// Checkpoint bookkeeping (docs/DESIGN.md section 6).
 #include "tests/conformance.hpp"
 
 namespace sds::test {

@@ -170,7 +170,8 @@ LmdbBackend::LmdbBackend(const BackendConfig& config)
 }
 
 LmdbBackend::~LmdbBackend() {
-  // A clean close makes sync=off and sync=normal writes durable (DESIGN.md 5).
+  // A clean close makes sync=off and sync=normal writes durable
+  // (docs/DESIGN.md section 9).
   if (env_ && !read_only_ && sync_ != SyncMode::full) mdb_env_sync(env_, 1);
   close_env();
   if (lock_fd_ >= 0) ::close(lock_fd_);

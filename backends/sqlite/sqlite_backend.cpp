@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kMemoryPath = ":memory:";
 
-// The `sync` modes map to SQLite's synchronous levels one to one (README.md).
+// The `sync` modes map to SQLite's synchronous levels one to one (docs/DESIGN.md section 9).
 std::string synchronous_pragma(SyncMode sync) {
   static constexpr const char* kLevels[] = {"OFF", "NORMAL", "FULL"};
   return std::string("PRAGMA synchronous=") + kLevels[static_cast<int>(sync)];

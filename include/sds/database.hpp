@@ -56,7 +56,7 @@ class SDS_API Database {
   virtual void close() = 0;
 };
 
-// Opens the database a URI names (README.md, "URIs"): `scheme:path` or
+// Opens the database a URI names (docs/DESIGN.md section 8): `scheme:path` or
 // `scheme://authority/path`, then `?key=value&...`. Opening the same path
 // twice in one process shares one backend handle.
 // Throws invalid_argument for a malformed URI, an unknown scheme or parameter;

@@ -8,7 +8,8 @@
 
 namespace sds {
 
-// What went wrong, in a few codes that each mean one thing (DESIGN.md section 6).
+// What went wrong, in a few codes that each mean one thing
+// (docs/DESIGN.md section 10).
 enum class Errc {
   invalid_argument,  // malformed URI, unknown scheme or parameter, bad store id or
                      // hash, value over a limit, stale checkpoint

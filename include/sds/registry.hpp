@@ -14,7 +14,7 @@
 
 namespace sds {
 
-// The `sync` URI parameter: the same promise on every backend (README.md).
+// The `sync` URI parameter: the same promise on every backend (docs/DESIGN.md section 9).
 enum class SyncMode {
   off,     // process crash: nothing returned is lost; power loss: anything since
            // the last flush() or clean close may be lost, repair may be needed
