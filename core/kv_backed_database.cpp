@@ -47,8 +47,8 @@ void KvBackedDatabase::drop_store(std::string_view id) {
     throw Error(Errc::unsupported, "cannot drop a store of " + uri_ + ": it is open read-only");
   }
   handle_.use([&](SharedBackend& shared) {
-    std::lock_guard lock(shared.write_mutex());
-    shared.kv().update([&](kv::WriteTransaction& txn) {
+    const std::shared_ptr<StoreState> state = shared.state(id);
+    shared.write([&](kv::WriteTransaction& txn, WriteContext& context) {
       const auto number = find_store(txn, id, shared.where());
       if (!number) {
         throw Error(Errc::not_found, "cannot drop store '" + keys::printable(id) + "': " + uri_ +
@@ -56,9 +56,9 @@ void KvBackedDatabase::drop_store(std::string_view id) {
       }
       txn.erase_range(keys::store_begin(*number), keys::store_end(*number));
       forget_store(txn, id, shared.where());
+      // Open Store objects of this id start over as a new, empty store.
+      context.forget(state);
     });
-    // Open Store objects of this id start over as a new, empty store.
-    shared.state(id)->set(StoreFigures{});
   });
 }
 
@@ -67,7 +67,7 @@ DatabaseStats KvBackedDatabase::stats() {
   handle_.use([&](SharedBackend& shared) {
     shared.kv().view([&](kv::ReadTransaction& txn) {
       out.store_count = list_stores(txn, shared.where()).size();
-      const BlobTotals blobs = total_blobs(txn, shared.where());
+      const BlobTotals blobs = total_blobs(txn);
       out.blob_count = blobs.count;
       out.blob_bytes = blobs.bytes;
       out.blob_stored_bytes = blobs.stored_bytes;

@@ -4,6 +4,7 @@
 
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
+#include "core/limits.hpp"
 #include "core/payloads.hpp"
 #include "core/record.hpp"
 #include "core/totals.hpp"
@@ -18,39 +19,6 @@ constexpr std::size_t kVisitBatchCount = 4096;
 
 constexpr Clock kMaxClock = std::numeric_limits<Clock>::max();
 
-std::optional<SnapshotHeader> read_meta(kv::ReadTransaction& txn, std::uint64_t store,
-                                        std::string_view where) {
-  const std::string key = keys::meta(store);
-  const auto stored = txn.get(key);
-  if (!stored) return std::nullopt;
-  return parse_snapshot_header(open_record(key, *stored, where).payload);
-}
-
-// Blob reference counts ("R" hash) are records of their own, so that adding a
-// reference never rewrites the blob.
-std::optional<std::int64_t> read_refs(kv::ReadTransaction& txn, const std::string& key,
-                                      std::string_view where) {
-  const auto stored = txn.get(key);
-  if (!stored) return std::nullopt;
-  return parse_ref_count(open_record(key, *stored, where).payload);
-}
-
-void check_value_size(std::size_t size, std::string_view what) {
-  if (size > kMaxValueBytes) {
-    throw Error(Errc::invalid_argument, std::string(what) + " of " + std::to_string(size) +
-                                            " bytes is over the limit of " +
-                                            std::to_string(kMaxValueBytes) + " bytes (512 MiB)");
-  }
-}
-
-void check_hash(std::string_view hash) {
-  if (hash.empty() || hash.size() > kMaxHashBytes) {
-    throw Error(Errc::invalid_argument, "blob hash of " + std::to_string(hash.size()) +
-                                            " bytes: a hash is 1 to " +
-                                            std::to_string(kMaxHashBytes) + " bytes");
-  }
-}
-
 std::optional<Clock> after(Clock clock) {
   return clock == kMaxClock ? std::nullopt : std::optional<Clock>(clock + 1);
 }
@@ -63,19 +31,7 @@ KvBackedStore::KvBackedStore(std::shared_ptr<SharedBackend> shared, std::string 
       state_(shared->state(id)),
       id_(std::move(id)),
       where_(shared->where(id_)),
-      options_(options) {
-  std::lock_guard lock(shared->write_mutex());
-  if (state_->loaded()) return;
-  StoreFigures figures;
-  shared->kv().view([&](kv::ReadTransaction& txn) {
-    figures.number = find_store(txn, id_, where_);
-    if (!figures.number) return;
-    if (const auto meta = read_meta(txn, *figures.number, where_))
-      figures.snapshot_clock = meta->clock;
-    figures.accumulated = total_patches(txn, *figures.number, figures.snapshot_clock, where_).bytes;
-  });
-  state_->set(figures);
-}
+      options_(options) {}
 
 KvBackedStore::~KvBackedStore() { close(); }
 
@@ -87,30 +43,23 @@ void KvBackedStore::check_writable() const {
   }
 }
 
-void KvBackedStore::write(
-    const std::function<void(kv::WriteTransaction&, std::uint64_t, StoreFigures&)>& fn) {
+void KvBackedStore::commit_writes(const std::function<void(StoreWrites&)>& fn) {
   check_writable();
   handle_.use([&](SharedBackend& shared) {
-    std::lock_guard lock(shared.write_mutex());
-    const StoreFigures before = state_->get();
-    StoreFigures after;
-    shared.kv().update([&](kv::WriteTransaction& txn) {
-      StoreFigures figures = before;  // afresh on every run of the transaction
-      if (!figures.number) figures.number = intern_store(txn, id_, where_);
-      fn(txn, *figures.number, figures);
-      after = figures;
+    shared.write([&](kv::WriteTransaction& txn, WriteContext& context) {
+      StoreWrites writes(txn, context.figures(state_, txn), id_, where_);
+      fn(writes);
     });
-    state_->set(after);
   });
 }
 
 void KvBackedStore::read(
     const std::function<void(kv::ReadTransaction&, std::optional<std::uint64_t>)>& fn) {
   handle_.use([&](SharedBackend& shared) {
-    const std::optional<std::uint64_t> known = state_->get().number;
+    const std::optional<StoreFigures> known = state_->get();
     shared.kv().view([&](kv::ReadTransaction& txn) {
       // Another process may have created the store since this one looked.
-      fn(txn, known ? known : find_store(txn, id_, where_));
+      fn(txn, known && known->number ? known->number : find_store(txn, id_, where_));
     });
   });
 }
@@ -131,43 +80,26 @@ std::optional<Clock> KvBackedStore::snapshot_clock() {
   std::optional<Clock> out;
   read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
     if (!number) return;
-    if (const auto meta = read_meta(txn, *number, where_)) out = meta->clock;
+    const std::string key = keys::meta(*number);
+    if (const auto stored = txn.get(key)) {
+      out = parse_snapshot_header(open_record(key, *stored, where_).payload).clock;
+    }
   });
   return out;
 }
 
 void KvBackedStore::save_snapshot(ByteView data, Clock clock) {
-  write_snapshot(data, clock, false);
-}
-
-void KvBackedStore::checkpoint(ByteView snapshot, Clock clock) {
-  write_snapshot(snapshot, clock, true);
-}
-
-void KvBackedStore::write_snapshot(ByteView data, Clock clock, bool as_checkpoint) {
   check_value_size(data.size(), "snapshot");
   check_writable();
   const Encoded encoded = compress(data, options_.compression);
-  write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
-    if (as_checkpoint) {
-      const auto stored = read_meta(txn, number, where_);
-      if (stored && stored->clock > clock) {
-        throw Error(Errc::invalid_argument,
-                    "checkpoint at clock " + std::to_string(clock) + " " + where_ +
-                        " is older than the stored snapshot's clock " +
-                        std::to_string(stored->clock) +
-                        ": another writer checkpointed later; reload the store first");
-      }
-      txn.erase_range(keys::patch(number, 0), keys::patch(number, clock));
-    }
-    const std::string key = keys::snapshot(number);
-    const Bytes record = frame(key, encoded);
-    txn.put(key, record);
-    const std::string meta_key = keys::meta(number);
-    txn.put(meta_key, encode_snapshot_header(meta_key, {clock, data.size(), record.size()}));
-    figures.snapshot_clock = clock;
-    figures.accumulated = total_patches(txn, number, clock, where_).bytes;
-  });
+  commit_writes([&](StoreWrites& writes) { writes.save_snapshot(encoded, clock, false); });
+}
+
+void KvBackedStore::checkpoint(ByteView snapshot, Clock clock) {
+  check_value_size(snapshot.size(), "snapshot");
+  check_writable();
+  const Encoded encoded = compress(snapshot, options_.compression);
+  commit_writes([&](StoreWrites& writes) { writes.save_snapshot(encoded, clock, true); });
 }
 
 std::vector<Bytes> KvBackedStore::load_patches_since(Clock clock) {
@@ -216,25 +148,22 @@ void KvBackedStore::visit_patches_since(Clock clock, const PatchVisitor& visit) 
 
 void KvBackedStore::append_patch(ByteView patch, Clock clock) {
   check_value_size(patch.size(), "patch");
-  write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
-    const std::string key = keys::patch(number, clock);
-    if (txn.get(key)) return;  // the first append at a clock wins
-    txn.put(key, encode_raw(key, patch));
-    if (!figures.snapshot_clock || clock > *figures.snapshot_clock) {
-      figures.accumulated += patch.size();
-    }
-  });
+  commit_writes([&](StoreWrites& writes) { writes.append_patch(patch, clock); });
 }
 
 void KvBackedStore::prune_patches(Clock before) {
-  write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
-    txn.erase_range(keys::patch(number, 0), keys::patch(number, before));
-    figures.accumulated = total_patches(txn, number, figures.snapshot_clock, where_).bytes;
-  });
+  commit_writes([&](StoreWrites& writes) { writes.prune_patches(before); });
 }
 
 std::uint64_t KvBackedStore::accumulated_bytes() const {
-  return handle_.use([&](SharedBackend&) { return state_->get().accumulated; });
+  return handle_.use([&](SharedBackend& shared) {
+    if (const std::optional<StoreFigures> known = state_->get()) return known->accumulated;
+    StoreFigures loaded;
+    shared.kv().view([&](kv::ReadTransaction& txn) { loaded = load_figures(txn, id_, where_); });
+    // A writer of this process that committed meanwhile published figures at
+    // least as recent as these: they win.
+    return state_->set_if_unknown(loaded).accumulated;
+  });
 }
 
 bool KvBackedStore::checkpoint_due() const {
@@ -255,63 +184,75 @@ std::optional<Bytes> KvBackedStore::load_value(std::string_view hash) {
   return out;
 }
 
-bool KvBackedStore::add_reference(SharedBackend& shared, std::string_view hash) {
-  bool found = false;
-  std::lock_guard lock(shared.write_mutex());
-  shared.kv().update([&](kv::WriteTransaction& txn) {
-    found = false;
-    const std::string key = keys::refs(hash);
-    const auto count = read_refs(txn, key, where_);
-    if (!count) return;
-    txn.put(key, encode_ref_count(key, *count + 1));
-    found = true;
+bool KvBackedStore::blob_exists(std::string_view hash) {
+  bool exists = false;
+  handle_.use([&](SharedBackend& shared) {
+    shared.kv().view(
+        [&](kv::ReadTransaction& txn) { exists = txn.get(keys::refs(hash)).has_value(); });
   });
-  return found;
+  return exists;
 }
 
 bool KvBackedStore::retain_value(std::string_view hash) {
   check_hash(hash);
-  check_writable();
-  return handle_.use([&](SharedBackend& shared) { return add_reference(shared, hash); });
+  bool found = false;
+  commit_writes([&](StoreWrites& writes) { found = writes.retain_value(hash); });
+  return found;
 }
 
 void KvBackedStore::save_value(std::string_view hash, ByteView data) {
   check_hash(hash);
   check_value_size(data.size(), "blob");
   check_writable();
-  handle_.use([&](SharedBackend& shared) {
-    // Most saves of a known hash only add a reference: no compression needed.
-    if (add_reference(shared, hash)) return;
-    const Encoded encoded = compress(data, options_.compression);
-    std::lock_guard lock(shared.write_mutex());
-    shared.kv().update([&](kv::WriteTransaction& txn) {
-      const std::string refs_key = keys::refs(hash);
-      const auto count = read_refs(txn, refs_key, where_);
-      if (!count) {  // still absent: no other writer stored it meanwhile
-        const std::string blob_key = keys::blob(hash);
-        txn.put(blob_key, frame(blob_key, encoded));
-      }
-      txn.put(refs_key, encode_ref_count(refs_key, count.value_or(0) + 1));
-    });
-  });
+  // Most saves of a known hash only add a reference: compress only for a new
+  // blob, and before the transaction, so that no writer waits for zstd.
+  std::optional<Encoded> encoded;
+  if (!blob_exists(hash)) encoded = compress(data, options_.compression);
+  commit_writes(
+      [&](StoreWrites& writes) { writes.save_value(hash, data, encoded, options_.compression); });
 }
 
 void KvBackedStore::release_value(std::string_view hash) {
   check_hash(hash);
+  commit_writes([&](StoreWrites& writes) { writes.release_value(hash); });
+}
+
+void KvBackedStore::write(const WriteBatch& batch) {
   check_writable();
-  handle_.use([&](SharedBackend& shared) {
-    std::lock_guard lock(shared.write_mutex());
-    shared.kv().update([&](kv::WriteTransaction& txn) {
-      const std::string key = keys::refs(hash);
-      const auto count = read_refs(txn, key, where_);
-      if (!count) return;  // unknown or already gone: a no-op
-      if (*count > 1) {
-        txn.put(key, encode_ref_count(key, *count - 1));
-      } else {
-        txn.erase(key);
-        txn.erase(keys::blob(hash));
+  if (batch.empty()) return;
+  // Everything that needs no transaction happens before it: compression.
+  using Kind = WriteBatch::Kind;
+  std::vector<std::optional<Encoded>> encoded(batch.size());
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const WriteBatch::Operation& operation = batch.operations()[i];
+    const bool snapshot =
+        operation.kind == Kind::save_snapshot || operation.kind == Kind::checkpoint;
+    if (snapshot || (operation.kind == Kind::save_value && !blob_exists(operation.hash))) {
+      encoded[i] = compress(operation.data, options_.compression);
+    }
+  }
+  commit_writes([&](StoreWrites& writes) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const WriteBatch::Operation& operation = batch.operations()[i];
+      switch (operation.kind) {
+        case Kind::append_patch:
+          writes.append_patch(operation.data, operation.clock);
+          break;
+        case Kind::save_snapshot:
+        case Kind::checkpoint:
+          writes.save_snapshot(*encoded[i], operation.clock, operation.kind == Kind::checkpoint);
+          break;
+        case Kind::prune_patches:
+          writes.prune_patches(operation.clock);
+          break;
+        case Kind::save_value:
+          writes.save_value(operation.hash, operation.data, encoded[i], options_.compression);
+          break;
+        case Kind::release_value:
+          writes.release_value(operation.hash);
+          break;
       }
-    });
+    }
   });
 }
 
@@ -319,26 +260,31 @@ void KvBackedStore::flush() {
   handle_.use([](SharedBackend& shared) { shared.kv().flush(); });
 }
 
-StoreStats KvBackedStore::stats() {
+StoreStats KvBackedStore::stats(StatsScope scope) {
   StoreStats out;
   read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
     if (number) {
-      if (const auto meta = read_meta(txn, *number, where_)) {
+      const std::string meta_key = keys::meta(*number);
+      if (const auto stored = txn.get(meta_key)) {
+        const SnapshotHeader meta =
+            parse_snapshot_header(open_record(meta_key, *stored, where_).payload);
         out.has_snapshot = true;
-        out.snapshot_clock = meta->clock;
-        out.snapshot_bytes = meta->raw_size;
-        out.snapshot_stored_bytes = meta->stored_size;
+        out.snapshot_clock = meta.clock;
+        out.snapshot_bytes = meta.raw_size;
+        out.snapshot_stored_bytes = meta.stored_size;
       }
-      const PatchTotals patches = total_patches(txn, *number, std::nullopt, where_);
+      const PatchTotals patches = total_patches(txn, *number, std::nullopt);
       out.patch_count = patches.count;
       out.patch_bytes = patches.bytes;
       out.first_patch_clock = patches.first;
       out.last_patch_clock = patches.last;
     }
-    const BlobTotals blobs = total_blobs(txn, where_);
-    out.blob_count = blobs.count;
-    out.blob_bytes = blobs.bytes;
-    out.blob_stored_bytes = blobs.stored_bytes;
+    if (scope == StatsScope::with_blobs) {
+      const BlobTotals blobs = total_blobs(txn);
+      out.blob_count = blobs.count;
+      out.blob_bytes = blobs.bytes;
+      out.blob_stored_bytes = blobs.stored_bytes;
+    }
   });
   out.accumulated_bytes = accumulated_bytes();
   out.checkpoint_bytes = options_.checkpoint_bytes;

@@ -9,13 +9,14 @@
 #include "core/shared_backend.hpp"
 #include "core/shared_backend_handle.hpp"
 #include "core/store_options.hpp"
+#include "core/store_writes.hpp"
 #include "sds/store.hpp"
 
 namespace sds::core {
 
 class KvBackedStore final : public Store {
  public:
-  // Loads the store's figures unless another Store of this process has.
+  // Reads nothing: the store's figures are loaded when first needed.
   KvBackedStore(std::shared_ptr<SharedBackend> shared, std::string id, StoreOptions options);
   ~KvBackedStore() override;
 
@@ -36,20 +37,18 @@ class KvBackedStore final : public Store {
   std::optional<Clock> snapshot_clock() override;
   void visit_patches_since(Clock clock, const PatchVisitor& visit) override;
   bool retain_value(std::string_view hash) override;
+  void write(const WriteBatch& batch) override;
   void flush() override;
-  StoreStats stats() override;
+  StoreStats stats(StatsScope scope = StatsScope::with_blobs) override;
 
  private:
-  // Runs `fn` in one write transaction with this store's number (interned if
-  // new) and its figures, under the SharedBackend's write lock; `fn` updates the
-  // figures, which are kept only if the transaction commits.
-  void write(const std::function<void(kv::WriteTransaction&, std::uint64_t, StoreFigures&)>& fn);
+  // Runs `fn` on this store's writes in one group-committed transaction.
+  void commit_writes(const std::function<void(StoreWrites&)>& fn);
   // Runs `fn` in a read transaction with this store's number, if it has one.
   void read(const std::function<void(kv::ReadTransaction&, std::optional<std::uint64_t>)>& fn);
-  void write_snapshot(ByteView data, Clock clock, bool as_checkpoint);
   void check_writable() const;
-  // Adds a reference to a stored blob; false if there is none.
-  bool add_reference(SharedBackend& shared, std::string_view hash);
+  // Whether a blob is stored under `hash` now (it may change before a write).
+  bool blob_exists(std::string_view hash);
 
   SharedBackendHandle handle_;
   std::shared_ptr<StoreState> state_;

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 #include <zstd.h>
 
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -24,10 +25,21 @@ bool saves_enough(std::size_t compressed, std::size_t raw) { return compressed +
 
 std::uint64_t checksum(std::string_view key, Codec codec, std::uint64_t raw_size,
                        ByteView payload) {
-  std::string seed_input(key);
-  seed_input.push_back(static_cast<char>(codec));
-  for (int i = 0; i < 8; ++i) seed_input.push_back(static_cast<char>(raw_size >> (8 * i)));
-  const XXH64_hash_t seed = XXH3_64bits(seed_input.data(), seed_input.size());
+  // key | codec | raw size (LE), hashed in one go; built on the stack for the
+  // short keys of the core (patches, snapshots), on the heap for long ones.
+  constexpr std::size_t kStackKey = 256;
+  char stack[kStackKey + 9];
+  std::string heap;
+  char* seed_input = stack;
+  if (key.size() > kStackKey) {
+    heap.resize(key.size() + 9);
+    seed_input = heap.data();
+  }
+  std::memcpy(seed_input, key.data(), key.size());
+  seed_input[key.size()] = static_cast<char>(codec);
+  for (int i = 0; i < 8; ++i)
+    seed_input[key.size() + 1 + i] = static_cast<char>(raw_size >> (8 * i));
+  const XXH64_hash_t seed = XXH3_64bits(seed_input, key.size() + 9);
   return XXH3_64bits_withSeed(payload.data(), payload.size(), seed);
 }
 
@@ -116,6 +128,11 @@ Record open_record(std::string_view key, ByteView stored, std::string_view where
     corrupt(key, where, "declared size differs from stored size");
   }
   return record;
+}
+
+std::uint64_t peek_raw_size(ByteView stored) {
+  if (stored.size() < kRecordHeaderSize) return 0;
+  return PayloadReader(stored.subspan(1, 8), "record header").u64();
 }
 
 Bytes decode_record(const Record& record, std::string_view key, std::string_view where) {

@@ -56,6 +56,10 @@ Bytes encode_raw(std::string_view key, ByteView data);
 // Errc::corruption naming the key and `where` (URI, store) on any mismatch.
 Record open_record(std::string_view key, ByteView stored, std::string_view where);
 
+// The raw size a record's header declares, without verifying anything (0 for
+// a value too short to hold a header). For figures only: reads verify.
+std::uint64_t peek_raw_size(ByteView stored);
+
 // The original bytes of a verified record. The declared size is checked against
 // kMaxValueBytes before anything is allocated. Throws Errc::corruption.
 Bytes decode_record(const Record& record, std::string_view key, std::string_view where);

@@ -59,7 +59,7 @@ std::uint32_t SharedBackend::check_format() {
                                       "format record); refusing to touch it");
   }
   if (config_.read_only) return kFormatVersion;  // an empty database: nothing to write
-  kv_->update([&](kv::WriteTransaction& txn) {
+  write([&](kv::WriteTransaction& txn, WriteContext&) {
     if (!txn.get(key)) txn.put(key, encode_raw(key, format_payload()));
   });
   return kFormatVersion;
@@ -76,7 +76,7 @@ std::shared_ptr<StoreState> SharedBackend::state(std::string_view store_id) {
   auto& entry = states_[std::string(store_id)];
   std::shared_ptr<StoreState> state = entry.lock();
   if (!state) {
-    state = std::make_shared<StoreState>();
+    state = std::make_shared<StoreState>(std::string(store_id), where(store_id));
     entry = state;
   }
   return state;

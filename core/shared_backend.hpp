@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/group_commit.hpp"
+#include "core/store_figures.hpp"
 #include "sds/kv.hpp"
 #include "sds/registry.hpp"
 
@@ -19,36 +21,6 @@ namespace sds::core {
 // The current format of the layout in docs/FORMAT.md. Bump it for any change an
 // older build could misread; such a build then refuses the database.
 inline constexpr std::uint32_t kFormatVersion = 1;
-
-// What the core remembers of one store between calls: O(1) answers for
-// accumulated_bytes() and checkpoint_due().
-struct StoreFigures {
-  std::optional<std::uint64_t> number;  // interned store number, once it has one
-  std::optional<Clock> snapshot_clock;  // nullopt: no snapshot
-  std::uint64_t accumulated = 0;        // patch bytes after the snapshot clock
-};
-
-class StoreState {
- public:
-  StoreFigures get() const {
-    std::lock_guard lock(mutex_);
-    return figures_;
-  }
-  void set(const StoreFigures& figures) {
-    std::lock_guard lock(mutex_);
-    figures_ = figures;
-    loaded_ = true;
-  }
-  bool loaded() const {
-    std::lock_guard lock(mutex_);
-    return loaded_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  StoreFigures figures_;
-  bool loaded_ = false;
-};
 
 class SharedBackend {
  public:
@@ -61,9 +33,8 @@ class SharedBackend {
   const std::string& uri() const { return config_.uri; }
   std::uint32_t format_version() const { return format_version_; }
 
-  // Held by every writer of this process around its transaction and the update
-  // of the store figures, so that figures change in commit order.
-  std::mutex& write_mutex() { return write_mutex_; }
+  // Every write of this process goes through here: see core/group_commit.hpp.
+  void write(const WriteFn& fn) { committer_.write(fn); }
 
   // The figures of `store_id`, shared by every Store object of this process.
   std::shared_ptr<StoreState> state(std::string_view store_id);
@@ -78,7 +49,7 @@ class SharedBackend {
   std::shared_ptr<kv::Backend> kv_;
   BackendConfig config_;
   std::uint32_t format_version_ = 0;
-  std::mutex write_mutex_;
+  GroupCommitter committer_{*kv_};
   std::mutex states_mutex_;
   std::map<std::string, std::weak_ptr<StoreState>> states_;
   std::size_t sweep_at_ = 64;

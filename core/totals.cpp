@@ -7,14 +7,24 @@
 
 namespace sds::core {
 
-PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store, std::optional<Clock> after,
-                          std::string_view where) {
+namespace {
+
+// Sizes come from headers nobody verified: a forged one must not wrap a total.
+void add_saturating(std::uint64_t& total, std::uint64_t size) {
+  const std::uint64_t room = std::numeric_limits<std::uint64_t>::max() - total;
+  total += size < room ? size : room;
+}
+
+}  // namespace
+
+PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store,
+                          std::optional<Clock> after) {
   PatchTotals totals;
   if (after == std::numeric_limits<Clock>::max()) return totals;
   const std::string from = keys::patch(store, after ? *after + 1 : 0);
   txn.scan(from, keys::patches_end(store), [&](std::string_view key, ByteView value) {
     const Clock clock = keys::patch_clock(key);
-    totals.bytes += open_record(key, value, where).raw_size;
+    add_saturating(totals.bytes, peek_raw_size(value));
     if (totals.count++ == 0) totals.first = clock;
     totals.last = clock;
     return true;
@@ -22,11 +32,11 @@ PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store, std::op
   return totals;
 }
 
-BlobTotals total_blobs(kv::ReadTransaction& txn, std::string_view where) {
+BlobTotals total_blobs(kv::ReadTransaction& txn) {
   BlobTotals totals;
-  txn.scan(keys::blobs_begin(), keys::blobs_end(), [&](std::string_view key, ByteView value) {
-    totals.bytes += open_record(key, value, where).raw_size;
-    totals.stored_bytes += value.size();
+  txn.scan(keys::blobs_begin(), keys::blobs_end(), [&](std::string_view, ByteView value) {
+    add_saturating(totals.bytes, peek_raw_size(value));
+    add_saturating(totals.stored_bytes, value.size());
     ++totals.count;
     return true;
   });

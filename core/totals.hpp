@@ -1,5 +1,5 @@
-// Counting what is stored, for stats(): one scan over a key range, headers
-// verified like every read.
+// Counting what is stored, for stats(): one scan over a key range. The sizes
+// come from the record headers, unverified (reads and sdsctl verify check).
 #pragma once
 
 #include <cstdint>
@@ -24,9 +24,9 @@ struct BlobTotals {
 };
 
 // The patches of `store` with a clock greater than `after` (all when nullopt).
-PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store, std::optional<Clock> after,
-                          std::string_view where);
+PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store,
+                          std::optional<Clock> after);
 
-BlobTotals total_blobs(kv::ReadTransaction& txn, std::string_view where);
+BlobTotals total_blobs(kv::ReadTransaction& txn);
 
 }  // namespace sds::core

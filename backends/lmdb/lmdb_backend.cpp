@@ -78,6 +78,8 @@ class LmdbTransaction final : public kv::WriteTransaction {
   void put(std::string_view key, ByteView value) override;
   void erase(std::string_view key) override;
   void erase_range(std::string_view from, std::string_view to) override;
+  // An LMDB child transaction; a map-full in it marks this one too.
+  void nested(const std::function<void(kv::WriteTransaction&)>& fn) override;
 
   // True once a write hit the end of the map: the transaction is dead and
   // update() grows the map and runs it again, whatever `fn` made of the error.
@@ -421,6 +423,29 @@ void LmdbBackend::compact() {
   }
   if (!alone) throw busy("another process opened it during the compaction");
   if (rc != 0) fail(rc, "compacting (replacing data.mdb)");
+}
+
+void LmdbTransaction::nested(const std::function<void(kv::WriteTransaction&)>& fn) {
+  MDB_txn* child = nullptr;
+  if (const int rc = mdb_txn_begin(mdb_txn_env(txn_), txn_, 0, &child); rc != 0) {
+    check_write(rc, "beginning a nested transaction");
+  }
+  LmdbTransaction inner(db_, child);
+  try {
+    fn(inner);
+  } catch (...) {
+    mdb_txn_abort(child);
+    map_full_ = map_full_ || inner.map_full_;
+    bytes_written_ += inner.bytes_written_;
+    throw;
+  }
+  map_full_ = map_full_ || inner.map_full_;
+  bytes_written_ += inner.bytes_written_;
+  if (map_full_) {  // `fn` swallowed the error: the whole transaction reruns
+    mdb_txn_abort(child);
+    return;
+  }
+  if (const int rc = mdb_txn_commit(child); rc != 0) check_write(rc, "ending a nested transaction");
 }
 
 std::optional<ByteView> LmdbTransaction::get(std::string_view key) {

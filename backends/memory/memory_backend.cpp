@@ -77,17 +77,32 @@ class MemoryWrite final : public kv::WriteTransaction {
     }
   }
 
-  void rollback() {
-    for (auto entry = undo_.rbegin(); entry != undo_.rend(); ++entry) {
-      if (entry->old_value) {
-        map_[entry->key] = std::move(*entry->old_value);
-      } else {
-        map_.erase(entry->key);
-      }
+  void nested(const std::function<void(kv::WriteTransaction&)>& fn) override {
+    const std::size_t mark = undo_.size();
+    try {
+      fn(*this);
+    } catch (...) {
+      rollback_to(mark);
+      throw;
     }
   }
 
+  void rollback() { rollback_to(0); }
+
  private:
+  // Undoes the writes logged after `mark`, newest first.
+  void rollback_to(std::size_t mark) {
+    while (undo_.size() > mark) {
+      Undo& entry = undo_.back();
+      if (entry.old_value) {
+        map_[entry.key] = std::move(*entry.old_value);
+      } else {
+        map_.erase(entry.key);
+      }
+      undo_.pop_back();
+    }
+  }
+
   struct Undo {
     std::string key;
     std::optional<Bytes> old_value;  // nullopt: the key did not exist

@@ -109,16 +109,67 @@ void WriteTransaction::scan(std::string_view from, std::string_view to,
 }
 
 void WriteTransaction::put(std::string_view key, ByteView value) {
+  remember(key);
   overlay_.insert_or_assign(std::string(key), std::string(as_chars(value)));
 }
 
 void WriteTransaction::erase(std::string_view key) {
+  remember(key);
   overlay_.insert_or_assign(std::string(key), std::nullopt);
+}
+
+void WriteTransaction::remember(std::string_view key) {
+  if (levels_.empty()) return;
+  const auto it = overlay_.find(key);
+  if (it == overlay_.end()) {
+    undo_.push_back({std::string(key), std::nullopt});
+  } else {
+    undo_.push_back({it->first, it->second});
+  }
+}
+
+void WriteTransaction::remember_erased_ranges() {
+  if (!levels_.empty() && !levels_.back().erased_before) levels_.back().erased_before = erased_;
+}
+
+void WriteTransaction::nested(const std::function<void(kv::WriteTransaction&)>& fn) {
+  levels_.push_back({undo_.size(), std::nullopt});
+  try {
+    fn(*this);
+  } catch (...) {
+    NestedLevel level = std::move(levels_.back());
+    levels_.pop_back();
+    while (undo_.size() > level.undo_mark) {
+      OverlayUndo& entry = undo_.back();
+      if (entry.old_entry) {
+        overlay_.insert_or_assign(std::move(entry.key), std::move(*entry.old_entry));
+      } else {
+        overlay_.erase(entry.key);
+      }
+      undo_.pop_back();
+    }
+    if (level.erased_before) erased_ = std::move(*level.erased_before);
+    throw;
+  }
+  NestedLevel level = std::move(levels_.back());
+  levels_.pop_back();
+  if (levels_.empty()) {
+    undo_.clear();  // nothing left that could roll back
+  } else if (!levels_.back().erased_before && level.erased_before) {
+    // The enclosing call started with the ranges this one saw at its start.
+    levels_.back().erased_before = std::move(level.erased_before);
+  }
 }
 
 void WriteTransaction::erase_range(std::string_view from, std::string_view to) {
   if (from >= to) return;
-  overlay_.erase(overlay_.lower_bound(from), overlay_.lower_bound(to));
+  remember_erased_ranges();
+  const auto first = overlay_.lower_bound(from);
+  const auto last = overlay_.lower_bound(to);
+  if (!levels_.empty()) {
+    for (auto it = first; it != last; ++it) undo_.push_back({it->first, it->second});
+  }
+  overlay_.erase(first, last);
   // Merged with the erased ranges it overlaps or touches, so they stay disjoint.
   std::string start(from);
   std::string end(to);

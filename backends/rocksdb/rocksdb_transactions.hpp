@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sds/error.hpp"
 #include "sds/kv.hpp"
@@ -71,6 +72,8 @@ class WriteTransaction final : public kv::WriteTransaction {
   void put(std::string_view key, ByteView value) override;
   void erase(std::string_view key) override;
   void erase_range(std::string_view from, std::string_view to) override;
+  // Undoes a throwing `fn`'s changes to the overlay from an undo log.
+  void nested(const std::function<void(kv::WriteTransaction&)>& fn) override;
 
   bool empty() const { return overlay_.empty() && erased_.empty(); }
   // The erased ranges, disjoint and ascending: start -> end.
@@ -83,10 +86,31 @@ class WriteTransaction final : public kv::WriteTransaction {
   std::map<std::string, std::string, std::less<>>::const_iterator erased_range_of(
       std::string_view key) const;
 
+  using Overlay = std::map<std::string, std::optional<std::string>, std::less<>>;
+  using ErasedRanges = std::map<std::string, std::string, std::less<>>;
+
+  // Logs the overlay entry of `key` as it is now, if a nested call is open.
+  void remember(std::string_view key);
+  void remember_erased_ranges();
+
   Reader reader_;
   // Keys put (a value) or erased (nullopt) since the last erase_range over them.
-  std::map<std::string, std::optional<std::string>, std::less<>> overlay_;
-  std::map<std::string, std::string, std::less<>> erased_;
+  Overlay overlay_;
+  ErasedRanges erased_;
+
+  // For nested(): the overlay entries as they were before each change (nullopt:
+  // the key had none), and per open nested call, where its log starts and the
+  // erased ranges as they were at its start, copied on its first erase_range.
+  struct OverlayUndo {
+    std::string key;
+    std::optional<std::optional<std::string>> old_entry;
+  };
+  struct NestedLevel {
+    std::size_t undo_mark = 0;
+    std::optional<ErasedRanges> erased_before;
+  };
+  std::vector<OverlayUndo> undo_;
+  std::vector<NestedLevel> levels_;
 };
 
 }  // namespace sds::backend::rocks

@@ -91,6 +91,7 @@ class SqliteTransaction final : public kv::WriteTransaction {
   void put(std::string_view key, ByteView value) override;
   void erase(std::string_view key) override;
   void erase_range(std::string_view from, std::string_view to) override;
+  void nested(const std::function<void(kv::WriteTransaction&)>& fn) override;
 
  private:
   SqliteBackend& db_;
@@ -131,6 +132,7 @@ class SqliteBackend final : public kv::Backend {
   }
 
   Statement get_, put_, erase_, erase_range_, scan_, scan_to_end_;
+  Statement savepoint_, release_, rollback_to_;
 
  private:
   void run(const char* begin, const std::function<void(SqliteTransaction&)>& fn);
@@ -183,6 +185,11 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
   prepare(erase_range_, "DELETE FROM sds_kv WHERE k >= ?1 AND k < ?2");
   prepare(scan_, "SELECT k, v FROM sds_kv WHERE k >= ?1 AND k < ?2 ORDER BY k");
   prepare(scan_to_end_, "SELECT k, v FROM sds_kv WHERE k >= ?1 ORDER BY k");
+  // One name serves every level: SQLite releases or rolls back to the most
+  // recent savepoint of a name.
+  prepare(savepoint_, "SAVEPOINT nested");
+  prepare(release_, "RELEASE nested");
+  prepare(rollback_to_, "ROLLBACK TO nested");
 }
 
 // Refuses a file of another application instead of adding a table to it.
@@ -315,6 +322,23 @@ void SqliteTransaction::erase_range(std::string_view from, std::string_view to) 
   db_.erase_range_.bind(1, from);
   db_.erase_range_.bind(2, to);
   db_.step_done(db_.erase_range_, "deleting a range");
+}
+
+void SqliteTransaction::nested(const std::function<void(kv::WriteTransaction&)>& fn) {
+  db_.get_.reset();  // no read may be pending across a savepoint change
+  db_.step_done(db_.savepoint_, "beginning a nested transaction");
+  try {
+    fn(*this);
+  } catch (...) {
+    db_.get_.reset();
+    // ROLLBACK TO keeps the savepoint open: RELEASE then drops it.
+    sqlite3_step(db_.rollback_to_.get());
+    db_.rollback_to_.reset();
+    sqlite3_step(db_.release_.get());
+    db_.release_.reset();
+    throw;
+  }
+  db_.step_done(db_.release_, "ending a nested transaction");
 }
 
 std::shared_ptr<kv::Backend> open_sqlite(const BackendConfig& config) {

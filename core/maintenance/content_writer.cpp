@@ -21,8 +21,7 @@ Bytes rekeyed(std::string_view key, const Record& record) {
 void ContentWriter::store(std::string_view id) {
   commit();
   store_id_ = std::string(id);
-  std::lock_guard lock(destination_.write_mutex());
-  destination_.kv().update([&](kv::WriteTransaction& txn) {
+  destination_.write([&](kv::WriteTransaction& txn, WriteContext&) {
     number_ = intern_store(txn, id, destination_.where());
     txn.erase_range(keys::store_begin(number_), keys::store_end(number_));
   });
@@ -60,12 +59,9 @@ void ContentWriter::add(std::string key, Bytes value) {
 
 void ContentWriter::commit() {
   if (pending_.empty()) return;
-  {
-    std::lock_guard lock(destination_.write_mutex());
-    destination_.kv().update([&](kv::WriteTransaction& txn) {
-      for (const auto& [key, value] : pending_) txn.put(key, value);
-    });
-  }
+  destination_.write([&](kv::WriteTransaction& txn, WriteContext&) {
+    for (const auto& [key, value] : pending_) txn.put(key, value);
+  });
   verify_written();
   pending_.clear();
   pending_bytes_ = 0;

@@ -48,6 +48,13 @@ class SDS_API WriteTransaction : public ReadTransaction {
   virtual void erase(std::string_view key) = 0;
   // Removes every key with from <= key < to (`to` never empty here).
   virtual void erase_range(std::string_view from, std::string_view to) = 0;
+  // Runs `fn` as a transaction nested in this one (SQLite SAVEPOINT, an LMDB
+  // child transaction): when `fn` throws, every write it made is undone and
+  // the exception rethrown, and this transaction goes on as it was before the
+  // call; when `fn` returns, its writes are part of this transaction. Nested
+  // calls may nest further. The core runs each caller's operation of a group
+  // commit this way, so that one failing operation fails only its caller.
+  virtual void nested(const std::function<void(WriteTransaction&)>& fn) = 0;
 
  protected:
   ~WriteTransaction() = default;

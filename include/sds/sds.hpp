@@ -9,3 +9,4 @@
 #include "sds/store.hpp"
 #include "sds/types.hpp"
 #include "sds/version.hpp"
+#include "sds/write_batch.hpp"

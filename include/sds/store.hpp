@@ -11,12 +11,19 @@
 #include "sds/export.hpp"
 #include "sds/provider.hpp"
 #include "sds/types.hpp"
+#include "sds/write_batch.hpp"
 
 namespace sds {
 
 // Called for each patch in ascending clock order; return false to stop. The
 // view is valid only during the call. The visitor may call the store again.
 using PatchVisitor = std::function<bool(Clock clock, ByteView patch)>;
+
+// What Store::stats() counts besides the store itself.
+enum class StatsScope {
+  store_only,  // the store's snapshot and patches; blob fields stay 0
+  with_blobs,  // also every blob of the database: a scan of all blob headers
+};
 
 // What stats() reports of one store and of the database it lives in.
 struct StoreStats {
@@ -30,7 +37,8 @@ struct StoreStats {
   std::optional<Clock> last_patch_clock;
   std::uint64_t accumulated_bytes = 0;  // as accumulated_bytes()
   std::uint64_t checkpoint_bytes = 0;   // the threshold of checkpoint_due()
-  // Blobs belong to the database: these count all of them, not this store's.
+  // Blobs belong to the database: these count all of them, not this store's
+  // (0 with StatsScope::store_only).
   std::uint64_t blob_count = 0;
   std::uint64_t blob_bytes = 0;                // as the callers saved them
   std::uint64_t blob_stored_bytes = 0;         // after compression and framing
@@ -73,12 +81,20 @@ class SDS_API Store : public PersistenceProvider {
   // Returns false (and changes nothing) when no blob is stored under `hash`.
   virtual bool retain_value(std::string_view hash) = 0;
 
+  // Applies every write of `batch` in one transaction, in order: all of them,
+  // or none when one fails (the error of that one is thrown). One commit and
+  // at most one sync for the whole batch. Duplicate clocks behave as with
+  // append_patch(): the first wins, within the batch too.
+  virtual void write(const WriteBatch& batch) = 0;
+
   // Makes everything written so far durable, whatever the sync mode.
   virtual void flush() = 0;
 
-  // Sizes and clocks of this store and of the database's blobs. Reads every
-  // patch and blob header: O(patches + blobs), meant for tools, not hot paths.
-  virtual StoreStats stats() = 0;
+  // Sizes and clocks of this store and, with StatsScope::with_blobs, of the
+  // database's blobs. Reads every patch header (and blob header): meant for
+  // tools, not hot paths. Counts come from the record headers; reads verify
+  // the checksums, stats() does not (sdsctl verify does).
+  virtual StoreStats stats(StatsScope scope = StatsScope::with_blobs) = 0;
 };
 
 }  // namespace sds

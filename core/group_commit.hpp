@@ -1,0 +1,55 @@
+// Group commit: the writes of concurrent callers share one transaction, and
+// so one commit and at most one sync. Every write of the core goes through
+// here (GroupCommitter::write), once per SharedBackend.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "core/write_context.hpp"
+#include "sds/kv.hpp"
+
+namespace sds::core {
+
+// One caller's part of a write transaction. It may run more than once (the
+// backend may rerun a transaction), so it must leave no trace outside `txn`
+// and `context` before the transaction commits.
+using WriteFn = std::function<void(kv::WriteTransaction& txn, WriteContext& context)>;
+
+class GroupCommitter {
+ public:
+  explicit GroupCommitter(kv::Backend& backend) : backend_(backend) {}
+
+  // Runs `fn` in a write transaction, together with the writes other threads
+  // queued meanwhile, and returns once that transaction committed, with the
+  // durability of the backend's sync mode. Throws what `fn` threw (its
+  // writes undone, the others' kept), or the commit's error.
+  //
+  // The first caller to find no commit under way leads: it takes every queued
+  // write, runs each in a nested transaction, commits, and wakes the others.
+  // Writes queued while it commits form the next group. Calls of one thread
+  // take effect in the order it made them.
+  void write(const WriteFn& fn);
+
+ private:
+  struct Pending {
+    const WriteFn* fn;
+    std::exception_ptr error;
+    bool done = false;
+  };
+
+  // Runs one group in one transaction; sets each write's error.
+  void commit(const std::vector<Pending*>& group);
+
+  kv::Backend& backend_;
+  std::mutex mutex_;
+  std::condition_variable finished_;
+  std::vector<Pending*> queue_;
+  bool committing_ = false;
+};
+
+}  // namespace sds::core

@@ -1,0 +1,127 @@
+#include "core/store_writes.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+
+#include "core/catalog.hpp"
+#include "core/keys.hpp"
+#include "core/payloads.hpp"
+#include "sds/error.hpp"
+
+namespace sds::core {
+namespace {
+
+std::optional<SnapshotHeader> read_snapshot_header(kv::ReadTransaction& txn, std::uint64_t store,
+                                                   std::string_view where) {
+  const std::string key = keys::meta(store);
+  const auto stored = txn.get(key);
+  if (!stored) return std::nullopt;
+  return parse_snapshot_header(open_record(key, *stored, where).payload);
+}
+
+bool same_bytes(ByteView a, ByteView b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
+
+}  // namespace
+
+std::optional<std::int64_t> read_ref_count(kv::ReadTransaction& txn, std::string_view hash,
+                                           std::string_view where) {
+  const std::string key = keys::refs(hash);
+  const auto stored = txn.get(key);
+  if (!stored) return std::nullopt;
+  return parse_ref_count(open_record(key, *stored, where).payload);
+}
+
+std::uint64_t StoreWrites::number() {
+  if (!figures_.number) figures_.number = intern_store(txn_, store_id_, where_);
+  return *figures_.number;
+}
+
+void StoreWrites::append_patch(ByteView patch, Clock clock) {
+  const std::string key = keys::patch(number(), clock);
+  if (txn_.get(key)) return;  // the first append at a clock wins
+  txn_.put(key, encode_raw(key, patch));
+  if (!figures_.snapshot_clock || clock > *figures_.snapshot_clock) {
+    figures_.accumulated += std::min<std::uint64_t>(
+        patch.size(), std::numeric_limits<std::uint64_t>::max() - figures_.accumulated);
+  }
+}
+
+void StoreWrites::save_snapshot(const Encoded& snapshot, Clock clock, bool as_checkpoint) {
+  const std::uint64_t store = number();
+  const std::optional<SnapshotHeader> stored = read_snapshot_header(txn_, store, where_);
+  if (as_checkpoint) {
+    if (stored && stored->clock > clock) {
+      throw Error(Errc::invalid_argument,
+                  "checkpoint at clock " + std::to_string(clock) + " " + std::string(where_) +
+                      " is older than the stored snapshot's clock " +
+                      std::to_string(stored->clock) +
+                      ": another writer checkpointed later; reload the store first");
+    }
+    txn_.erase_range(keys::patch(store, 0), keys::patch(store, clock));
+  }
+  const std::string key = keys::snapshot(store);
+  const Bytes record = frame(key, snapshot);
+  // The SDS engine saves the same snapshot again and again while a checkpoint
+  // is under way: an equal one is already stored.
+  const bool unchanged = stored && stored->clock == clock &&
+                         stored->raw_size == snapshot.raw_size &&
+                         stored->stored_size == record.size() && [&] {
+                           const auto bytes = txn_.get(key);
+                           return bytes && same_bytes(*bytes, record);
+                         }();
+  if (!unchanged) {
+    txn_.put(key, record);
+    const std::string meta_key = keys::meta(store);
+    txn_.put(meta_key, encode_snapshot_header(meta_key, {clock, snapshot.raw_size, record.size()}));
+  }
+  figures_.snapshot_clock = clock;
+  figures_.accumulated = patch_bytes_after(txn_, store, clock);
+}
+
+void StoreWrites::prune_patches(Clock before) {
+  if (!figures_.number) return;  // a store never written has nothing to prune
+  const std::uint64_t store = *figures_.number;
+  txn_.erase_range(keys::patch(store, 0), keys::patch(store, before));
+  // Only patches after the snapshot count: pruning below it changes nothing.
+  const bool counted_ones_pruned =
+      !figures_.snapshot_clock || before > *figures_.snapshot_clock + 1;
+  if (counted_ones_pruned)
+    figures_.accumulated = patch_bytes_after(txn_, store, figures_.snapshot_clock);
+}
+
+void StoreWrites::save_value(std::string_view hash, ByteView data, std::optional<Encoded>& encoded,
+                             const Compression& compression) {
+  const std::string refs_key = keys::refs(hash);
+  const std::optional<std::int64_t> count = read_ref_count(txn_, hash, where_);
+  if (!count) {
+    if (!encoded) encoded = compress(data, compression);
+    const std::string blob_key = keys::blob(hash);
+    txn_.put(blob_key, frame(blob_key, *encoded));
+  }
+  txn_.put(refs_key, encode_ref_count(refs_key, count.value_or(0) + 1));
+}
+
+bool StoreWrites::retain_value(std::string_view hash) {
+  const std::optional<std::int64_t> count = read_ref_count(txn_, hash, where_);
+  if (!count) return false;
+  const std::string key = keys::refs(hash);
+  txn_.put(key, encode_ref_count(key, *count + 1));
+  return true;
+}
+
+void StoreWrites::release_value(std::string_view hash) {
+  const std::optional<std::int64_t> count = read_ref_count(txn_, hash, where_);
+  if (!count) return;  // unknown or already gone: a no-op
+  const std::string key = keys::refs(hash);
+  if (*count > 1) {
+    txn_.put(key, encode_ref_count(key, *count - 1));
+  } else {
+    txn_.erase(key);
+    txn_.erase(keys::blob(hash));
+  }
+}
+
+}  // namespace sds::core
