@@ -1,6 +1,7 @@
 #include "core/group_commit.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace sds::core {
 namespace {
@@ -10,12 +11,19 @@ namespace {
 // its first caller.
 constexpr std::size_t kMaxGroup = 128;
 
+// A leader waits for the writers it expects to join only when commits take
+// at least kMinGather (waking a thread costs about that much), and at most
+// kMaxGather.
+constexpr auto kMinGather = std::chrono::microseconds(20);
+constexpr auto kMaxGather = std::chrono::microseconds(200);
+
 }  // namespace
 
 void GroupCommitter::write(const WriteFn& fn) {
   Pending self{&fn, nullptr, false};
   std::unique_lock lock(mutex_);
   queue_.push_back(&self);
+  if (gathering_) arrived_.notify_one();
   while (!self.done) {
     if (committing_) {
       finished_.wait(lock);
@@ -23,12 +31,17 @@ void GroupCommitter::write(const WriteFn& fn) {
     }
     // Lead: `self` is still queued, since every leader finishes what it takes.
     committing_ = true;
+    gather(lock);
     const std::size_t taken = std::min(queue_.size(), kMaxGroup);
     std::vector<Pending*> group(queue_.begin(), queue_.begin() + taken);
     queue_.erase(queue_.begin(), queue_.begin() + taken);
+    expected_ = taken;
     lock.unlock();
+    const auto started = std::chrono::steady_clock::now();
     commit(group);
+    const auto took = std::chrono::steady_clock::now() - started;
     lock.lock();
+    last_commit_ = std::chrono::duration_cast<std::chrono::microseconds>(took);
     for (Pending* pending : group) pending->done = true;
     committing_ = false;
     finished_.notify_all();
@@ -36,19 +49,47 @@ void GroupCommitter::write(const WriteFn& fn) {
   if (self.error) std::rethrow_exception(self.error);
 }
 
+// The writers of the last group just woke up, and most will write again as
+// soon as they run. When commits are quick (sync=normal), the leader would
+// otherwise commit alone before they are back, again and again: it waits
+// until as many writers as last time have queued, or a commit's time, and
+// expects only those that came next time. A lone writer never waits, and
+// neither does a writer of a backend whose commits cost less than a wake-up.
+void GroupCommitter::gather(std::unique_lock<std::mutex>& lock) {
+  if (queue_.size() >= expected_ || last_commit_ < kMinGather) return;
+  const auto patience = std::min(last_commit_, kMaxGather);
+  gathering_ = true;
+  arrived_.wait_for(lock, patience, [&] { return queue_.size() >= expected_; });
+  gathering_ = false;
+}
+
 void GroupCommitter::commit(const std::vector<Pending*>& group) {
+  // Optimistic first: every write straight in the transaction. Failures are
+  // rare, and savepoints cost a few microseconds per write; when one write
+  // fails, the transaction rolls back and the group runs again with each
+  // write in a nested transaction of its own.
+  if (group.size() > 1 && run_group(group, false)) return;
+  run_group(group, true);
+}
+
+bool GroupCommitter::run_group(const std::vector<Pending*>& group, bool isolated) {
+  struct OneFailed {};
   WriteContext context;
   try {
     backend_.update([&](kv::WriteTransaction& txn) {
       context.clear();  // afresh on every run of the transaction
-      if (group.size() == 1) {
-        // Alone: a failure rolls the whole transaction back, no savepoint needed.
-        group.front()->error = nullptr;
-        (*group.front()->fn)(txn, context);
-        return;
-      }
       for (Pending* pending : group) {
         pending->error = nullptr;
+        if (!isolated) {
+          try {
+            (*pending->fn)(txn, context);
+          } catch (...) {
+            pending->error = std::current_exception();
+            if (group.size() > 1) throw OneFailed();
+            throw;
+          }
+          continue;
+        }
         context.begin_operation();
         try {
           txn.nested([&](kv::WriteTransaction& nested) { (*pending->fn)(nested, context); });
@@ -58,15 +99,18 @@ void GroupCommitter::commit(const std::vector<Pending*>& group) {
         }
       }
     });
+  } catch (const OneFailed&) {
+    return false;  // nothing committed: run the group again, isolated
   } catch (...) {
     // Nothing was committed: every write of the group fails, with its own
     // error where it had one.
     for (Pending* pending : group) {
       if (!pending->error) pending->error = std::current_exception();
     }
-    return;
+    return true;
   }
   context.publish();
+  return true;
 }
 
 }  // namespace sds::core

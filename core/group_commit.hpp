@@ -3,6 +3,7 @@
 // here (GroupCommitter::write), once per SharedBackend.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -42,14 +43,23 @@ class GroupCommitter {
     bool done = false;
   };
 
+  // Waits briefly for the writers the leader expects to join its group.
+  void gather(std::unique_lock<std::mutex>& lock);
   // Runs one group in one transaction; sets each write's error.
   void commit(const std::vector<Pending*>& group);
+  // One try at that: with each write in a nested transaction when
+  // `isolated`. False when a write failed and nothing was committed.
+  bool run_group(const std::vector<Pending*>& group, bool isolated);
 
   kv::Backend& backend_;
   std::mutex mutex_;
   std::condition_variable finished_;
+  std::condition_variable arrived_;  // a write was queued while gathering_
   std::vector<Pending*> queue_;
   bool committing_ = false;
+  bool gathering_ = false;
+  std::size_t expected_ = 1;  // the size of the last group
+  std::chrono::microseconds last_commit_{0};
 };
 
 }  // namespace sds::core
