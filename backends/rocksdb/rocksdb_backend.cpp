@@ -157,8 +157,15 @@ RocksdbBackend::~RocksdbBackend() {
     compaction_wanted_.notify_one();
     compactor_.join();
   }
-  // A clean close keeps every write, whatever the sync mode (README, sync=off).
-  if (!read_only_) db_->FlushWAL(true).PermitUncheckedError();
+  // A clean close keeps every write, whatever the sync mode (docs/DESIGN.md
+  // section 9). The memtable goes to an SST file too: otherwise the next open
+  // replays the whole WAL before it can serve a read.
+  if (!read_only_) {
+    rocksdb::FlushOptions flush;
+    flush.allow_write_stall = true;
+    db_->Flush(flush).PermitUncheckedError();
+    db_->FlushWAL(true).PermitUncheckedError();
+  }
   db_->Close().PermitUncheckedError();
 }
 
