@@ -19,6 +19,12 @@ namespace kv {
 
 Backend::~Backend() = default;
 
+bool WriteTransaction::insert(std::string_view key, ByteView value) {
+  if (get(key)) return false;
+  put(key, value);
+  return true;
+}
+
 std::optional<std::uint64_t> Backend::bytes_on_disk() { return std::nullopt; }
 
 void Backend::compact() { throw Error(Errc::unsupported, "this backend has no compaction"); }

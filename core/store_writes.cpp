@@ -41,8 +41,7 @@ std::uint64_t StoreWrites::number() {
 
 void StoreWrites::append_patch(ByteView patch, Clock clock) {
   const std::string key = keys::patch(number(), clock);
-  if (txn_.get(key)) return;  // the first append at a clock wins
-  txn_.put(key, encode_raw(key, patch));
+  if (!txn_.insert(key, encode_raw(key, patch))) return;  // the first append at a clock wins
   if (!figures_.snapshot_clock || clock > *figures_.snapshot_clock) {
     figures_.accumulated += std::min<std::uint64_t>(
         patch.size(), std::numeric_limits<std::uint64_t>::max() - figures_.accumulated);

@@ -76,6 +76,7 @@ class LmdbTransaction final : public kv::WriteTransaction {
   std::optional<ByteView> get(std::string_view key) override;
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
   void put(std::string_view key, ByteView value) override;
+  bool insert(std::string_view key, ByteView value) override;
   void erase(std::string_view key) override;
   void erase_range(std::string_view from, std::string_view to) override;
   // An LMDB child transaction; a map-full in it marks this one too.
@@ -90,6 +91,8 @@ class LmdbTransaction final : public kv::WriteTransaction {
   // Positions `cursor` on the first key >= from; MDB_NOTFOUND past the end.
   int seek(MDB_cursor* cursor, std::string_view from, MDB_val& key, MDB_val& value);
   void check_write(int rc, std::string_view what);
+  // mdb_put with `flags`; false when MDB_NOOVERWRITE found the key.
+  bool write(std::string_view key, ByteView value, unsigned flags);
 
   LmdbBackend& db_;
   MDB_txn* txn_;
@@ -506,15 +509,24 @@ void LmdbTransaction::check_write(int rc, std::string_view what) {
   db_.fail(rc, what);
 }
 
-void LmdbTransaction::put(std::string_view key, ByteView value) {
+void LmdbTransaction::put(std::string_view key, ByteView value) { write(key, value, 0); }
+
+bool LmdbTransaction::insert(std::string_view key, ByteView value) {
+  return write(key, value, MDB_NOOVERWRITE);
+}
+
+bool LmdbTransaction::write(std::string_view key, ByteView value, unsigned flags) {
   if (key.empty() || key.size() > db_.max_key()) {
     throw Error(Errc::invalid_argument,
                 "lmdb: cannot write a key of " + std::to_string(key.size()) + " bytes to '" +
                     db_.uri() + "': keys are 1 to " + std::to_string(db_.max_key()) + " bytes");
   }
-  bytes_written_ += key.size() + value.size();
   MDB_val k = to_val(key), v = to_val(value);
-  check_write(mdb_put(txn_, db_.dbi(), &k, &v, 0), "writing");
+  const int rc = mdb_put(txn_, db_.dbi(), &k, &v, flags);
+  if (rc == MDB_KEYEXIST) return false;
+  bytes_written_ += key.size() + value.size();  // counted when the map is full, too
+  check_write(rc, "writing");
+  return true;
 }
 
 void LmdbTransaction::erase(std::string_view key) {

@@ -89,6 +89,7 @@ class SqliteTransaction final : public kv::WriteTransaction {
   std::optional<ByteView> get(std::string_view key) override;
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
   void put(std::string_view key, ByteView value) override;
+  bool insert(std::string_view key, ByteView value) override;
   void erase(std::string_view key) override;
   void erase_range(std::string_view from, std::string_view to) override;
   void nested(const std::function<void(kv::WriteTransaction&)>& fn) override;
@@ -120,6 +121,7 @@ class SqliteBackend final : public kv::Backend {
     statement.reset();
     if (rc != SQLITE_DONE) fail(rc, what);
   }
+  sqlite3* handle() const { return db_; }
   [[noreturn]] void fail(int rc, std::string_view what) const {
     std::string message =
         "sqlite: " + std::string(what) + " on " + uri_ + " failed: " + sqlite3_errstr(rc);
@@ -131,7 +133,7 @@ class SqliteBackend final : public kv::Backend {
     throw Error(code_of(rc), message);
   }
 
-  Statement get_, put_, erase_, erase_range_, scan_, scan_to_end_;
+  Statement get_, put_, insert_, erase_, erase_range_, scan_, scan_to_end_;
   Statement savepoint_, release_, rollback_to_;
 
  private:
@@ -181,6 +183,7 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
   prepare(get_, "SELECT v FROM sds_kv WHERE k = ?1");
   prepare(put_,
           "INSERT INTO sds_kv(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v");
+  prepare(insert_, "INSERT OR IGNORE INTO sds_kv(k, v) VALUES(?1, ?2)");
   prepare(erase_, "DELETE FROM sds_kv WHERE k = ?1");
   prepare(erase_range_, "DELETE FROM sds_kv WHERE k >= ?1 AND k < ?2");
   prepare(scan_, "SELECT k, v FROM sds_kv WHERE k >= ?1 AND k < ?2 ORDER BY k");
@@ -311,6 +314,13 @@ void SqliteTransaction::put(std::string_view key, ByteView value) {
   db_.put_.bind(1, key);
   db_.put_.bind(2, value);
   db_.step_done(db_.put_, "writing");
+}
+
+bool SqliteTransaction::insert(std::string_view key, ByteView value) {
+  db_.insert_.bind(1, key);
+  db_.insert_.bind(2, value);
+  db_.step_done(db_.insert_, "writing");
+  return sqlite3_changes(db_.handle()) > 0;
 }
 
 void SqliteTransaction::erase(std::string_view key) {

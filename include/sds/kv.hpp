@@ -44,6 +44,10 @@ class SDS_API WriteTransaction : public ReadTransaction {
  public:
   // Inserts or replaces.
   virtual void put(std::string_view key, ByteView value) = 0;
+  // Stores `value` under `key` unless the key exists already; true if it
+  // stored. The default is get() then put(); a backend with a native form
+  // (SQLite INSERT OR IGNORE, LMDB MDB_NOOVERWRITE) saves a lookup.
+  virtual bool insert(std::string_view key, ByteView value);
   // Removes `key`; a missing key is no error.
   virtual void erase(std::string_view key) = 0;
   // Removes every key with from <= key < to (`to` never empty here).
