@@ -8,13 +8,13 @@ BenchSizes default_sizes() {
   BenchSizes sizes{};
   sizes.append_runs = 3;
   sizes.appends_per_run = 5000;
-  sizes.synced_appends_per_run = 200;
+  sizes.synced_appends_per_run = 100;
   sizes.batch = 100;
   sizes.restore = {.snapshot_bytes = kMiB, .patches = 2621, .patch_bytes = 200};
   sizes.cold_restore_runs = 5;
   sizes.warm_restore_runs = 20;
   sizes.blob_bytes = kMiB;
-  sizes.blobs_per_run = 16;
+  sizes.blobs_per_run = 8;
   sizes.blob_runs = 3;
   sizes.checkpoint = {.snapshot_bytes = kMiB, .patches = 2621, .patch_bytes = 200};
   sizes.checkpoint_runs = 3;

@@ -61,7 +61,7 @@ struct BlobOptions {
   Operation operation = Operation::save;
   Content content = Content::random;
   std::size_t blob_bytes = kMiB;
-  int blobs_per_run = 16;
+  int blobs_per_run = 8;
 };
 std::unique_ptr<Workload> make_blobs(const Target& target, const BlobOptions& options);
 
