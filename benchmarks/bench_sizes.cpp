@@ -23,7 +23,7 @@ BenchSizes default_sizes() {
       .stores = 10'000, .snapshot_bytes = 1024, .patches_per_store = 2, .patch_bytes = 200};
   sizes.many_stores_runs = 20;
   sizes.steady_state = {
-      .cycles = 100, .patches_per_cycle = 16, .patch_bytes = 200, .snapshot_bytes = 256 * 1024};
+      .cycles = 1000, .patches_per_cycle = 16, .patch_bytes = 200, .snapshot_bytes = 256 * 1024};
   sizes.trace_records = 0;
   return sizes;
 }

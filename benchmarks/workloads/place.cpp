@@ -67,9 +67,20 @@ std::string Place::uri_with(std::string_view key, std::string_view value) const 
 
 std::optional<std::uint64_t> Place::bytes_on_disk() const {
   if (!target_.persistent()) return std::nullopt;
+  // A file may vanish between listing and sizing it (RocksDB deletes obsolete
+  // files in the background): it then counts as gone.
   std::uint64_t bytes = 0;
-  for (const auto& entry : fs::recursive_directory_iterator(directory_)) {
-    if (entry.is_regular_file()) bytes += entry.file_size();
+  std::error_code error;
+  for (fs::recursive_directory_iterator it(directory_, error), end; !error && it != end;
+       it.increment(error)) {
+    std::error_code vanished;
+    if (it->is_regular_file(vanished)) {
+      const std::uintmax_t size = it->file_size(vanished);
+      if (!vanished) bytes += size;
+    }
+  }
+  if (error) {
+    throw std::system_error(error, "cannot measure the files in '" + directory_ + "'");
   }
   return bytes;
 }

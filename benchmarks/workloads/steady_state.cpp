@@ -1,4 +1,5 @@
 // run_steady_state: restore time and disk use over repeated checkpoint cycles.
+#include <algorithm>
 #include <sds/database.hpp>
 #include <stdexcept>
 
@@ -7,6 +8,11 @@
 #include "workloads.hpp"
 
 namespace sds::workloads {
+namespace {
+
+constexpr int kRestoresPerCycle = 3;
+
+}  // namespace
 
 std::vector<CycleFigures> run_steady_state(const Target& target,
                                            const SteadyStateOptions& options) {
@@ -23,15 +29,21 @@ std::vector<CycleFigures> run_steady_state(const Target& target,
     for (std::uint64_t i = 0; i < options.patches_per_cycle; ++i)
       store->append_patch(patch, ++clock);
 
-    Stopwatch stopwatch;
-    const std::optional<Bytes> restored = store->load_snapshot();
-    const std::vector<Bytes> patches = store->load_patches_since(snapshot_clock);
-    const double seconds = stopwatch.seconds();
-    if (!restored || patches.size() != options.patches_per_cycle) {
-      throw std::runtime_error("steady state: cycle " + std::to_string(cycle + 1) +
-                               " read back something else than written");
+    // The fastest of a few restores: one alone is too short to rise above
+    // the scheduler's noise, and cycles are compared with each other.
+    double fastest = 0;
+    for (int attempt = 0; attempt < kRestoresPerCycle; ++attempt) {
+      Stopwatch stopwatch;
+      const std::optional<Bytes> restored = store->load_snapshot();
+      const std::vector<Bytes> patches = store->load_patches_since(snapshot_clock);
+      const double seconds = stopwatch.seconds();
+      if (!restored || patches.size() != options.patches_per_cycle) {
+        throw std::runtime_error("steady state: cycle " + std::to_string(cycle + 1) +
+                                 " read back something else than written");
+      }
+      fastest = attempt == 0 ? seconds : std::min(fastest, seconds);
     }
-    cycles.push_back({seconds, place.bytes_on_disk()});
+    cycles.push_back({fastest, place.bytes_on_disk()});
   }
   return cycles;
 }
