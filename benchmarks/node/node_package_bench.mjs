@@ -81,9 +81,9 @@ const sizes = smoke ? {
   restore: { snapshotBytes: 64 * 1024, patches: 50 }, coldRestoreRuns: 1,
   blobBytes: 64 * 1024, blobsPerRun: 2, blobRuns: 1, traceRecords: 100,
 } : {
-  appendRuns: 3, appendsPerRun: 5000, patchBytes: 200,
-  restore: { snapshotBytes: kMiB, patches: 2621 }, coldRestoreRuns: 5,
-  blobBytes: kMiB, blobsPerRun: 8, blobRuns: 3, traceRecords: 0,
+  appendRuns: 5, appendsPerRun: 5000, patchBytes: 200,
+  restore: { snapshotBytes: kMiB, patches: 2621 }, coldRestoreRuns: 10,
+  blobBytes: kMiB, blobsPerRun: 8, blobRuns: 5, traceRecords: 0,
 };
 
 function option(name, fallback) {
