@@ -3,7 +3,11 @@
 #include <exception>
 #include <latch>
 #include <mutex>
+#include <stdexcept>
+#include <string>
+#include <span>
 #include <thread>
+#include <vector>
 
 #include "place.hpp"
 #include "stopwatch.hpp"
@@ -90,6 +94,10 @@ class Append final : public Workload {
 }  // namespace
 
 std::unique_ptr<Workload> make_append(const Target& target, const AppendOptions& options) {
+  const std::vector<std::string> raw = subject_schemes();
+  if (options.threads > 1 && std::find(raw.begin(), raw.end(), target.scheme) != raw.end()) {
+    throw std::invalid_argument(target.scheme + " serves one thread at a time");
+  }
   return std::make_unique<Append>(target, options);
 }
 

@@ -31,7 +31,8 @@ class Workload {
 
 // Appends to one store, continuing the clocks of the previous run. `threads`
 // threads share the store, each appending its share; `batch` > 1 hands the
-// subject that many patches per append_patches() call. Any subject scheme.
+// subject that many patches per append_patches() call. Any subject scheme;
+// threads only on the engine's (raw subjects serve one thread at a time).
 struct AppendOptions {
   std::uint64_t patches_per_run = 1000;
   std::size_t patch_bytes = 200;
