@@ -3,9 +3,9 @@
 #include <exception>
 #include <latch>
 #include <mutex>
+#include <span>
 #include <stdexcept>
 #include <string>
-#include <span>
 #include <thread>
 #include <vector>
 
