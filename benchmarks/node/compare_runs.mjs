@@ -12,9 +12,15 @@ if (!sdsPath || !nodePath) {
   console.error('usage: node compare_runs.mjs SDS_BENCH.json NODE.jsonl');
   process.exit(2);
 }
-const sds = JSON.parse(readFileSync(sdsPath, 'utf8')).benchmarks
-  .filter((run) => !run.error_occurred);
+const sdsRun = JSON.parse(readFileSync(sdsPath, 'utf8'));
+const sds = sdsRun.benchmarks.filter((run) => !run.error_occurred);
 const node = readFileSync(nodePath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+// Both sides share the machine with whatever else runs: say how busy it was.
+const { date, num_cpus: cpus, load_avg: load = [] } = sdsRun.context;
+const versions = node.find((record) => record.node) ?? {};
+console.log(`sds_bench ${date} on ${cpus} CPUs, load average ${load.map((l) => l.toFixed(2)).join(' ')}; ` +
+            `Node ${versions.node}, SQLite ${versions.sqlite} (node:sqlite)`);
 
 // A figure of sds_bench: the benchmark WORKLOAD/SCHEME/PARAMS whose workload
 // matches the regular expression `workload`; `figure` is a counter, or 'ms'
