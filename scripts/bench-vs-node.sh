@@ -2,7 +2,7 @@
 # Runs sds_bench and the Node package comparison one after the other (never at
 # once: they would share the cores and the disk), then prints the ratios.
 #
-#   scripts/bench-vs-node.sh            the default run, about three minutes
+#   scripts/bench-vs-node.sh            the default run, under two minutes here
 #   SDS_BENCH_SMOKE=1 scripts/bench-vs-node.sh     tiny sizes, seconds
 #
 # BUILD_DIR (default: build) holds a build configured with
