@@ -11,7 +11,7 @@ end_stage() { echo "=== $1 took $(( $(date +%s) - stage_start ))s"; }
 
 start_stage "release build"
 cmake -S "$repo" -B "$repo/build-release" -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_INSTALL_PREFIX="$repo/build-install" >/dev/null
+  -DCMAKE_INSTALL_PREFIX="$repo/build-install" -DSDS_BUILD_BENCHMARKS=ON >/dev/null
 cmake --build "$repo/build-release" -j"$jobs"
 end_stage "release build"
 

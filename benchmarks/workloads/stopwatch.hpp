@@ -1,0 +1,19 @@
+// Stopwatch: seconds of wall time since it was started.
+#pragma once
+
+#include <chrono>
+
+namespace sds::workloads {
+
+class Stopwatch {
+ public:
+  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace sds::workloads
