@@ -1,5 +1,8 @@
 #include "core/record.hpp"
 
+// Inlined: the checksum of every read then compiles with this build's vector
+// instructions, several times faster than the shared library's generic code.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 #include <zstd.h>
 
