@@ -20,16 +20,18 @@ constexpr auto kMaxGather = std::chrono::microseconds(200);
 }  // namespace
 
 void GroupCommitter::write(const WriteFn& fn) {
-  Pending self{&fn, nullptr, false};
+  Pending self(fn);
   std::unique_lock lock(mutex_);
   queue_.push_back(&self);
   if (gathering_) arrived_.notify_one();
   while (!self.done) {
-    if (committing_) {
-      finished_.wait(lock);
+    // Only the first of the queue leads: the others sleep until their write
+    // is done or they are first, so that a commit wakes only the writers it
+    // concerns.
+    if (committing_ || queue_.front() != &self) {
+      self.wake.wait(lock);
       continue;
     }
-    // Lead: `self` is still queued, since every leader finishes what it takes.
     committing_ = true;
     gather(lock);
     const std::size_t taken = std::min(queue_.size(), kMaxGroup);
@@ -42,9 +44,12 @@ void GroupCommitter::write(const WriteFn& fn) {
     const auto took = std::chrono::steady_clock::now() - started;
     lock.lock();
     last_commit_ = std::chrono::duration_cast<std::chrono::microseconds>(took);
-    for (Pending* pending : group) pending->done = true;
     committing_ = false;
-    finished_.notify_all();
+    for (Pending* pending : group) {
+      pending->done = true;
+      if (pending != &self) pending->wake.notify_one();
+    }
+    if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next leader
   }
   if (self.error) std::rethrow_exception(self.error);
 }

@@ -30,17 +30,19 @@ class GroupCommitter {
   // durability of the backend's sync mode. Throws what `fn` threw (its
   // writes undone, the others' kept), or the commit's error.
   //
-  // The first caller to find no commit under way leads: it takes every queued
-  // write, runs each in a nested transaction, commits, and wakes the others.
+  // The first queued caller leads when no commit is under way: it takes every
+  // queued write, runs each in a nested transaction, commits, and wakes the others.
   // Writes queued while it commits form the next group. Calls of one thread
   // take effect in the order it made them.
   void write(const WriteFn& fn);
 
  private:
   struct Pending {
+    explicit Pending(const WriteFn& write) : fn(&write) {}
     const WriteFn* fn;
     std::exception_ptr error;
     bool done = false;
+    std::condition_variable wake;  // done, or first in the queue
   };
 
   // Waits briefly for the writers the leader expects to join its group.
@@ -53,7 +55,6 @@ class GroupCommitter {
 
   kv::Backend& backend_;
   std::mutex mutex_;
-  std::condition_variable finished_;
   std::condition_variable arrived_;  // a write was queued while gathering_
   std::vector<Pending*> queue_;
   bool committing_ = false;
