@@ -11,10 +11,10 @@ namespace {
 // its first caller.
 constexpr std::size_t kMaxGroup = 128;
 
-// A leader waits for the writers it expects to join only when commits take
-// at least kMinGather (waking a thread costs about that much), and at most
-// kMaxGather.
-constexpr auto kMinGather = std::chrono::microseconds(20);
+// A leader waits for the writers it expects to join only when a commit costs
+// at least kMinGather beyond its writes (about what waking a few threads
+// costs), and at most kMaxGather.
+constexpr auto kMinGather = std::chrono::microseconds(10);
 constexpr auto kMaxGather = std::chrono::microseconds(200);
 
 }  // namespace
@@ -37,13 +37,13 @@ void GroupCommitter::write(const WriteFn& fn) {
     const std::size_t taken = std::min(queue_.size(), kMaxGroup);
     std::vector<Pending*> group(queue_.begin(), queue_.begin() + taken);
     queue_.erase(queue_.begin(), queue_.begin() + taken);
-    expected_ = taken;
+    expected_ = std::max(taken, expected_ > 1 ? expected_ - 1 : 1);
     lock.unlock();
-    const auto started = std::chrono::steady_clock::now();
-    commit(group);
-    const auto took = std::chrono::steady_clock::now() - started;
+    const auto started = Clock::now();
+    const Clock::duration writing = commit(group);
+    const Clock::duration took = Clock::now() - started;
     lock.lock();
-    last_commit_ = std::chrono::duration_cast<std::chrono::microseconds>(took);
+    commit_overhead_ = std::chrono::duration_cast<std::chrono::microseconds>(took - writing);
     committing_ = false;
     for (Pending* pending : group) {
       pending->done = true;
@@ -55,34 +55,47 @@ void GroupCommitter::write(const WriteFn& fn) {
 }
 
 // The writers of the last group just woke up, and most will write again as
-// soon as they run. When commits are quick (sync=normal), the leader would
-// otherwise commit alone before they are back, again and again: it waits
-// until as many writers as last time have queued, or a commit's time, and
-// expects only those that came next time. A lone writer never waits, and
-// neither does a writer of a backend whose commits cost less than a wake-up.
+// soon as they run. Where commits are quick (sync=normal), the leader would
+// otherwise commit alone before they are back, again and again, on few cores
+// especially. So it waits, at most what a commit costs beyond its writes,
+// until as many writers have queued as it expects: the size of the largest
+// recent group (each group lowers the expectation by one, so writers that
+// stopped are soon no longer waited for). A lone writer never waits, and
+// neither does the writer of a backend whose commit costs less than a few
+// wake-ups (RocksDB without sync): there, grouping cannot pay.
 void GroupCommitter::gather(std::unique_lock<std::mutex>& lock) {
-  if (queue_.size() >= expected_ || last_commit_ < kMinGather) return;
-  const auto patience = std::min(last_commit_, kMaxGather);
+  if (queue_.size() >= expected_ || commit_overhead_ < kMinGather) return;
+  const auto patience = std::min(commit_overhead_, kMaxGather);
   gathering_ = true;
   arrived_.wait_for(lock, patience, [&] { return queue_.size() >= expected_; });
   gathering_ = false;
 }
 
-void GroupCommitter::commit(const std::vector<Pending*>& group) {
+GroupCommitter::Clock::duration GroupCommitter::commit(const std::vector<Pending*>& group) {
   // Optimistic first: every write straight in the transaction. Failures are
   // rare, and savepoints cost a few microseconds per write; when one write
   // fails, the transaction rolls back and the group runs again with each
   // write in a nested transaction of its own.
-  if (group.size() > 1 && run_group(group, false)) return;
-  run_group(group, true);
+  Clock::duration writing{};
+  if (group.size() > 1 && run_group(group, false, writing)) return writing;
+  writing = {};
+  run_group(group, true, writing);
+  return writing;
 }
 
-bool GroupCommitter::run_group(const std::vector<Pending*>& group, bool isolated) {
+bool GroupCommitter::run_group(const std::vector<Pending*>& group, bool isolated,
+                               Clock::duration& writing) {
   struct OneFailed {};
   WriteContext context;
   try {
     backend_.update([&](kv::WriteTransaction& txn) {
       context.clear();  // afresh on every run of the transaction
+      const auto started = Clock::now();
+      struct AddTime {
+        Clock::time_point started;
+        Clock::duration& total;
+        ~AddTime() { total += Clock::now() - started; }
+      } add_time{started, writing};
       for (Pending* pending : group) {
         pending->error = nullptr;
         if (!isolated) {
