@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <sds/registry.hpp>
 #include <string>
 #include <vector>
 
@@ -9,10 +10,9 @@ namespace sds::test {
 
 struct BackendUnderTest {
   std::string name;  // test-name-safe: letters and digits
-  // False for memory:, whose data ends with the process (no reopen-after-crash).
-  bool persistent = true;
-  // True where several processes may open one database at once.
-  bool multi_process = true;
+  // What the backend declares in its BackendInfo: the suites of the promises
+  // it does not make (durability across a crash, several processes) skip it.
+  BackendCapabilities capabilities;
   // The URI of a fresh database inside `dir` (an empty directory per test).
   std::function<std::string(const std::string& dir)> make_uri;
 };

@@ -315,7 +315,7 @@ TEST_P(Conformance, FlushAndStats) {
   EXPECT_EQ(stats.accumulated_bytes, 10u);
   EXPECT_EQ(stats.blob_count, 1u);
   EXPECT_EQ(stats.blob_bytes, 9u);
-  EXPECT_EQ(stats.bytes_on_disk.has_value(), GetParam().persistent);
+  EXPECT_EQ(stats.bytes_on_disk.has_value(), GetParam().capabilities.reports_size);
 }
 
 }  // namespace
