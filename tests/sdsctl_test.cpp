@@ -15,7 +15,7 @@
 #include "core/keys.hpp"
 #include "core/open_shared_backend.hpp"
 #include "core/record.hpp"
-#include "tests/test_support.hpp"
+#include "tests/conformance/test_support.hpp"
 
 namespace {
 

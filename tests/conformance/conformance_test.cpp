@@ -1,5 +1,5 @@
 // The Node package's own cases, and store isolation, on every scheme.
-#include "tests/conformance.hpp"
+#include "conformance.hpp"
 
 #include <sys/mman.h>
 
@@ -319,4 +319,8 @@ TEST_P(Conformance, FlushAndStats) {
 }
 
 }  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends_under_test()),
+                         backend_name);
+
 }  // namespace sds::test
