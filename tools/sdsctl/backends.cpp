@@ -2,8 +2,8 @@
 #include <fmt/core.h>
 
 #include <memory>
-#include <string>
 #include <sds/sds.hpp>
+#include <string>
 
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
