@@ -33,7 +33,8 @@ set(SDS_CONFORMANCE_SOURCES
   conformance_blobs_test.cpp
   conformance_checkpoint_test.cpp
   conformance_concurrency_test.cpp
-  conformance_durability_test.cpp)
+  conformance_durability_test.cpp
+  kv_trait_test.cpp)
 set_property(GLOBAL PROPERTY SDS_CONFORMANCE_SOURCES "${SDS_CONFORMANCE_SOURCES}")
 
 function(sds_add_conformance_tests)
