@@ -10,7 +10,7 @@
 #include <random>
 #include <thread>
 
-#include "tests/conformance.hpp"
+#include "tests/conformance/conformance.hpp"
 
 namespace sds::test {
 namespace {

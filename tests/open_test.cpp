@@ -1,7 +1,7 @@
 // Opening by URI through the public API: schemes, parameters, paths, registry.
 #include <filesystem>
 
-#include "tests/conformance.hpp"
+#include "tests/conformance/conformance.hpp"
 
 namespace sds::test {
 namespace {

@@ -16,7 +16,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "tests/test_support.hpp"
+#include "tests/conformance/test_support.hpp"
 
 namespace sds::test {
 namespace {

@@ -1,7 +1,7 @@
 if(SDS_WITH_ROCKSDB)
   # Links RocksDB itself for its per-thread perf counters (rocksdb/perf_context.h).
   find_package(RocksDB CONFIG REQUIRED)
-  add_executable(sds_rocksdb_tests rocksdb_test.cpp test_support.cpp)
+  add_executable(sds_rocksdb_tests rocksdb_test.cpp conformance/test_support.cpp)
   target_link_libraries(sds_rocksdb_tests
     PRIVATE sds::sds RocksDB::rocksdb-shared GTest::gtest_main)
   target_include_directories(sds_rocksdb_tests PRIVATE ${PROJECT_SOURCE_DIR})

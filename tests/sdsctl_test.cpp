@@ -15,7 +15,7 @@
 #include "core/keys.hpp"
 #include "core/open_shared_backend.hpp"
 #include "core/record.hpp"
-#include "tests/test_support.hpp"
+#include "tests/conformance/test_support.hpp"
 
 namespace {
 
@@ -90,9 +90,9 @@ TEST_F(SdsctlTest, CopyRoundTripThroughEveryPersistentBackendIsByteIdentical) {
   ASSERT_EQ(export_to(sqlite("origin.db"), "origin.sdsa").exit_code, 0);
   // sqlite -> lmdb -> rocksdb -> sqlite, through whichever this build has.
   std::vector<std::string> chain{sqlite("origin.db")};
-  for (const std::string& scheme : sds::backends()) {
-    if (scheme != "memory" && scheme != "sqlite")
-      chain.push_back(scheme + ":" + path("via-" + scheme));
+  for (const sds::BackendInfo& info : sds::backend_infos()) {
+    if (info.capabilities.persistent && info.scheme != "sqlite")
+      chain.push_back(info.scheme + ":" + path("via-" + info.scheme));
   }
   chain.push_back(sqlite("back.db"));
   for (std::size_t i = 1; i < chain.size(); ++i) {

@@ -1,7 +1,7 @@
 # End-to-end tests of sdsctl: they run the real binary (issue 4, "Tests").
 if(TARGET sdsctl)
   find_package(nlohmann_json REQUIRED)
-  add_executable(sdsctl_tests ${CMAKE_CURRENT_LIST_DIR}/sdsctl_test.cpp ${CMAKE_CURRENT_LIST_DIR}/test_support.cpp)
+  add_executable(sdsctl_tests ${CMAKE_CURRENT_LIST_DIR}/sdsctl_test.cpp ${CMAKE_CURRENT_LIST_DIR}/conformance/test_support.cpp)
   target_link_libraries(sdsctl_tests PRIVATE sds_internal nlohmann_json::nlohmann_json GTest::gtest_main)
   target_include_directories(sdsctl_tests PRIVATE ${sds_SOURCE_DIR})
   target_compile_options(sdsctl_tests PRIVATE -Wall -Wextra)

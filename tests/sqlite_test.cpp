@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "tests/conformance.hpp"
+#include "tests/conformance/conformance.hpp"
 
 namespace sds::test {
 namespace {

@@ -561,6 +561,8 @@ BackendInfo lmdb_backend() {
   info.description =
       "LMDB environment directory: memory-mapped B+tree, map grows by itself, several processes";
   info.path_kind = PathKind::directory;
+  info.capabilities = {
+      .persistent = true, .multi_process = true, .compaction = true, .reports_size = true};
   info.params = {
       {"map_size", kDefaultMapSize,
        "initial map size (64KiB or more); the map doubles by itself when full"},

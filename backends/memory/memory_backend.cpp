@@ -187,6 +187,8 @@ BackendInfo memory_backend() {
       "until the process ends";
   info.path_kind = PathKind::name;
   info.private_paths = {""};
+  // Nothing outlives the process, no other process sees it, nothing to compact.
+  info.capabilities = {};
   info.open_kv = open_memory;
   return info;
 }

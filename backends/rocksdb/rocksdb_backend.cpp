@@ -304,6 +304,9 @@ BackendInfo rocksdb_backend() {
       "RocksDB directory (an LSM tree for write-heavy stores): WAL, blob files for large "
       "values; one process at a time";
   info.path_kind = PathKind::directory;
+  // One process at a time: RocksDB's lock file makes a second one busy.
+  info.capabilities = {
+      .persistent = true, .multi_process = false, .compaction = true, .reports_size = true};
   info.open_kv = open_rocksdb;
   return info;
 }

@@ -364,6 +364,8 @@ BackendInfo sqlite_backend() {
       "SQLite file (the reference backend): WAL journal, one table of keys and values";
   info.path_kind = PathKind::file;
   info.private_paths = {kMemoryPath};
+  info.capabilities = {
+      .persistent = true, .multi_process = true, .compaction = true, .reports_size = true};
   info.params = {{"busy_timeout", "5000",
                   "milliseconds a writer waits for another process's lock before Errc::busy"}};
   info.open_kv = open_sqlite;

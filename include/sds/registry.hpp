@@ -48,10 +48,29 @@ enum class PathKind {
   name,       // a free-form name (`memory:NAME`), passed through as it is
 };
 
+// What a backend promises beyond the kv trait (docs/DESIGN.md section 3.5).
+// Tests, tools and applications branch on these, never on a scheme's name; the
+// conformance suite checks every promise declared here. The defaults promise
+// nothing, so a backend declares each one it keeps.
+struct BackendCapabilities {
+  // The data outlives the process: after the process is killed (SIGKILL), a
+  // reopen finds every write that returned (docs/DESIGN.md section 9).
+  bool persistent = false;
+  // Several processes may open one database at once, and read and write it.
+  bool multi_process = false;
+  // kv::Backend::compact() gives space back to the file system; without it,
+  // compact() throws Errc::unsupported.
+  bool compaction = false;
+  // kv::Backend::bytes_on_disk() knows the size of a database (of every path
+  // but the private_paths), so Store::stats() and Database::stats() report it.
+  bool reports_size = false;
+};
+
 struct BackendInfo {
   std::string scheme;       // lower case: letters, digits, + - .
   std::string description;  // one line, for `sdsctl backends`
   PathKind path_kind = PathKind::file;
+  BackendCapabilities capabilities;
   // Paths that name no file and are opened afresh each time (":memory:").
   std::vector<std::string> private_paths;
   std::vector<ParamSpec> params;  // besides the common ones

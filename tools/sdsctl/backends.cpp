@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <sds/sds.hpp>
+#include <string>
 
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
@@ -34,6 +35,25 @@ nlohmann::json params_json(const std::vector<sds::ParamSpec>& params) {
   return out;
 }
 
+nlohmann::json capabilities_json(const sds::BackendCapabilities& capabilities) {
+  return {{"persistent", capabilities.persistent},
+          {"multi_process", capabilities.multi_process},
+          {"compaction", capabilities.compaction},
+          {"reports_size", capabilities.reports_size}};
+}
+
+std::string capabilities_text(const sds::BackendCapabilities& capabilities) {
+  std::string out;
+  const auto add = [&out](bool has, const char* name) {
+    if (has) out += (out.empty() ? "" : ", ") + std::string(name);
+  };
+  add(capabilities.persistent, "persistent");
+  add(capabilities.multi_process, "several processes");
+  add(capabilities.compaction, "compaction");
+  add(capabilities.reports_size, "size on disk");
+  return out.empty() ? "none" : out;
+}
+
 void print_params(const std::vector<sds::ParamSpec>& params) {
   for (const sds::ParamSpec& param : params) {
     fmt::print("    {:<18} {:<8} {}\n", param.name, param.default_value, param.help);
@@ -48,6 +68,7 @@ int run_backends(const BackendsOptions& options) {
       schemes.push_back({{"scheme", info.scheme},
                          {"description", info.description},
                          {"path", path_kind(info.path_kind)},
+                         {"capabilities", capabilities_json(info.capabilities)},
                          {"params", params_json(info.params)}});
     }
     print_json({{"backends", schemes}, {"common_params", params_json(sds::common_params())}});
@@ -55,6 +76,7 @@ int run_backends(const BackendsOptions& options) {
   }
   for (const sds::BackendInfo& info : infos) {
     fmt::print("{}:  {} (path: {})\n", info.scheme, info.description, path_kind(info.path_kind));
+    fmt::print("    capabilities: {}\n", capabilities_text(info.capabilities));
     print_params(info.params);
   }
   fmt::print("\nparameters every scheme accepts (scheme:path?name=value&...):\n");

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <sds/sds.hpp>
+#include <string>
 
 #include "tools/sdsctl/commands.hpp"
 
@@ -16,11 +17,26 @@ std::string version_text() {
   return fmt::format("sdsctl {} (sds-persistence; backends: {})", sds::version(), schemes);
 }
 
+// Where `cmake --install` put the documentation and the man pages (the
+// install prefix configured when sdsctl was built).
+std::string documentation_text() {
+  std::string text = fmt::format(
+      "Documentation: {} (README.md; docs/SDSCTL.md: every subcommand and the --json shapes; "
+      "docs/ARCHIVE.md: the archive format)",
+      SDS_INSTALL_FULL_DOCDIR);
+#ifdef SDS_BUILD_MAN
+  text += fmt::format("\n\nManual pages: {}/man1 (sdsctl.1, sdsctl-SUBCOMMAND.1)",
+                      SDS_INSTALL_FULL_MANDIR);
+#endif
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Inspect, verify, copy, back up and compact sds-persistence databases.", "sdsctl"};
   app.set_version_flag("--version", version_text());
+  app.footer(documentation_text());
   app.require_subcommand(1);
   sdsctl::Command chosen;
   sdsctl::setup_backends(app, chosen);

@@ -1,13 +1,25 @@
 // Checksums, the format version and foreign data, through each backend's own
 // kv trait: a damaged record gives Errc::corruption, never garbage.
+//
+// These tests write our own on-disk layout by hand (core/keys.hpp,
+// core/record.hpp), so they are not part of the installed conformance suite:
+// they link sds_internal, and run on the fixture of that suite for every
+// built-in scheme.
 #include <filesystem>
 
 #include "core/keys.hpp"
 #include "core/record.hpp"
-#include "tests/conformance.hpp"
+#include "tests/conformance/conformance.hpp"
 
 namespace sds::test {
+
+// Every scheme this build has (the suite's conformance_schemes(), which
+// sds_add_conformance_tests generates for the targets it adds the suite to).
+std::vector<std::string> conformance_schemes() { return {}; }
+
 namespace {
+
+class LayoutIntegrity : public Conformance {};
 
 // Opens the backend of `uri` directly, below the core (no sds handle may be
 // open on it), and runs `fn` in one write transaction.
@@ -17,9 +29,11 @@ void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTrans
   config.uri = uri;
   config.path = uri.substr(colon + 1);
   const std::string scheme = uri.substr(0, colon);
-  if (scheme != "memory") config.path = std::filesystem::weakly_canonical(config.path).string();
   for (const BackendInfo& info : backend_infos()) {
     if (info.scheme == scheme) {
+      if (info.path_kind != PathKind::name) {
+        config.path = std::filesystem::weakly_canonical(config.path).string();
+      }
       info.open_kv(config)->update(fn);
       return;
     }
@@ -42,7 +56,7 @@ void rewrite(const std::string& uri, const std::string& key,
 // The first store of a database gets number 1.
 constexpr std::uint64_t kFirstStore = 1;
 
-TEST_P(Conformance, FlippedByteInASnapshotIsCorruption) {
+TEST_P(LayoutIntegrity, FlippedByteInASnapshotIsCorruption) {
   open_store()->save_snapshot(Bytes(5000, 's'), 1);
   rewrite(uri_, core::keys::snapshot(kFirstStore), [](Bytes& value) { value.back() ^= 0x20; });
   auto store = open_store();
@@ -51,7 +65,7 @@ TEST_P(Conformance, FlippedByteInASnapshotIsCorruption) {
   EXPECT_NE(message.find("store 'doc'"), std::string::npos) << message;
 }
 
-TEST_P(Conformance, FlippedByteInAPatchOrBlobIsCorruption) {
+TEST_P(LayoutIntegrity, FlippedByteInAPatchOrBlobIsCorruption) {
   {
     auto store = open_store();
     store->append_patch(bytes("patch one"), 1);
@@ -67,7 +81,7 @@ TEST_P(Conformance, FlippedByteInAPatchOrBlobIsCorruption) {
   EXPECT_NE(message.find("patch at clock 1"), std::string::npos) << message;
 }
 
-TEST_P(Conformance, ARecordCopiedUnderAnotherKeyIsCorruption) {
+TEST_P(LayoutIntegrity, ARecordCopiedUnderAnotherKeyIsCorruption) {
   {
     auto store = open_store();
     store->append_patch(bytes("one"), 1);
@@ -81,14 +95,14 @@ TEST_P(Conformance, ARecordCopiedUnderAnotherKeyIsCorruption) {
   expect_error(Errc::corruption, [&] { open_store()->load_patches_since(1); });
 }
 
-TEST_P(Conformance, TruncatedRecordIsCorruption) {
+TEST_P(LayoutIntegrity, TruncatedRecordIsCorruption) {
   open_store()->save_value("h", Bytes(1000, 'v'));
   rewrite(uri_, core::keys::blob("h"), [](Bytes& value) { value.resize(10); });
   auto store = open_store();
   expect_error(Errc::corruption, [&] { store->load_value("h"); });
 }
 
-TEST_P(Conformance, NewerFormatIsRefusedWithVersion) {
+TEST_P(LayoutIntegrity, NewerFormatIsRefusedWithVersion) {
   open_db()->close();
   const std::string key = core::keys::format();
   with_raw_kv(uri_, [&](kv::WriteTransaction& txn) {
@@ -100,10 +114,13 @@ TEST_P(Conformance, NewerFormatIsRefusedWithVersion) {
   EXPECT_NE(message.find("format 99"), std::string::npos) << message;
 }
 
-TEST_P(Conformance, DataOfAnotherLayoutIsRefused) {
+TEST_P(LayoutIntegrity, DataOfAnotherLayoutIsRefused) {
   with_raw_kv(uri_, [](kv::WriteTransaction& txn) { txn.put("foreign", bytes("data")); });
   expect_error(Errc::corruption, [&] { open_db(); });
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, LayoutIntegrity, ::testing::ValuesIn(backends_under_test()),
+                         backend_name);
 
 }  // namespace
 }  // namespace sds::test

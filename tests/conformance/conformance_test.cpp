@@ -1,5 +1,5 @@
 // The Node package's own cases, and store isolation, on every scheme.
-#include "tests/conformance.hpp"
+#include "conformance.hpp"
 
 #include <sys/mman.h>
 
@@ -315,8 +315,12 @@ TEST_P(Conformance, FlushAndStats) {
   EXPECT_EQ(stats.accumulated_bytes, 10u);
   EXPECT_EQ(stats.blob_count, 1u);
   EXPECT_EQ(stats.blob_bytes, 9u);
-  EXPECT_EQ(stats.bytes_on_disk.has_value(), GetParam().persistent);
+  EXPECT_EQ(stats.bytes_on_disk.has_value(), GetParam().capabilities.reports_size);
 }
 
 }  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Backends, Conformance, ::testing::ValuesIn(backends_under_test()),
+                         backend_name);
+
 }  // namespace sds::test

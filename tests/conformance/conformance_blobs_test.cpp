@@ -1,7 +1,7 @@
 // Blobs: keyed by hash, shared by every store of a database, ref-counted.
 #include <random>
 
-#include "tests/conformance.hpp"
+#include "conformance.hpp"
 
 namespace sds::test {
 namespace {

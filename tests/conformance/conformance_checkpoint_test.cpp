@@ -1,5 +1,5 @@
 // Checkpoint bookkeeping (docs/DESIGN.md section 6).
-#include "tests/conformance.hpp"
+#include "conformance.hpp"
 
 namespace sds::test {
 namespace {

@@ -1,5 +1,11 @@
-// The conformance fixture: every TEST_P on `Conformance` runs once per scheme
+// The conformance fixtures: every TEST_P on `Conformance` runs once per scheme
 // of backends_under_test(), each in an empty directory of its own.
+//
+// Part of the conformance suite that sds-persistence installs as sources (in
+// share/sds/conformance, added to a test target by the CMake function
+// sds_add_conformance_tests, docs/DESIGN.md section 3.6): like every file of
+// the suite, it uses the public API only. A target that has the suite can add
+// TEST_P tests of its own to these fixtures.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,8 +15,8 @@
 #include <string>
 #include <string_view>
 
-#include "tests/backends_under_test.hpp"
-#include "tests/test_support.hpp"
+#include "backends_under_test.hpp"
+#include "test_support.hpp"
 
 namespace sds::test {
 
@@ -29,10 +35,15 @@ class Conformance : public ::testing::TestWithParam<BackendUnderTest> {
   std::string uri_;
 };
 
-// The same, for the schemes whose data outlives the process.
+// The same, for the schemes whose data outlives the process (capability
+// `persistent`).
 class DurableConformance : public Conformance {};
 
-// The same, for the schemes that admit several processes on one database.
+// The same, for the schemes that admit several processes on one database
+// (capabilities `persistent` and `multi_process`).
 class MultiProcessConformance : public Conformance {};
+
+// Conformance is instantiated in conformance_test.cpp, DurableConformance and
+// MultiProcessConformance in conformance_durability_test.cpp.
 
 }  // namespace sds::test

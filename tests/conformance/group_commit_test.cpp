@@ -2,8 +2,8 @@
 // gets exactly its own outcome.
 #include <thread>
 
-#include "tests/conformance.hpp"
-#include "tests/instrumented_backend.hpp"
+#include "conformance.hpp"
+#include "instrumented_backend.hpp"
 
 namespace sds::test {
 namespace {
@@ -120,6 +120,6 @@ TEST_P(GroupCommit, EqualSnapshotSavesWriteNothing) {
 }  // namespace
 
 INSTANTIATE_TEST_SUITE_P(Backends, GroupCommit, ::testing::ValuesIn(backends_under_test()),
-                         [](const auto& info) { return info.param.name; });
+                         backend_name);
 
 }  // namespace sds::test

@@ -4,7 +4,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "tests/conformance.hpp"
+#include "conformance.hpp"
 
 namespace sds::test {
 namespace {
@@ -155,6 +155,6 @@ TEST_P(KvTrait, NestedCallsUnwindOneLevelAtATime) {
 }  // namespace
 
 INSTANTIATE_TEST_SUITE_P(Backends, KvTrait, ::testing::ValuesIn(backends_under_test()),
-                         [](const auto& info) { return info.param.name; });
+                         backend_name);
 
 }  // namespace sds::test

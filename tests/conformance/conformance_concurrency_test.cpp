@@ -1,7 +1,7 @@
 // Every method is safe to call from several threads at once.
 #include <thread>
 
-#include "tests/conformance.hpp"
+#include "conformance.hpp"
 
 namespace sds::test {
 namespace {

@@ -1,4 +1,4 @@
-#include "tests/test_support.hpp"
+#include "test_support.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,5 @@
-// Small helpers every test file of the project uses.
+// Small helpers every test file of the project uses; part of the installed
+// conformance suite (public API only).
 #pragma once
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // Store::write(WriteBatch): several writes in one transaction, all or none.
 #include <string>
 
-#include "tests/conformance.hpp"
+#include "conformance.hpp"
 
 namespace sds::test {
 namespace {

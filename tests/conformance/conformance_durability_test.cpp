@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <set>
 
-#include "tests/conformance.hpp"
+#include "conformance.hpp"
 
 namespace sds::test {
 namespace {
@@ -102,4 +102,14 @@ TEST_P(MultiProcessConformance, SeveralProcessesAppendToOneStore) {
 }
 
 }  // namespace
+
+// A build or a backend may have no persistent scheme, or none for several
+// processes: then these suites have nothing to run.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(DurableConformance);
+INSTANTIATE_TEST_SUITE_P(Backends, DurableConformance,
+                         ::testing::ValuesIn(persistent_backends_under_test()), backend_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(MultiProcessConformance);
+INSTANTIATE_TEST_SUITE_P(Backends, MultiProcessConformance,
+                         ::testing::ValuesIn(multi_process_backends_under_test()), backend_name);
+
 }  // namespace sds::test

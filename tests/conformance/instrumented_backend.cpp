@@ -1,11 +1,11 @@
-#include "tests/instrumented_backend.hpp"
+#include "instrumented_backend.hpp"
 
 #include <mutex>
 #include <set>
 #include <stdexcept>
 #include <thread>
 
-#include "tests/test_support.hpp"
+#include "test_support.hpp"
 
 namespace sds::test {
 namespace {

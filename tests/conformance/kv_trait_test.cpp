@@ -1,0 +1,187 @@
+// The kv trait itself (docs/DESIGN.md section 3), below the core: each
+// scheme's kv::Backend, opened through its BackendInfo::open_kv as the core
+// would, keeps the rules every backend must keep: bytewise key order, scan
+// bounds, a transaction that sees its own writes, rollback when the function
+// throws, read-only opens, and the capabilities it declares.
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "conformance.hpp"
+
+namespace sds::test {
+namespace {
+
+class KvConformance : public ::testing::TestWithParam<BackendUnderTest> {
+ protected:
+  KvConformance() {
+    for (const BackendInfo& info : backend_infos()) {
+      if (info.scheme == GetParam().scheme) info_ = info;
+    }
+    static int names = 0;
+    switch (info_.path_kind) {
+      case PathKind::file:
+        path_ = std::filesystem::weakly_canonical(dir_.path()).string() + "/kv.db";
+        break;
+      case PathKind::directory:
+        path_ = std::filesystem::weakly_canonical(dir_.path()).string() + "/kv";
+        break;
+      case PathKind::name:
+        path_ = "kv-conformance-" + std::to_string(names++);
+        break;
+    }
+  }
+
+  // A kv::Backend of the test's database, as the core opens one: the path
+  // canonical, no parameters (every default). No sds handle is open on it.
+  std::shared_ptr<kv::Backend> open_kv(bool read_only = false) {
+    BackendConfig config;
+    config.uri = info_.scheme + ":" + path_;
+    config.path = path_;
+    config.read_only = read_only;
+    auto kv = info_.open_kv(config);
+    if (!kv) throw std::runtime_error("open_kv returned null for " + config.uri);
+    return kv;
+  }
+
+  static void put(kv::Backend& kv, const std::vector<std::string>& keys) {
+    kv.update([&](kv::WriteTransaction& txn) {
+      for (const std::string& key : keys) txn.put(key, as_bytes("v:" + key));
+    });
+  }
+
+  // The keys of from <= key < to (to empty: no bound), in the order scanned,
+  // at most `limit` of them (the visitor says stop after that).
+  static std::vector<std::string> scan(kv::Backend& kv, std::string_view from = "",
+                                       std::string_view to = "", std::size_t limit = SIZE_MAX) {
+    std::vector<std::string> out;
+    kv.view([&](kv::ReadTransaction& txn) {
+      txn.scan(from, to, [&](std::string_view key, ByteView value) {
+        EXPECT_EQ(text(value), "v:" + std::string(key));
+        out.emplace_back(key);
+        return out.size() < limit;
+      });
+    });
+    return out;
+  }
+
+  static std::optional<std::string> get(kv::Backend& kv, std::string_view key) {
+    std::optional<std::string> out;
+    kv.view([&](kv::ReadTransaction& txn) {
+      if (const auto value = txn.get(key)) out = text(*value);
+    });
+    return out;
+  }
+
+  TempDir dir_;
+  BackendInfo info_;
+  std::string path_;
+};
+
+// Keys of every kind the core writes: bytes above 0x7f, zero bytes, prefixes.
+const std::vector<std::string> kKeys = {
+    "b",        "a",     "ab", std::string("a\0", 2), std::string("\0", 1), "\x7f", "\x80", "\xff",
+    "\xff\xff", "a\x80", "ba", std::string("\0\0", 2)};
+
+TEST_P(KvConformance, KeysAreOrderedBytewiseShorterFirst) {
+  auto kv = open_kv();
+  put(*kv, kKeys);
+  std::vector<std::string> sorted = kKeys;
+  std::sort(sorted.begin(), sorted.end());  // std::string compares as unsigned bytes
+  EXPECT_EQ(scan(*kv), sorted);
+}
+
+TEST_P(KvConformance, ScansKeepTheirBoundsAndStopWhenTold) {
+  auto kv = open_kv();
+  put(*kv, kKeys);
+  EXPECT_EQ(scan(*kv, "a", "b"),
+            (std::vector<std::string>{"a", std::string("a\0", 2), "ab", "a\x80"}));
+  EXPECT_EQ(scan(*kv, "\x80"), (std::vector<std::string>{"\x80", "\xff", "\xff\xff"}));
+  EXPECT_EQ(scan(*kv, "ab", "ab"), std::vector<std::string>{});
+  EXPECT_EQ(scan(*kv, "", "", 2),
+            (std::vector<std::string>{std::string("\0", 1), std::string("\0\0", 2)}));
+}
+
+TEST_P(KvConformance, AWriteTransactionSeesItsOwnWritesAndCommits) {
+  auto kv = open_kv();
+  put(*kv, {"keep", "gone"});
+  kv->update([](kv::WriteTransaction& txn) {
+    txn.put("new", as_bytes("v:new"));
+    txn.put("keep", as_bytes("v:keep"));
+    txn.erase("gone");
+    txn.erase("never-was");  // no error
+    EXPECT_EQ(text(*txn.get("new")), "v:new");
+    EXPECT_FALSE(txn.get("gone").has_value());
+    std::vector<std::string> keys;
+    txn.scan("", "", [&](std::string_view key, ByteView) {
+      keys.emplace_back(key);
+      return true;
+    });
+    EXPECT_EQ(keys, (std::vector<std::string>{"keep", "new"}));
+  });
+  EXPECT_EQ(scan(*kv), (std::vector<std::string>{"keep", "new"}));
+  EXPECT_EQ(get(*kv, "new"), "v:new");
+}
+
+TEST_P(KvConformance, EraseRangeRemovesExactlyTheRange) {
+  auto kv = open_kv();
+  put(*kv, kKeys);
+  kv->update([](kv::WriteTransaction& txn) { txn.erase_range("a", "b"); });
+  EXPECT_EQ(scan(*kv, "", "b"),
+            (std::vector<std::string>{std::string("\0", 1), std::string("\0\0", 2)}));
+  EXPECT_EQ(scan(*kv, "b"),
+            (std::vector<std::string>{"b", "ba", "\x7f", "\x80", "\xff", "\xff\xff"}));
+}
+
+TEST_P(KvConformance, AThrowingFunctionLeavesNothingBehind) {
+  auto kv = open_kv();
+  put(*kv, {"a", "b", "c"});
+  struct Refused : std::runtime_error {
+    Refused() : std::runtime_error("refused") {}
+  };
+  EXPECT_THROW(kv->update([](kv::WriteTransaction& txn) {
+    txn.put("a", as_bytes("changed"));
+    txn.erase("b");
+    txn.erase_range("c", "d");
+    txn.put("z", as_bytes("v:z"));
+    throw Refused();
+  }),
+               Refused);
+  EXPECT_EQ(scan(*kv), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(get(*kv, "a"), "v:a");
+  put(*kv, {"d"});  // and the backend is still usable
+  EXPECT_EQ(scan(*kv).size(), 4u);
+}
+
+TEST_P(KvConformance, AReadOnlyOpenReadsAndRefusesWrites) {
+  put(*open_kv(), {"a"});  // closed again when the statement ends
+  auto kv = open_kv(/*read_only=*/true);
+  EXPECT_EQ(get(*kv, "a"), "v:a");
+  expect_error(Errc::unsupported, [&] { put(*kv, {"b"}); });
+  EXPECT_EQ(scan(*kv), std::vector<std::string>{"a"});
+}
+
+TEST_P(KvConformance, TheDeclaredCapabilitiesHold) {
+  auto kv = open_kv();
+  put(*kv, {"a", "b"});
+  kv->update([](kv::WriteTransaction& txn) { txn.erase("b"); });
+  kv->flush();
+  EXPECT_EQ(kv->bytes_on_disk().has_value(), GetParam().capabilities.reports_size);
+  if (GetParam().capabilities.compaction) {
+    kv->compact();
+  } else {
+    expect_error(Errc::unsupported, [&] { kv->compact(); });
+  }
+  EXPECT_EQ(scan(*kv), std::vector<std::string>{"a"});
+}
+
+}  // namespace
+
+INSTANTIATE_TEST_SUITE_P(Backends, KvConformance, ::testing::ValuesIn(backends_under_test()),
+                         backend_name);
+
+}  // namespace sds::test
