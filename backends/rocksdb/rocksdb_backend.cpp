@@ -36,6 +36,9 @@ constexpr std::uint64_t kMinBlobSize = std::uint64_t{64} << 10;
 // drops them (and the keys they cover) at the bottom level: the pruned ranges
 // are compacted once this many range deletions have been committed.
 constexpr int kRangeDeletionsPerCompaction = 16;
+// When the compaction falls this far behind (a slow disk), a writer that
+// prunes waits for it, so that reads stay bounded however fast writes come.
+constexpr int kMaxUncompactedRangeDeletions = 2 * kRangeDeletionsPerCompaction;
 
 rocksdb::Options make_options(bool read_only) {
   rocksdb::Options options;
@@ -115,8 +118,10 @@ class RocksdbBackend final : public kv::Backend {
   std::mutex compaction_mutex_;
   std::condition_variable compaction_wanted_;
   std::vector<std::pair<std::string, std::string>> pruned_ranges_;
-  int range_deletions_ = 0;
+  int range_deletions_ = 0;  // since the last compaction was asked for
+  int uncompacted_ = 0;      // committed and not yet compacted
   bool compaction_due_ = false;
+  std::condition_variable compaction_done_;
   std::string compaction_error_;  // reported by the next update()
   std::atomic<bool> stopping_{false};
   std::thread compactor_;
@@ -210,15 +215,18 @@ void RocksdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn
 
 void RocksdbBackend::note_range_deletions(
     const std::map<std::string, std::string, std::less<>>& ranges) {
-  {
-    std::lock_guard lock(compaction_mutex_);
-    for (const auto& [from, to] : ranges) pruned_ranges_.emplace_back(from, to);
-    range_deletions_ += static_cast<int>(ranges.size());
-    if (range_deletions_ < kRangeDeletionsPerCompaction) return;
+  std::unique_lock lock(compaction_mutex_);
+  for (const auto& [from, to] : ranges) pruned_ranges_.emplace_back(from, to);
+  range_deletions_ += static_cast<int>(ranges.size());
+  uncompacted_ += static_cast<int>(ranges.size());
+  if (range_deletions_ >= kRangeDeletionsPerCompaction) {
     range_deletions_ = 0;
     compaction_due_ = true;
+    compaction_wanted_.notify_one();
   }
-  compaction_wanted_.notify_one();
+  compaction_done_.wait(lock, [this] {
+    return uncompacted_ < kMaxUncompactedRangeDeletions || stopping_ || !compaction_error_.empty();
+  });
 }
 
 void RocksdbBackend::compact_pruned_ranges() {
@@ -229,6 +237,7 @@ void RocksdbBackend::compact_pruned_ranges() {
     compaction_due_ = false;
     std::vector<std::pair<std::string, std::string>> ranges = std::move(pruned_ranges_);
     pruned_ranges_.clear();
+    const int taken = static_cast<int>(ranges.size());
     lock.unlock();
     // Overlapping ranges (one store pruned again and again) become one.
     std::sort(ranges.begin(), ranges.end());
@@ -254,6 +263,8 @@ void RocksdbBackend::compact_pruned_ranges() {
     }
     lock.lock();
     if (!error.empty()) compaction_error_ = std::move(error);
+    uncompacted_ -= taken;
+    compaction_done_.notify_all();
   }
 }
 
