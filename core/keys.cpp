@@ -17,8 +17,9 @@ std::string store_key(std::uint64_t store, char sub) {
   return key;
 }
 
-constexpr std::size_t kStorePrefix = 1 + 8;  // tag + number
-constexpr std::size_t kPatchKeySize = kStorePrefix + 1 + 8;
+constexpr std::size_t kStorePrefix = 1 + 8;      // tag + number
+constexpr std::size_t kPatchSuffixSize = 1 + 8;  // sub-tag + clock
+constexpr std::size_t kPatchKeySize = kStorePrefix + kPatchSuffixSize;
 
 }  // namespace
 
@@ -60,10 +61,72 @@ Clock patch_clock(std::string_view key) {
   return read_u64_be(key.substr(kStorePrefix + 1));
 }
 
+std::string stores_begin() { return tagged(kStoreTag); }
+std::string stores_end() { return tagged(kStoreTag + 1); }
+
+std::optional<StoreKey> parse_store_key(std::string_view key) {
+  if (key.size() <= kStorePrefix || key[0] != kStoreTag) return std::nullopt;
+  return StoreKey{read_u64_be(key.substr(1)), key.substr(kStorePrefix)};
+}
+
+std::string store_record(std::uint64_t store, std::string_view suffix) {
+  return store_begin(store).append(suffix);
+}
+
+std::optional<StoreRecordName> parse_store_suffix(std::string_view suffix) {
+  if (suffix == std::string_view(&kMetaSub, 1)) {
+    return StoreRecordName{StoreRecordKind::snapshot_header, 0};
+  }
+  if (suffix == std::string_view(&kSnapshotSub, 1)) {
+    return StoreRecordName{StoreRecordKind::snapshot, 0};
+  }
+  if (suffix.size() == kPatchSuffixSize && suffix[0] == kPatchSub) {
+    return StoreRecordName{StoreRecordKind::patch, read_u64_be(suffix.substr(1))};
+  }
+  return std::nullopt;
+}
+
+std::string store_suffix(const StoreRecordName& name) {
+  switch (name.kind) {
+    case StoreRecordKind::snapshot_header:
+      return tagged(kMetaSub);
+    case StoreRecordKind::snapshot:
+      return tagged(kSnapshotSub);
+    case StoreRecordKind::patch:
+      break;
+  }
+  std::string suffix = tagged(kPatchSub);
+  append_u64_be(suffix, name.clock);
+  return suffix;
+}
+
 std::string blob(std::string_view hash) { return tagged(kBlobTag).append(hash); }
 std::string blobs_begin() { return tagged(kBlobTag); }
 std::string blobs_end() { return tagged(kBlobTag + 1); }
 std::string refs(std::string_view hash) { return tagged(kRefsTag).append(hash); }
+std::string refs_begin() { return tagged(kRefsTag); }
+std::string refs_end() { return tagged(kRefsTag + 1); }
+std::string_view blob_hash(std::string_view key) { return key.substr(1); }
+
+std::vector<KeyRange> unknown_ranges() {
+  // The tags of the layout in ascending order; a single-key tag owns only the
+  // key of its one byte, anything longer under it is unknown.
+  struct Tag {
+    char tag;
+    bool single_key;
+  };
+  static constexpr Tag kTags[] = {{kBlobTag, false},     {kFormatTag, true}, {kInternTag, false},
+                                  {kNextStoreTag, true}, {kRefsTag, false},  {kStoreTag, false}};
+  std::vector<KeyRange> out;
+  std::string from;  // the end of the previous tag's range
+  for (const Tag& known : kTags) {
+    if (from < tagged(known.tag)) out.push_back({from, tagged(known.tag)});
+    if (known.single_key) out.push_back({tagged(known.tag).append(1, '\0'), tagged(known.tag + 1)});
+    from = tagged(known.tag + 1);
+  }
+  out.push_back({from, ""});
+  return out;
+}
 
 std::string printable(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -85,7 +148,6 @@ std::string printable(std::string_view bytes) {
 
 std::string describe(std::string_view key) {
   if (key.empty()) return "empty key";
-  const std::string_view rest = key.substr(1);
   switch (key[0]) {
     case kFormatTag:
       return "format record";
@@ -94,21 +156,21 @@ std::string describe(std::string_view key) {
     case kInternTag:
       return "store id table entry";
     case kBlobTag:
-      return "blob '" + printable(rest) + "'";
+      return "blob '" + printable(blob_hash(key)) + "'";
     case kRefsTag:
-      return "reference count of blob '" + printable(rest) + "'";
+      return "reference count of blob '" + printable(blob_hash(key)) + "'";
     case kStoreTag:
-      if (key.size() > kStorePrefix) {
-        const std::string store = "store #" + std::to_string(read_u64_be(rest));
-        switch (key[kStorePrefix]) {
-          case kMetaSub:
-            return "snapshot header of " + store;
-          case kSnapshotSub:
-            return "snapshot of " + store;
-          case kPatchSub:
-            if (key.size() == kPatchKeySize) {
-              return "patch at clock " + std::to_string(patch_clock(key)) + " of " + store;
-            }
+      if (const auto parsed = parse_store_key(key)) {
+        if (const auto name = parse_store_suffix(parsed->suffix)) {
+          const std::string store = "store #" + std::to_string(parsed->store);
+          switch (name->kind) {
+            case StoreRecordKind::snapshot_header:
+              return "snapshot header of " + store;
+            case StoreRecordKind::snapshot:
+              return "snapshot of " + store;
+            case StoreRecordKind::patch:
+              return "patch at clock " + std::to_string(name->clock) + " of " + store;
+          }
         }
       }
   }

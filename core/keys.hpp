@@ -1,10 +1,13 @@
-// The key layout (docs/FORMAT.md, "Keys"). Every key starts with a one-byte tag;
-// a tag, once used, is never given another meaning.
+// The key layout (docs/FORMAT.md, "Keys"): the one place where keys are
+// encoded and decoded. Every key starts with a one-byte tag; a tag, once used,
+// is never given another meaning.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sds/types.hpp"
 
@@ -35,13 +38,54 @@ std::string snapshot(std::uint64_t store);
 std::string patch(std::uint64_t store, Clock clock);
 // One past the last patch key of `store`.
 std::string patches_end(std::uint64_t store);
-// The clock of a key made by patch().
+// The clock of a key made by patch(); Errc::corruption for any other key.
 Clock patch_clock(std::string_view key);
+
+// Every store record of every store lies in [stores_begin(), stores_end()).
+std::string stores_begin();
+std::string stores_end();
+
+// A store record's key is "S" number, then a suffix naming the record within
+// the store: "m", "s", or "p" clock. Copy and the archive (docs/ARCHIVE.md)
+// move records by suffix, since numbers belong to one database.
+struct StoreKey {
+  std::uint64_t store = 0;
+  std::string_view suffix;  // into the key that was parsed
+};
+// The store number and suffix of a key in the store range; nullopt when the
+// key is too short to hold a number and a suffix.
+std::optional<StoreKey> parse_store_key(std::string_view key);
+// The key of the record `suffix` of `store`.
+std::string store_record(std::uint64_t store, std::string_view suffix);
+
+enum class StoreRecordKind { snapshot_header, snapshot, patch };
+struct StoreRecordName {
+  StoreRecordKind kind = StoreRecordKind::patch;
+  Clock clock = 0;  // of a patch
+};
+// What a suffix names; nullopt for a suffix of no known record ("p123", "",
+// "x"). Exactly the suffixes that meta(), snapshot() and patch() write.
+std::optional<StoreRecordName> parse_store_suffix(std::string_view suffix);
+// The suffix of a record: the inverse of parse_store_suffix().
+std::string store_suffix(const StoreRecordName& name);
 
 std::string blob(std::string_view hash);
 std::string blobs_begin();
 std::string blobs_end();
 std::string refs(std::string_view hash);
+std::string refs_begin();
+std::string refs_end();
+// The hash of a key made by blob() or refs().
+std::string_view blob_hash(std::string_view key);
+
+// A key range, from <= key < to; an empty `to` has no upper bound.
+struct KeyRange {
+  std::string from;
+  std::string to;
+};
+// The ranges that no record of this layout occupies: data found there is of
+// another layout or of a newer format (sdsctl verify reports it).
+std::vector<KeyRange> unknown_ranges();
 
 // A readable name for a key, for messages ("patch at clock 42 of store #3").
 std::string describe(std::string_view key);

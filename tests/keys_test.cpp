@@ -50,5 +50,53 @@ TEST(Keys, DescribeNamesRecordsReadably) {
   EXPECT_THROW(patch_clock("S123"), std::exception);
 }
 
+TEST(Keys, StoreKeysDecodeIntoNumberAndSuffix) {
+  const std::string key = patch(1ull << 40, 42);
+  const auto parsed = parse_store_key(key);
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->store, 1ull << 40);
+  EXPECT_EQ(store_record(parsed->store, parsed->suffix), key);
+  const auto name = parse_store_suffix(parsed->suffix);
+  ASSERT_TRUE(name);
+  EXPECT_EQ(name->kind, StoreRecordKind::patch);
+  EXPECT_EQ(name->clock, 42u);
+  EXPECT_EQ(store_suffix(*name), parsed->suffix);
+  EXPECT_EQ(parse_store_suffix(parse_store_key(meta(3))->suffix)->kind,
+            StoreRecordKind::snapshot_header);
+  EXPECT_EQ(parse_store_suffix(parse_store_key(snapshot(3))->suffix)->kind,
+            StoreRecordKind::snapshot);
+  EXPECT_FALSE(parse_store_key(store_begin(3)));  // a number, no suffix
+  EXPECT_FALSE(parse_store_key("S1"));
+  for (const std::string& suffix : {std::string(""), std::string("p123"), std::string("x"),
+                                    std::string("ss"), std::string(600, 'p')}) {
+    EXPECT_FALSE(parse_store_suffix(suffix)) << suffix;
+  }
+}
+
+TEST(Keys, BlobHashesComeBackFromTheirKeys) {
+  EXPECT_EQ(blob_hash(blob("sha256:x")), "sha256:x");
+  EXPECT_EQ(blob_hash(refs(std::string("\0\xff", 2))), std::string("\0\xff", 2));
+  EXPECT_GE(refs(""), refs_begin());
+  EXPECT_LT(refs(std::string(256, '\xff')), refs_end());
+}
+
+TEST(Keys, UnknownRangesHoldNoKeyOfTheLayout) {
+  auto unknown = [](std::string_view key) {
+    for (const KeyRange& range : unknown_ranges()) {
+      if (key >= range.from && (range.to.empty() || key < range.to)) return true;
+    }
+    return false;
+  };
+  for (const std::string& key : {format(), next_store(), intern("id"), meta(1), snapshot(1),
+                                 patch(1, 7), blob("h"), refs("h"), patch(~0ull >> 1, ~0ull)}) {
+    EXPECT_FALSE(unknown(key)) << describe(key);
+  }
+  for (const std::string& key :
+       {std::string(""), std::string("A"), std::string("Fx"), std::string("Nx"), std::string("C"),
+        std::string("Z"), std::string("\xff")}) {
+    EXPECT_TRUE(unknown(key)) << printable(key);
+  }
+}
+
 }  // namespace
 }  // namespace sds::core::keys

@@ -6,6 +6,7 @@
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
 #include "core/maintenance/batch_scan.hpp"
+#include "core/payloads.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core::maintenance {
@@ -29,7 +30,7 @@ void ContentWriter::store(std::string_view id) {
 }
 
 void ContentWriter::store_record(std::string_view suffix, const Record& record) {
-  std::string key = keys::store_begin(number_).append(suffix);
+  std::string key = keys::store_record(number_, suffix);
   Bytes value = rekeyed(key, record);
   add(std::move(key), std::move(value));
 }

@@ -5,6 +5,7 @@
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
 #include "core/maintenance/batch_scan.hpp"
+#include "core/payloads.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core::maintenance {
@@ -52,8 +53,12 @@ class Reader {
                  [&](std::vector<KvEntry>& batch) {
                    for (const KvEntry& entry : batch) {
                      const Record record = checked(entry.key, entry.value, where);
-                     visitor_.store_record(std::string_view(entry.key).substr(kStorePrefixBytes),
-                                           record);
+                     const auto parsed = keys::parse_store_key(entry.key);
+                     if (!parsed) {
+                       throw Error(Errc::corruption, keys::describe(entry.key) + " " + where +
+                                                         " is malformed (run `sdsctl verify`)");
+                     }
+                     visitor_.store_record(parsed->suffix, record);
                      count(counts_.records, entry.value.size());
                    }
                    return true;
@@ -67,7 +72,7 @@ class Reader {
                    const std::vector<std::int64_t> counts = ref_counts(batch, where);
                    for (std::size_t i = 0; i < batch.size(); ++i) {
                      const Record record = checked(batch[i].key, batch[i].value, where);
-                     visitor_.blob(std::string_view(batch[i].key).substr(1), counts[i], record);
+                     visitor_.blob(keys::blob_hash(batch[i].key), counts[i], record);
                      count(counts_.blobs, batch[i].value.size());
                    }
                    return true;
@@ -83,7 +88,7 @@ class Reader {
     source_.kv().view([&](kv::ReadTransaction& txn) {
       out.clear();
       for (const KvEntry& entry : batch) {
-        const std::string hash = entry.key.substr(1);
+        const std::string_view hash = keys::blob_hash(entry.key);
         const std::string key = keys::refs(hash);
         const auto stored = txn.get(key);
         if (!stored) {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/maintenance/layout.hpp"
+#include "core/maintenance/progress.hpp"
 #include "core/record.hpp"
 #include "core/shared_backend.hpp"
 

@@ -8,6 +8,7 @@
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
 #include "core/maintenance/batch_scan.hpp"
+#include "core/payloads.hpp"
 #include "core/record.hpp"
 #include "sds/error.hpp"
 
@@ -95,22 +96,21 @@ class Verifier {
 
   void stores() {
     std::optional<StoreWalk> walk;
-    scan_batches(shared_.kv(), keys::store_begin(0), std::string(1, keys::kStoreTag + 1),
-                 [&](auto& batch) {
-                   for (const KvEntry& entry : batch) {
-                     if (entry.key.size() <= kStorePrefixBytes) {
-                       problem("malformed store key '" + keys::printable(entry.key) + "'");
-                       continue;
-                     }
-                     const std::uint64_t number = store_number(entry.key);
-                     if (!walk || walk->number != number) {
-                       if (walk) finish(*walk);
-                       walk = start(number);
-                     }
-                     store_record(*walk, entry);
-                   }
-                   return true;
-                 });
+    scan_batches(shared_.kv(), keys::stores_begin(), keys::stores_end(), [&](auto& batch) {
+      for (const KvEntry& entry : batch) {
+        const auto parsed = keys::parse_store_key(entry.key);
+        if (!parsed) {
+          problem("malformed store key '" + keys::printable(entry.key) + "'");
+          continue;
+        }
+        if (!walk || walk->number != parsed->store) {
+          if (walk) finish(*walk);
+          walk = start(parsed->store);
+        }
+        store_record(*walk, entry, parsed->suffix);
+      }
+      return true;
+    });
     if (walk) finish(*walk);
   }
 
@@ -126,25 +126,30 @@ class Verifier {
     return walk;
   }
 
-  void store_record(StoreWalk& walk, const KvEntry& entry) {
+  void store_record(StoreWalk& walk, const KvEntry& entry, std::string_view suffix) {
     const std::string where = "(" + walk.name + ")";
     const std::optional<Bytes> value = decode(entry.key, entry.value, where);
     if (!value) return;
-    const char sub = entry.key[kStorePrefixBytes];
-    const std::size_t sub_size = entry.key.size() - kStorePrefixBytes;
-    if (sub == keys::kMetaSub && sub_size == 1) {
-      try {
-        walk.header = parse_snapshot_header(*value);
-      } catch (const Error&) {
-        problem("snapshot header " + where + " has a malformed payload");
-      }
-    } else if (sub == keys::kSnapshotSub && sub_size == 1) {
-      walk.snapshot_stored = entry.value.size();
-      walk.snapshot_raw = value->size();
-    } else if (sub == keys::kPatchSub && sub_size == 1 + 8) {
-      if (walk.header && keys::patch_clock(entry.key) < walk.header->clock) ++walk.patches_below;
-    } else {
+    const auto name = keys::parse_store_suffix(suffix);
+    if (!name) {
       problem("unknown record '" + keys::printable(entry.key) + "' " + where);
+      return;
+    }
+    switch (name->kind) {
+      case keys::StoreRecordKind::snapshot_header:
+        try {
+          walk.header = parse_snapshot_header(*value);
+        } catch (const Error&) {
+          problem("snapshot header " + where + " has a malformed payload");
+        }
+        break;
+      case keys::StoreRecordKind::snapshot:
+        walk.snapshot_stored = entry.value.size();
+        walk.snapshot_raw = value->size();
+        break;
+      case keys::StoreRecordKind::patch:
+        if (walk.header && name->clock < walk.header->clock) ++walk.patches_below;
+        break;
     }
   }
 
@@ -174,7 +179,7 @@ class Verifier {
       shared_.kv().view([&](kv::ReadTransaction& txn) {
         counts.clear();
         for (const KvEntry& entry : batch) {
-          const std::string key = keys::refs(entry.key.substr(1));
+          const std::string key = keys::refs(keys::blob_hash(entry.key));
           const auto stored = txn.get(key);
           if (stored) {
             counts.push_back(KvEntry{key, Bytes(stored->begin(), stored->end())});
@@ -184,7 +189,7 @@ class Verifier {
         }
       });
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        const std::string name = "blob '" + keys::printable(batch[i].key.substr(1)) + "'";
+        const std::string name = "blob '" + keys::printable(keys::blob_hash(batch[i].key)) + "'";
         decode(batch[i].key, batch[i].value, shared_.where());
         if (!counts[i]) {
           problem(name + " has no reference count");
@@ -209,41 +214,27 @@ class Verifier {
 
   // Every reference count has its blob's data (blobs() read the others).
   void ref_counts() {
-    scan_batches(shared_.kv(), keys::refs(""), std::string(1, keys::kRefsTag + 1),
-                 [&](auto& batch) {
-                   std::vector<bool> has_data;
-                   shared_.kv().view([&](kv::ReadTransaction& txn) {
-                     has_data.clear();
-                     for (const KvEntry& entry : batch) {
-                       has_data.push_back(txn.get(keys::blob(entry.key.substr(1))).has_value());
-                     }
-                   });
-                   for (std::size_t i = 0; i < batch.size(); ++i) {
-                     if (has_data[i]) continue;
-                     decode(batch[i].key, batch[i].value, shared_.where());
-                     problem("reference count of blob '" + keys::printable(batch[i].key.substr(1)) +
-                             "' without the blob's data");
-                   }
-                   return true;
-                 });
+    scan_batches(shared_.kv(), keys::refs_begin(), keys::refs_end(), [&](auto& batch) {
+      std::vector<bool> has_data;
+      shared_.kv().view([&](kv::ReadTransaction& txn) {
+        has_data.clear();
+        for (const KvEntry& entry : batch) {
+          has_data.push_back(txn.get(keys::blob(keys::blob_hash(entry.key))).has_value());
+        }
+      });
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (has_data[i]) continue;
+        decode(batch[i].key, batch[i].value, shared_.where());
+        problem("reference count of blob '" + keys::printable(keys::blob_hash(batch[i].key)) +
+                "' without the blob's data");
+      }
+      return true;
+    });
   }
 
   // Keys outside every range the layout defines (docs/FORMAT.md, "Keys").
   void unknown_keys() {
-    const std::string known{keys::kBlobTag,      keys::kFormatTag, keys::kInternTag,
-                            keys::kNextStoreTag, keys::kRefsTag,   keys::kStoreTag};
-    std::string from;
-    for (std::size_t i = 0; i <= known.size(); ++i) {
-      const std::string to = i < known.size() ? std::string(1, known[i]) : "";
-      unknown_in(from, to);
-      if (i == known.size()) break;
-      const char tag = known[i];
-      // The single-key records: anything longer under their tag is unknown.
-      if (tag == keys::kFormatTag || tag == keys::kNextStoreTag) {
-        unknown_in(std::string(1, tag).append(1, '\0'), std::string(1, tag + 1));
-      }
-      from = std::string(1, tag + 1);
-    }
+    for (const keys::KeyRange& range : keys::unknown_ranges()) unknown_in(range.from, range.to);
   }
 
   void unknown_in(const std::string& from, const std::string& to) {

@@ -11,6 +11,7 @@
 #include "core/keys.hpp"
 #include "core/maintenance/contents.hpp"
 #include "core/open_shared_backend.hpp"
+#include "core/payloads.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
 
@@ -38,17 +39,24 @@ class Printer final : public maintenance::ContentVisitor {
 
   void store_record(std::string_view suffix, const sds::core::Record& record) override {
     const std::size_t stored = sds::core::kRecordHeaderSize + record.payload.size();
-    if (suffix == std::string_view(&keys::kMetaSub, 1)) {
-      const auto header = sds::core::parse_snapshot_header(record.payload);
-      fmt::print("  header   snapshot clock {}, {} bytes\n", header.clock, header.raw_size);
-    } else if (suffix == std::string_view(&keys::kSnapshotSub, 1)) {
-      fmt::print("  snapshot {} bytes (stored {}, {})\n", record.raw_size, stored,
-                 codec_name(record.codec));
-    } else if (suffix.size() == 9 && suffix[0] == keys::kPatchSub) {
-      fmt::print("  patch    clock {:>20}  {} bytes\n",
-                 keys::patch_clock(keys::store_begin(0).append(suffix)), record.raw_size);
-    } else {
+    const auto name = keys::parse_store_suffix(suffix);
+    if (!name) {
       fmt::print("  record '{}' {} bytes\n", escape_bytes(suffix), record.raw_size);
+      return;
+    }
+    switch (name->kind) {
+      case keys::StoreRecordKind::snapshot_header: {
+        const auto header = sds::core::parse_snapshot_header(record.payload);
+        fmt::print("  header   snapshot clock {}, {} bytes\n", header.clock, header.raw_size);
+        break;
+      }
+      case keys::StoreRecordKind::snapshot:
+        fmt::print("  snapshot {} bytes (stored {}, {})\n", record.raw_size, stored,
+                   codec_name(record.codec));
+        break;
+      case keys::StoreRecordKind::patch:
+        fmt::print("  patch    clock {:>20}  {} bytes\n", name->clock, record.raw_size);
+        break;
     }
   }
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/maintenance/layout.hpp"
+#include "core/maintenance/progress.hpp"
 
 namespace sdsctl {
 
