@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "core/batch_scan.hpp"
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
 #include "core/payloads.hpp"
@@ -11,10 +12,6 @@
 
 namespace sds::core {
 namespace {
-
-// visit_patches_since() reads the log in batches of about this many bytes.
-constexpr std::size_t kVisitBatchBytes = 4 << 20;
-constexpr std::size_t kVisitBatchCount = 4096;
 
 constexpr Clock kMaxClock = std::numeric_limits<Clock>::max();
 
@@ -187,30 +184,26 @@ std::vector<Bytes> KvBackedStore::load_patches_since(Clock clock) {
 
 void KvBackedStore::visit_patches_since(Clock clock, const PatchVisitor& visit) {
   std::optional<Clock> from = after(clock);
-  bool more = true;
-  while (from && more) {
+  while (from) {
     std::vector<std::pair<Clock, Bytes>> batch;
-    std::size_t batch_bytes = 0;
-    more = false;
+    std::optional<Clock> rest;  // where the next batch starts
     read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
+      batch.clear();
+      rest.reset();
       if (!number) return;
-      txn.scan(keys::patch(*number, *from), keys::patches_end(*number),
-               [&](std::string_view key, ByteView value) {
-                 if (batch_bytes >= kVisitBatchBytes || batch.size() >= kVisitBatchCount) {
-                   more = true;
-                   return false;
-                 }
-                 batch.emplace_back(keys::patch_clock(key),
-                                    decode_record(open_record(key, value, where_), key, where_));
-                 batch_bytes += batch.back().second.size();
-                 return true;
-               });
+      const auto next = scan_batch(
+          txn, keys::patch(*number, *from), keys::patches_end(*number),
+          [&](std::string_view key, ByteView value) {
+            batch.emplace_back(keys::patch_clock(key),
+                               decode_record(open_record(key, value, where_), key, where_));
+          });
+      if (next) rest = keys::patch_clock(*next);
     });
     // No lock is held here, so the visitor may call into the store.
     for (const auto& [patch_clock, patch] : batch) {
       if (!visit(patch_clock, patch)) return;
     }
-    if (!batch.empty()) from = after(batch.back().first);
+    from = rest;
   }
 }
 

@@ -4,7 +4,7 @@
 
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
-#include "core/maintenance/batch_scan.hpp"
+#include "core/batch_scan.hpp"
 #include "core/payloads.hpp"
 #include "sds/error.hpp"
 

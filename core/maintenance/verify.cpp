@@ -7,7 +7,7 @@
 #include "core/binary.hpp"
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
-#include "core/maintenance/batch_scan.hpp"
+#include "core/batch_scan.hpp"
 #include "core/payloads.hpp"
 #include "core/record.hpp"
 #include "sds/error.hpp"
