@@ -128,11 +128,10 @@ std::vector<KeyRange> unknown_ranges() {
   return out;
 }
 
-std::string printable(std::string_view bytes) {
+std::string printable(std::string_view bytes, std::size_t shown) {
   static constexpr char kHex[] = "0123456789abcdef";
-  constexpr std::size_t kShown = 64;
   std::string out;
-  for (std::size_t i = 0; i < bytes.size() && i < kShown; ++i) {
+  for (std::size_t i = 0; i < bytes.size() && i < shown; ++i) {
     const auto byte = static_cast<unsigned char>(bytes[i]);
     if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
       out.push_back(static_cast<char>(byte));
@@ -142,7 +141,29 @@ std::string printable(std::string_view bytes) {
       out.push_back(kHex[byte & 0xf]);
     }
   }
-  if (bytes.size() > kShown) out += "...";
+  if (bytes.size() > shown) out += "...";
+  return out;
+}
+
+std::optional<std::string> parse_printable(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (text.size() - i < 4 || text[i + 1] != 'x' || hex(text[i + 2]) < 0 || hex(text[i + 3]) < 0) {
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(hex(text[i + 2]) * 16 + hex(text[i + 3])));
+    i += 3;
+  }
   return out;
 }
 

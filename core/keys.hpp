@@ -90,8 +90,16 @@ std::vector<KeyRange> unknown_ranges();
 // A readable name for a key, for messages ("patch at clock 42 of store #3").
 std::string describe(std::string_view key);
 
-// Bytes shown readably in messages: printable ASCII as is, the rest as \xNN,
-// cut after 64 bytes.
-std::string printable(std::string_view bytes);
+// Bytes shown readably, the one form in which store ids, hashes and keys are
+// printed: printable ASCII as is, every other byte and the backslash as \xNN,
+// so the text is valid UTF-8 (and JSON) and maps back to the bytes
+// (parse_printable). Messages cut it after kShownInMessages bytes, marking
+// the cut with "..."; tools print it whole (kWhole).
+inline constexpr std::size_t kShownInMessages = 64;
+inline constexpr std::size_t kWhole = static_cast<std::size_t>(-1);
+std::string printable(std::string_view bytes, std::size_t shown = kShownInMessages);
+// The bytes a printable() text stands for; nullopt when a backslash does not
+// start \xNN (a backslash itself is written \x5c).
+std::optional<std::string> parse_printable(std::string_view text);
 
 }  // namespace sds::core::keys

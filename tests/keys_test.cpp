@@ -98,5 +98,21 @@ TEST(Keys, UnknownRangesHoldNoKeyOfTheLayout) {
   }
 }
 
+TEST(Keys, PrintableIsOneFormThatMapsBackToTheBytes) {
+  std::string every_byte;
+  for (int byte = 0; byte < 256; ++byte) every_byte.push_back(static_cast<char>(byte));
+  const std::string whole = printable(every_byte, kWhole);
+  EXPECT_EQ(whole.find("..."), std::string::npos);
+  for (const char c : whole) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << whole;
+  EXPECT_EQ(parse_printable(whole), every_byte);
+  EXPECT_EQ(printable("bin\x1b[31mred\\"), "bin\\x1b[31mred\\x5c");
+  EXPECT_EQ(printable(std::string(100, 'a')), std::string(64, 'a') + "...");
+  EXPECT_EQ(parse_printable("notes/2026-11"), "notes/2026-11");
+  EXPECT_EQ(parse_printable("\\X41\\x4a"), std::nullopt);  // \X is no escape
+  for (const char* bad : {"\\", "a\\x", "\\x4", "\\xzz", "\\n"}) {
+    EXPECT_FALSE(parse_printable(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace sds::core::keys

@@ -35,13 +35,16 @@ const char* codec_name(sds::core::Codec codec) {
 // Prints records as read_contents() hands them over (verified, in key order).
 class Printer final : public maintenance::ContentVisitor {
  public:
-  void store(std::string_view id) override { fmt::print("store '{}'\n", escape_bytes(id)); }
+  void store(std::string_view id) override {
+    fmt::print("store '{}'\n", keys::printable(id, keys::kWhole));
+  }
 
   void store_record(std::string_view suffix, const sds::core::Record& record) override {
     const std::size_t stored = sds::core::kRecordHeaderSize + record.payload.size();
     const auto name = keys::parse_store_suffix(suffix);
     if (!name) {
-      fmt::print("  record '{}' {} bytes\n", escape_bytes(suffix), record.raw_size);
+      fmt::print("  record '{}' {} bytes\n", keys::printable(suffix, keys::kWhole),
+                 record.raw_size);
       return;
     }
     switch (name->kind) {
@@ -64,9 +67,10 @@ class Printer final : public maintenance::ContentVisitor {
             const sds::core::Record& record) override {
     if (!blobs_header_) fmt::print("blobs of the database\n");
     blobs_header_ = true;
-    fmt::print("  blob '{}' {} bytes (stored {}, {}), {} reference{}\n", escape_bytes(hash),
-               record.raw_size, sds::core::kRecordHeaderSize + record.payload.size(),
-               codec_name(record.codec), ref_count, ref_count == 1 ? "" : "s");
+    fmt::print("  blob '{}' {} bytes (stored {}, {}), {} reference{}\n",
+               keys::printable(hash, keys::kWhole), record.raw_size,
+               sds::core::kRecordHeaderSize + record.payload.size(), codec_name(record.codec),
+               ref_count, ref_count == 1 ? "" : "s");
   }
 
  private:

@@ -28,19 +28,6 @@ std::string summary(const sds::core::maintenance::ContentCounts& counts) {
                      human_bytes(counts.bytes));
 }
 
-std::string escape_bytes(std::string_view bytes) {
-  std::string out;
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
-      out.push_back(c);
-    } else {
-      out += fmt::format("\\x{:02x}", byte);
-    }
-  }
-  return out;
-}
-
 nlohmann::json json_or_null(const std::optional<std::uint64_t>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }

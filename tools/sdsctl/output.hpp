@@ -20,11 +20,6 @@ std::string summary(const sds::core::maintenance::ContentCounts& counts);
 // "1 store", "2 stores".
 std::string count_of(std::uint64_t count, std::string_view noun);
 
-// Store ids and hashes are arbitrary bytes: printable ASCII stays as is, every
-// other byte and the backslash become \xNN, so the text is valid UTF-8 (and
-// JSON) and maps back to the bytes. Never cut, unlike messages.
-std::string escape_bytes(std::string_view bytes);
-
 // A number, or null.
 nlohmann::json json_or_null(const std::optional<std::uint64_t>& value);
 

@@ -4,11 +4,14 @@
 #include <memory>
 #include <sds/sds.hpp>
 
+#include "core/keys.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
 
 namespace sdsctl {
 namespace {
+
+namespace keys = sds::core::keys;
 
 // Bump when a key of the --json output changes meaning or goes away (adding
 // keys does not bump it); docs/SDSCTL.md documents the shape.
@@ -27,7 +30,7 @@ nlohmann::json store_json(const std::string& id, const sds::StoreStats& stats) {
                 {"bytes", stats.snapshot_bytes},
                 {"stored_bytes", stats.snapshot_stored_bytes}};
   }
-  return {{"id", escape_bytes(id)},
+  return {{"id", keys::printable(id, keys::kWhole)},
           {"snapshot", snapshot},
           {"patches",
            {{"count", stats.patch_count},
@@ -40,7 +43,7 @@ nlohmann::json store_json(const std::string& id, const sds::StoreStats& stats) {
 }
 
 void print_store(const std::string& id, const sds::StoreStats& stats) {
-  fmt::print("\nstore '{}'\n", escape_bytes(id));
+  fmt::print("\nstore '{}'\n", keys::printable(id, keys::kWhole));
   if (stats.has_snapshot) {
     fmt::print("  snapshot     clock {}, {} (stored {})\n", stats.snapshot_clock,
                human_bytes(stats.snapshot_bytes), human_bytes(stats.snapshot_stored_bytes));

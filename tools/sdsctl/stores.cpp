@@ -4,11 +4,14 @@
 #include <memory>
 #include <sds/sds.hpp>
 
+#include "core/keys.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/output.hpp"
 
 namespace sdsctl {
 namespace {
+
+namespace keys = sds::core::keys;
 
 struct StoresOptions {
   std::string uri;
@@ -26,14 +29,14 @@ int run_stores(const StoresOptions& options) {
     const sds::StoreStats stats = database->store(id)->stats();
     if (options.json) {
       out.push_back(
-          {{"id", escape_bytes(id)},
+          {{"id", keys::printable(id, keys::kWhole)},
            {"snapshot_clock",
             json_or_null(stats.has_snapshot ? std::optional(stats.snapshot_clock) : std::nullopt)},
            {"snapshot_bytes", stats.snapshot_bytes},
            {"patch_count", stats.patch_count},
            {"patch_bytes", stats.patch_bytes}});
     } else {
-      fmt::print("{:<32} {:>20} {:>12} {:>10} {:>12}\n", escape_bytes(id),
+      fmt::print("{:<32} {:>20} {:>12} {:>10} {:>12}\n", keys::printable(id, keys::kWhole),
                  stats.has_snapshot ? std::to_string(stats.snapshot_clock) : "-",
                  human_bytes(stats.snapshot_bytes), stats.patch_count,
                  human_bytes(stats.patch_bytes));
