@@ -8,6 +8,7 @@
 #include "core/handle_cache.hpp"
 #include "core/kv_backed_database.hpp"
 #include "core/open_shared_backend.hpp"
+#include "core/params.hpp"
 #include "core/registry_internal.hpp"
 #include "core/size_units.hpp"
 #include "core/uri.hpp"
@@ -24,9 +25,7 @@ namespace fs = std::filesystem;
 }
 
 SyncMode parse_sync(const std::string& value, const std::string& uri) {
-  if (value == "off") return SyncMode::off;
-  if (value == "normal") return SyncMode::normal;
-  if (value == "full") return SyncMode::full;
+  if (const auto mode = core::parse_sync(value)) return *mode;
   bad_uri(uri, "sync=" + value + " is not one of off, normal, full");
 }
 
@@ -41,9 +40,9 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
     } else if (key == "checkpoint_bytes") {
       options.checkpoint_bytes = core::parse_size(value, key);
     } else if (key == "compression") {
-      if (value != "zstd" && value != "none")
-        bad_uri(config.uri, "compression=" + value + " is not zstd or none");
-      options.compression.enabled = value == "zstd";
+      const auto enabled = core::parse_compression(value);
+      if (!enabled) bad_uri(config.uri, "compression=" + value + " is not zstd or none");
+      options.compression.enabled = *enabled;
     } else if (key == "level") {
       options.compression.level =
           static_cast<int>(core::parse_integer(value, key, 1, ZSTD_maxCLevel()));

@@ -3,7 +3,10 @@
 #include <mutex>
 
 #include "core/builtin_backends.hpp"
+#include "core/params.hpp"
 #include "core/registry_internal.hpp"
+#include "core/size_units.hpp"
+#include "core/store_options.hpp"
 #include "sds/error.hpp"
 
 namespace sds {
@@ -67,13 +70,16 @@ class Registry {
 }  // namespace
 
 std::vector<ParamSpec> common_params() {
+  // The defaults are those of the structures the parameters fill in.
+  const core::StoreOptions options;
   return {
-      {"sync", "normal",
+      {"sync", core::sync_name(BackendConfig{}.sync),
        "off | normal | full: what survives a power loss (docs/DESIGN.md section 9)"},
-      {"checkpoint_bytes", "512KiB",
+      {"checkpoint_bytes", core::format_size(options.checkpoint_bytes),
        "accumulated patch bytes at which checkpoint_due() turns true"},
-      {"compression", "zstd", "zstd | none: how snapshots and blobs are stored"},
-      {"level", "3", "zstd level, 1 (fast) to 22 (small)"},
+      {"compression", core::compression_name(options.compression.enabled),
+       "zstd | none: how snapshots and blobs are stored"},
+      {"level", std::to_string(options.compression.level), "zstd level, 1 (fast) to 22 (small)"},
   };
 }
 

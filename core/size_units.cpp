@@ -39,6 +39,20 @@ std::uint64_t parse_size(std::string_view text, std::string_view param) {
   return fail("unknown unit '" + std::string(unit) + "'");
 }
 
+std::string format_size(std::uint64_t bytes) {
+  static constexpr std::array<std::pair<const char*, unsigned>, 4> kUnits{{
+      {"TiB", 40},
+      {"GiB", 30},
+      {"MiB", 20},
+      {"KiB", 10},
+  }};
+  for (const auto& [unit, shift] : kUnits) {
+    const std::uint64_t factor = std::uint64_t{1} << shift;
+    if (bytes != 0 && bytes % factor == 0) return std::to_string(bytes / factor) + unit;
+  }
+  return std::to_string(bytes);
+}
+
 std::int64_t parse_integer(std::string_view text, std::string_view param, std::int64_t min,
                            std::int64_t max) {
   std::int64_t number = 0;

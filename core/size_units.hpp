@@ -12,6 +12,10 @@ namespace sds::core {
 // Errc::invalid_argument naming `param` for anything else or an overflow.
 std::uint64_t parse_size(std::string_view text, std::string_view param);
 
+// The inverse of parse_size() for messages and defaults: the largest binary
+// unit that divides `bytes` exactly ("512KiB", "64MiB"), else plain bytes.
+std::string format_size(std::uint64_t bytes);
+
 // Parses a whole number in [min, max]; invalid_argument naming `param` otherwise.
 std::int64_t parse_integer(std::string_view text, std::string_view param, std::int64_t min,
                            std::int64_t max);

@@ -1,5 +1,6 @@
 // Opening by URI through the public API: schemes, parameters, paths, registry.
 #include <filesystem>
+#include <map>
 
 #include "tests/conformance.hpp"
 
@@ -52,6 +53,23 @@ TEST(Open, UnknownParameterListsTheAcceptedOnes) {
       expect_error(Errc::invalid_argument, [] { sds::open_database("memory:x?map_size=1MiB"); });
   EXPECT_TRUE(contains(message, "unknown parameter 'map_size'")) << message;
   EXPECT_TRUE(contains(message, "sync, checkpoint_bytes, compression, level")) << message;
+}
+
+TEST(Open, CommonParameterDefaultsAreTheValuesApplied) {
+  // Writing every default out changes nothing, and each is the constant that
+  // an open without parameters applies.
+  std::string uri = "memory:defaults-written-out?";
+  for (const ParamSpec& param : common_params()) {
+    uri += param.name + "=" + param.default_value + "&";
+  }
+  uri.pop_back();
+  EXPECT_EQ(sds::open(uri, "doc")->stats().checkpoint_bytes, kDefaultCheckpointBytes);
+  std::map<std::string, std::string> defaults;
+  for (const ParamSpec& param : common_params()) defaults[param.name] = param.default_value;
+  EXPECT_EQ(defaults["checkpoint_bytes"], "512KiB");
+  EXPECT_EQ(defaults["sync"], "normal");
+  EXPECT_EQ(defaults["compression"], "zstd");
+  EXPECT_EQ(defaults["level"], "3");
 }
 
 TEST(Open, SchemeIsCaseInsensitiveAndParametersApply) {

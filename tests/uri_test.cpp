@@ -94,5 +94,14 @@ TEST(SizeUnits, ParsesUnitsAndRefusesTheRest) {
   EXPECT_THROW(parse_integer("3x", "level", 1, 22), Error);
 }
 
+TEST(SizeUnits, FormatSizeIsTheInverseOfParseSize) {
+  EXPECT_EQ(format_size(512 * 1024), "512KiB");
+  EXPECT_EQ(format_size(64ull << 20), "64MiB");
+  EXPECT_EQ(format_size(5000), "5000");
+  for (std::uint64_t bytes : {0ull, 1ull, 1023ull, 1024ull, 1536ull, 1ull << 40, 3ull << 41}) {
+    EXPECT_EQ(parse_size(format_size(bytes), "x"), bytes) << format_size(bytes);
+  }
+}
+
 }  // namespace
 }  // namespace sds::core

@@ -14,6 +14,7 @@ namespace sds::backend {
 namespace {
 
 constexpr const char* kMemoryPath = ":memory:";
+constexpr int kDefaultBusyTimeoutMs = 5000;
 
 // The `sync` modes map to SQLite's synchronous levels one to one (docs/DESIGN.md section 9).
 std::string synchronous_pragma(SyncMode sync) {
@@ -150,7 +151,7 @@ class SqliteBackend final : public kv::Backend {
   bool read_only_;
   bool in_memory_;
   SyncMode sync_;
-  int busy_timeout_ms_ = 5000;
+  int busy_timeout_ms_ = kDefaultBusyTimeoutMs;
   Connection connection_;
   sqlite3*& db_ = connection_.db;
   std::mutex mutex_;  // one connection: one transaction at a time
@@ -330,7 +331,7 @@ BackendInfo sqlite_backend() {
       "SQLite file (the reference backend): WAL journal, one table of keys and values";
   info.path_kind = PathKind::file;
   info.private_paths = {kMemoryPath};
-  info.params = {{"busy_timeout", "5000",
+  info.params = {{"busy_timeout", std::to_string(kDefaultBusyTimeoutMs),
                   "milliseconds a writer waits for another process's lock before Errc::busy"}};
   info.open_kv = open_sqlite;
   return info;
