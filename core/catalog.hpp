@@ -29,7 +29,8 @@ bool forget_store(kv::WriteTransaction& txn, std::string_view store_id, std::str
 std::vector<std::pair<std::string, std::uint64_t>> list_stores(kv::ReadTransaction& txn,
                                                                std::string_view where);
 
-// Checks a store id's length: invalid_argument unless 1 to kMaxStoreIdBytes.
-void check_store_id(std::string_view store_id);
+// Checks a store id's length: invalid_argument naming `where` (the URI)
+// unless 1 to kMaxStoreIdBytes.
+void check_store_id(std::string_view store_id, std::string_view where);
 
 }  // namespace sds::core

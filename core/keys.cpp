@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include "core/binary.hpp"
+#include "core/errors.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core::keys {
@@ -53,10 +54,11 @@ std::string patch(std::uint64_t store, Clock clock) {
   return key;
 }
 std::string patches_end(std::uint64_t store) { return store_key(store, kPatchSub + 1); }
-Clock patch_clock(std::string_view key) {
+Clock patch_clock(std::string_view key, std::string_view where) {
   if (key.size() != kPatchKeySize) {
     throw Error(Errc::corruption,
-                "malformed patch key '" + printable(key) + "' (run `sdsctl verify`)");
+                "malformed patch key '" + printable(key) + "' " + std::string(where),
+                kDamagedAdvice);
   }
   return read_u64_be(key.substr(kStorePrefix + 1));
 }

@@ -38,8 +38,9 @@ std::string snapshot(std::uint64_t store);
 std::string patch(std::uint64_t store, Clock clock);
 // One past the last patch key of `store`.
 std::string patches_end(std::uint64_t store);
-// The clock of a key made by patch(); Errc::corruption for any other key.
-Clock patch_clock(std::string_view key);
+// The clock of a key made by patch(); Errc::corruption naming `where` (the
+// URI and store) for any other key.
+Clock patch_clock(std::string_view key, std::string_view where);
 
 // Every store record of every store lies in [stores_begin(), stores_end()).
 std::string stores_begin();

@@ -4,6 +4,7 @@
 
 #include "core/batch_scan.hpp"
 #include "core/catalog.hpp"
+#include "core/errors.hpp"
 #include "core/keys.hpp"
 #include "core/payloads.hpp"
 #include "core/record.hpp"
@@ -20,7 +21,7 @@ std::optional<SnapshotHeader> read_meta(kv::ReadTransaction& txn, std::uint64_t 
   const std::string key = keys::meta(store);
   const auto stored = txn.get(key);
   if (!stored) return std::nullopt;
-  return parse_snapshot_header(open_record(key, *stored, where).payload);
+  return parse_snapshot_header(open_record(key, *stored, where).payload, where);
 }
 
 // Blob reference counts ("R" hash) are records of their own, so that adding a
@@ -29,22 +30,23 @@ std::optional<std::int64_t> read_refs(kv::ReadTransaction& txn, const std::strin
                                       std::string_view where) {
   const auto stored = txn.get(key);
   if (!stored) return std::nullopt;
-  return parse_ref_count(open_record(key, *stored, where).payload);
+  return parse_ref_count(open_record(key, *stored, where).payload, where);
 }
 
-void check_value_size(std::size_t size, std::string_view what) {
+void check_value_size(std::size_t size, std::string_view what, std::string_view where) {
   if (size > kMaxValueBytes) {
-    throw Error(Errc::invalid_argument, std::string(what) + " of " + std::to_string(size) +
-                                            " bytes is over the limit of " +
-                                            std::to_string(kMaxValueBytes) + " bytes (512 MiB)");
+    throw Error(Errc::invalid_argument,
+                std::string(what) + " of " + std::to_string(size) + " bytes " + std::string(where) +
+                    " is over the limit",
+                "a value is at most " + std::to_string(kMaxValueBytes) + " bytes (512 MiB)");
   }
 }
 
-void check_hash(std::string_view hash) {
+void check_hash(std::string_view hash, std::string_view where) {
   if (hash.empty() || hash.size() > kMaxHashBytes) {
-    throw Error(Errc::invalid_argument, "blob hash of " + std::to_string(hash.size()) +
-                                            " bytes: a hash is 1 to " +
-                                            std::to_string(kMaxHashBytes) + " bytes");
+    throw Error(Errc::invalid_argument,
+                "blob hash of " + std::to_string(hash.size()) + " bytes " + std::string(where),
+                "a hash is 1 to " + std::to_string(kMaxHashBytes) + " bytes");
   }
 }
 
@@ -56,7 +58,7 @@ std::optional<Clock> after(Clock clock) {
 
 KvBackedStore::KvBackedStore(std::shared_ptr<SharedBackend> shared, std::string id,
                              StoreOptions options)
-    : handle_(shared, "store '" + keys::printable(id) + "' of " + shared->uri()),
+    : handle_(shared, "store '" + keys::printable(id) + "' of " + quoted(shared->uri())),
       state_(shared->state(id)),
       id_(std::move(id)),
       where_(shared->where(id_)),
@@ -80,7 +82,8 @@ void KvBackedStore::close() { handle_.close(); }
 
 void KvBackedStore::check_writable() const {
   if (options_.read_only) {
-    throw Error(Errc::unsupported, "cannot write " + where_ + ": the database is open read-only");
+    throw Error(Errc::unsupported, "cannot write " + where_ + ": the database is open read-only",
+                "open it without read_only to write");
   }
 }
 
@@ -142,7 +145,7 @@ void KvBackedStore::checkpoint(ByteView snapshot, Clock clock) {
 }
 
 void KvBackedStore::write_snapshot(ByteView data, Clock clock, bool as_checkpoint) {
-  check_value_size(data.size(), "snapshot");
+  check_value_size(data.size(), "snapshot", where_);
   check_writable();
   const Encoded encoded = compress(data, options_.compression);
   write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
@@ -152,8 +155,8 @@ void KvBackedStore::write_snapshot(ByteView data, Clock clock, bool as_checkpoin
         throw Error(Errc::invalid_argument,
                     "checkpoint at clock " + std::to_string(clock) + " " + where_ +
                         " is older than the stored snapshot's clock " +
-                        std::to_string(stored->clock) +
-                        ": another writer checkpointed later; reload the store first");
+                        std::to_string(stored->clock) + ": another writer checkpointed later",
+                    "reload the store first");
       }
       txn.erase_range(keys::patch(number, 0), keys::patch(number, clock));
     }
@@ -194,10 +197,10 @@ void KvBackedStore::visit_patches_since(Clock clock, const PatchVisitor& visit) 
       const auto next = scan_batch(
           txn, keys::patch(*number, *from), keys::patches_end(*number),
           [&](std::string_view key, ByteView value) {
-            batch.emplace_back(keys::patch_clock(key),
+            batch.emplace_back(keys::patch_clock(key, where_),
                                decode_record(open_record(key, value, where_), key, where_));
           });
-      if (next) rest = keys::patch_clock(*next);
+      if (next) rest = keys::patch_clock(*next, where_);
     });
     // No lock is held here, so the visitor may call into the store.
     for (const auto& [patch_clock, patch] : batch) {
@@ -208,7 +211,7 @@ void KvBackedStore::visit_patches_since(Clock clock, const PatchVisitor& visit) 
 }
 
 void KvBackedStore::append_patch(ByteView patch, Clock clock) {
-  check_value_size(patch.size(), "patch");
+  check_value_size(patch.size(), "patch", where_);
   write([&](kv::WriteTransaction& txn, std::uint64_t number, StoreFigures& figures) {
     const std::string key = keys::patch(number, clock);
     if (txn.get(key)) return;  // the first append at a clock wins
@@ -235,7 +238,7 @@ bool KvBackedStore::checkpoint_due() const {
 }
 
 std::optional<Bytes> KvBackedStore::load_value(std::string_view hash) {
-  check_hash(hash);
+  check_hash(hash, where_);
   std::optional<Bytes> out;
   handle_.use([&](SharedBackend& shared) {
     shared.kv().view([&](kv::ReadTransaction& txn) {
@@ -263,14 +266,14 @@ bool KvBackedStore::add_reference(SharedBackend& shared, std::string_view hash) 
 }
 
 bool KvBackedStore::retain_value(std::string_view hash) {
-  check_hash(hash);
+  check_hash(hash, where_);
   check_writable();
   return handle_.use([&](SharedBackend& shared) { return add_reference(shared, hash); });
 }
 
 void KvBackedStore::save_value(std::string_view hash, ByteView data) {
-  check_hash(hash);
-  check_value_size(data.size(), "blob");
+  check_hash(hash, where_);
+  check_value_size(data.size(), "blob", where_);
   check_writable();
   handle_.use([&](SharedBackend& shared) {
     // Most saves of a known hash only add a reference: no compression needed.
@@ -290,7 +293,7 @@ void KvBackedStore::save_value(std::string_view hash, ByteView data) {
 }
 
 void KvBackedStore::release_value(std::string_view hash) {
-  check_hash(hash);
+  check_hash(hash, where_);
   check_writable();
   handle_.use([&](SharedBackend& shared) {
     std::lock_guard lock(shared.write_mutex());

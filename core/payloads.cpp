@@ -19,15 +19,15 @@ Bytes encode_ref_count(std::string_view key, std::int64_t count) {
   return encode_raw(key, payload);
 }
 
-SnapshotHeader parse_snapshot_header(ByteView payload) {
-  PayloadReader reader(payload, "snapshot header");
+SnapshotHeader parse_snapshot_header(ByteView payload, std::string_view where) {
+  PayloadReader reader(payload, "snapshot header", where);
   SnapshotHeader header{reader.u64(), reader.u64(), reader.u64()};
   reader.expect_end();
   return header;
 }
 
-std::int64_t parse_ref_count(ByteView payload) {
-  PayloadReader reader(payload, "reference count");
+std::int64_t parse_ref_count(ByteView payload, std::string_view where) {
+  PayloadReader reader(payload, "reference count", where);
   const auto count = static_cast<std::int64_t>(reader.u64());
   reader.expect_end();
   return count;

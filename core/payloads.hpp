@@ -21,8 +21,9 @@ struct SnapshotHeader {
 Bytes encode_snapshot_header(std::string_view key, const SnapshotHeader& header);
 Bytes encode_ref_count(std::string_view key, std::int64_t count);
 
-// Payloads of verified records; Errc::corruption when the layout does not fit.
-SnapshotHeader parse_snapshot_header(ByteView payload);
-std::int64_t parse_ref_count(ByteView payload);
+// Payloads of verified records; Errc::corruption naming `where` (the URI and
+// store) when the layout does not fit.
+SnapshotHeader parse_snapshot_header(ByteView payload, std::string_view where);
+std::int64_t parse_ref_count(ByteView payload, std::string_view where);
 
 }  // namespace sds::core

@@ -64,9 +64,9 @@ bool zstd_compress(ByteView data, int level, Bytes& out) {
 }
 
 [[noreturn]] void corrupt(std::string_view key, std::string_view where, std::string_view why) {
-  throw Error(Errc::corruption, keys::describe(key) + " " + std::string(where) +
-                                    " is corrupt: " + std::string(why) +
-                                    " (restore from a backup or run `sdsctl verify`)");
+  throw Error(Errc::corruption,
+              keys::describe(key) + " " + std::string(where) + " is corrupt: " + std::string(why),
+              kDamagedAdvice);
 }
 
 }  // namespace
@@ -100,7 +100,7 @@ Encoded compress(ByteView data, const Compression& compression) {
 
 Record open_record(std::string_view key, ByteView stored, std::string_view where) {
   if (stored.size() < kRecordHeaderSize) corrupt(key, where, "shorter than a record header");
-  PayloadReader header(stored.subspan(1, 16), "record header");
+  PayloadReader header(stored.subspan(1, 16), "record header", where);
   Record record;
   record.codec = static_cast<Codec>(stored[0]);
   record.raw_size = header.u64();

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "core/builtin_backends.hpp"
+#include "core/errors.hpp"
 #include "core/params.hpp"
 #include "core/registry_internal.hpp"
 #include "core/size_units.hpp"
@@ -29,18 +30,20 @@ class Registry {
         });
     if (!well_formed) {
       throw Error(Errc::invalid_argument,
-                  "cannot register scheme '" + info.scheme +
-                      "': a scheme is lower-case letters, digits, '+', '-' and '.'");
+                  "cannot register scheme '" + info.scheme + "': it is malformed",
+                  "a scheme is lower-case letters, digits, '+', '-' and '.'");
     }
     if (!info.open_kv) {
       throw Error(Errc::invalid_argument,
-                  "cannot register scheme '" + info.scheme + "': it has no open_kv function");
+                  "cannot register scheme '" + info.scheme + "': it has no open_kv function",
+                  "set BackendInfo::open_kv");
     }
     std::lock_guard lock(mutex_);
     const std::string scheme = info.scheme;
     if (!backends_.emplace(scheme, std::move(info)).second) {
       throw Error(Errc::invalid_argument,
-                  "cannot register scheme '" + scheme + "': it is registered already");
+                  "cannot register scheme '" + scheme + "': it is registered already",
+                  "choose another scheme");
     }
   }
 
@@ -98,14 +101,16 @@ namespace core {
 BackendInfo find_backend(std::string_view scheme, std::string_view uri) {
   if (auto info = Registry::instance().find(scheme)) return *std::move(info);
   if (auto how = how_to_enable(scheme)) {
-    throw Error(Errc::unsupported, "cannot open '" + std::string(uri) + "': scheme '" +
-                                       std::string(scheme) + "' is not in this build; " + *how);
+    throw Error(Errc::unsupported,
+                "cannot open " + quoted(uri) + ": scheme '" + std::string(scheme) +
+                    "' is not in this build",
+                *how);
   }
   std::string known;
   for (const std::string& name : backends()) known += (known.empty() ? "" : ", ") + name;
-  throw Error(Errc::invalid_argument, "cannot open '" + std::string(uri) + "': unknown scheme '" +
-                                          std::string(scheme) + "' (this build has: " + known +
-                                          ")");
+  throw Error(Errc::invalid_argument,
+              "cannot open " + quoted(uri) + ": unknown scheme '" + std::string(scheme) + "'",
+              "the schemes of this build are " + known);
 }
 
 }  // namespace core

@@ -13,7 +13,7 @@ PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store, std::op
   if (after == std::numeric_limits<Clock>::max()) return totals;
   const std::string from = keys::patch(store, after ? *after + 1 : 0);
   txn.scan(from, keys::patches_end(store), [&](std::string_view key, ByteView value) {
-    const Clock clock = keys::patch_clock(key);
+    const Clock clock = keys::patch_clock(key, where);
     totals.bytes += open_record(key, value, where).raw_size;
     if (totals.count++ == 0) totals.first = clock;
     totals.last = clock;

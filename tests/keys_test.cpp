@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "sds/error.hpp"
+
 namespace sds::core::keys {
 namespace {
 
@@ -12,7 +14,7 @@ TEST(Keys, PatchKeysSortByClockNumerically) {
       0, 1, 255, 256, 1ull << 32, 1ull << 53, std::numeric_limits<Clock>::max()};
   for (std::size_t i = 1; i < clocks.size(); ++i) {
     EXPECT_LT(patch(1, clocks[i - 1]), patch(1, clocks[i]));
-    EXPECT_EQ(patch_clock(patch(1, clocks[i])), clocks[i]);
+    EXPECT_EQ(patch_clock(patch(1, clocks[i]), ""), clocks[i]);
   }
   EXPECT_LT(patch(1, std::numeric_limits<Clock>::max()), patches_end(1));
 }
@@ -47,7 +49,7 @@ TEST(Keys, DescribeNamesRecordsReadably) {
   EXPECT_EQ(describe(snapshot(3)), "snapshot of store #3");
   EXPECT_EQ(describe(blob("sha\x01")), "blob 'sha\\x01'");
   EXPECT_EQ(describe(format()), "format record");
-  EXPECT_THROW(patch_clock("S123"), std::exception);
+  EXPECT_THROW(patch_clock("S123", "in 'memory:x'"), sds::Error);
 }
 
 TEST(Keys, StoreKeysDecodeIntoNumberAndSuffix) {

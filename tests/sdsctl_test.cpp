@@ -2,7 +2,9 @@
 // here through the public API, and checks its exit code and output.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -188,10 +190,62 @@ TEST_F(SdsctlTest, VerifyFindsARecordCorruptedOnDisk) {
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
   EXPECT_NE(result.out.find("problem: patch at clock 12"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("checksum mismatch"), std::string::npos) << result.out;
+  // The store's advice (what to do) is a field of the error, not part of a finding.
+  EXPECT_EQ(result.out.find("sdsctl verify"), std::string::npos) << result.out;
   // copy and export refuse a damaged source instead of spreading the damage.
   EXPECT_EQ(sdsctl({"copy", sqlite("a.db"), sqlite("b.db")}).exit_code, 1);
   EXPECT_EQ(export_to(sqlite("a.db"), "a.sdsa").exit_code, 1);
   EXPECT_FALSE(fs::exists(path("a.sdsa")));
+}
+
+int count_of(const std::string& text, const std::string& part) {
+  int count = 0;
+  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+    ++count;
+  return count;
+}
+
+TEST_F(SdsctlTest, CompactNamesTheDatabaseOnceAndSaysWhatToDo) {
+  const auto schemes = sds::backends();
+  if (std::find(schemes.begin(), schemes.end(), "lmdb") == schemes.end()) GTEST_SKIP();
+  const std::string uri = "lmdb:" + path("env");
+  sds::open(uri, "doc")->append_patch(sds::as_bytes("p"), 1);
+  // Another process has the environment open: the compaction must refuse.
+  int ready[2];
+  int release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(ready[0]);
+    close(release[1]);
+    auto database = sds::open_database(uri);
+    char byte = 'r';
+    if (write(ready[1], &byte, 1) == 1) {
+      while (read(release[0], &byte, 1) > 0) {
+      }
+    }
+    _exit(0);
+  }
+  close(ready[1]);
+  close(release[0]);
+  char byte = 0;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  const Result result = sdsctl({"compact", uri});
+  close(release[1]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_EQ(count_of(result.err, "cannot compact"), 1) << result.err;
+  EXPECT_EQ(count_of(result.err, uri), 1) << result.err;
+  EXPECT_NE(result.err.find("; compact when no other process has it open"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(SdsctlTest, ErrorsQuoteTheUri) {
+  const Result result = sdsctl({"stat", sqlite("missing.db")});
+  EXPECT_NE(result.err.find("'" + sqlite("missing.db") + "'"), std::string::npos) << result.err;
 }
 
 TEST_F(SdsctlTest, VerifyFindsBrokenReferenceCounts) {

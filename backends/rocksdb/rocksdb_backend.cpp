@@ -64,13 +64,16 @@ void check_directory(const std::string& path, const std::string& uri, bool read_
   std::error_code error;
   if (!fs::exists(path, error)) return;
   if (!fs::is_directory(path, error)) {
-    throw Error(Errc::corruption, "cannot open '" + uri + "': '" + path +
-                                      "' is a file, not a RocksDB database directory");
+    throw Error(
+        Errc::corruption,
+        "cannot open '" + uri + "': '" + path + "' is a file, not a RocksDB database directory",
+        "a rocksdb: URI names a directory; check the path and the scheme");
   }
   if (fs::exists(path + "/CURRENT", error)) return;
   if (read_only) {
     throw Error(Errc::not_found,
-                "cannot open '" + uri + "' read-only: '" + path + "' holds no RocksDB database");
+                "cannot open '" + uri + "' read-only: '" + path + "' holds no RocksDB database",
+                "check the path and the scheme");
   }
   bool other_files = false;
   for (const auto& entry : fs::directory_iterator(path, error)) {
@@ -80,9 +83,10 @@ void check_directory(const std::string& path, const std::string& uri, bool read_
     other_files = true;
   }
   if (other_files) {
-    throw Error(Errc::corruption, "cannot open '" + uri + "': directory '" + path +
-                                      "' holds other files and no RocksDB database; refusing "
-                                      "to add one to it (name an empty or new directory)");
+    throw Error(Errc::corruption,
+                "cannot open '" + uri + "': directory '" + path +
+                    "' holds other files and no RocksDB database, left untouched",
+                "name an empty or new directory");
   }
 }
 
@@ -165,7 +169,8 @@ RocksdbBackend::~RocksdbBackend() {
 void RocksdbBackend::check_writable(std::string_view what) const {
   if (read_only_) {
     throw Error(Errc::unsupported,
-                "cannot " + std::string(what) + " " + uri_ + ": it is open read-only");
+                "cannot " + std::string(what) + " '" + uri_ + "': it is open read-only",
+                "open it for writing");
   }
 }
 
@@ -242,7 +247,7 @@ void RocksdbBackend::compact_pruned_ranges() {
       const rocksdb::Status status = db_->CompactRange(options, &begin, &end);
       // Incomplete: cancelled because the database is closing.
       if (!status.ok() && !status.IsIncomplete() && !status.IsShutdownInProgress()) {
-        error = "rocksdb: compacting pruned ranges of " + uri_ + " failed: " + status.ToString();
+        error = "rocksdb: compacting pruned ranges of '" + uri_ + "' failed: " + status.ToString();
       }
     }
     lock.lock();
@@ -269,7 +274,8 @@ std::optional<std::uint64_t> RocksdbBackend::bytes_on_disk() {
   }
   if (error) {
     throw Error(Errc::io_error,
-                "rocksdb: listing " + path_ + " of " + uri_ + " failed: " + error.message());
+                "rocksdb: listing '" + path_ + "' of '" + uri_ + "' failed: " + error.message(),
+                "check the directory's permissions");
   }
   return total;
 }

@@ -32,8 +32,24 @@ Errc code_of(const rocksdb::Status& status) {
 }
 
 void fail(const rocksdb::Status& status, std::string_view what, const std::string& uri) {
+  std::string advice;
+  switch (code_of(status)) {
+    case Errc::corruption:
+      advice = "run `sdsctl verify`, and restore from a backup";
+      break;
+    case Errc::full:
+      advice = "free some disk space";
+      break;
+    case Errc::busy:
+      advice = "retry when the other writer is done";
+      break;
+    default:
+      advice = "check the directory, its permissions and the disk";
+      break;
+  }
   throw Error(code_of(status),
-              "rocksdb: " + std::string(what) + " on " + uri + " failed: " + status.ToString());
+              "rocksdb: " + std::string(what) + " on '" + uri + "' failed: " + status.ToString(),
+              advice);
 }
 
 std::optional<ByteView> Reader::get(std::string_view key) {

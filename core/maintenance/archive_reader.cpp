@@ -45,7 +45,8 @@ class ArchiveReader {
     file_.reset(std::fopen(path.c_str(), "rb"));
     if (!file_ || error) {
       throw Error(errno == ENOENT ? Errc::not_found : Errc::io_error,
-                  "cannot read archive '" + path + "': " + std::strerror(errno));
+                  "cannot read archive '" + path + "': " + std::strerror(errno),
+                  "check the file name");
     }
   }
 
@@ -53,20 +54,23 @@ class ArchiveReader {
     try {
       read_all();
     } catch (const Damage& damage) {
-      throw Error(Errc::corruption, "archive '" + path_ + "' is damaged at offset " +
-                                        std::to_string(entry_offset_) + " (entry " +
-                                        std::to_string(entries_) + "): " + damage.why);
+      throw damaged(damage.why);
     } catch (const Error& error) {
       if (error.code() != Errc::corruption) throw;
-      throw Error(Errc::corruption, "archive '" + path_ + "' is damaged at offset " +
-                                        std::to_string(entry_offset_) + " (entry " +
-                                        std::to_string(entries_) + "): " + error.what());
+      throw damaged(std::string(error.message()));
     }
     visitor_.finish();
     return counts_;
   }
 
  private:
+  Error damaged(const std::string& why) const {
+    return Error(Errc::corruption,
+                 "archive '" + path_ + "' is damaged at offset " + std::to_string(entry_offset_) +
+                     " (entry " + std::to_string(entries_) + "): " + why,
+                 "nothing was written; export the database again, or use another copy");
+  }
+
   void read_all() {
     for (;;) {
       entry_offset_ = offset_;
@@ -102,7 +106,7 @@ class ArchiveReader {
     if (!read(head)) throw Damage{"the file ends before its end entry (truncated?)"};
     const auto kind = static_cast<Kind>(head[0]);
     if (entries_ == 0 && kind != Kind::header) throw Damage{"not an sdsctl archive"};
-    const std::uint64_t length = PayloadReader(ByteView(head).subspan(1), "entry").u64();
+    const std::uint64_t length = PayloadReader(ByteView(head).subspan(1), "entry", "").u64();
     if (length > archive::kMaxBodyBytes || length > size_ - offset_) {
       throw Damage{"entry length " + std::to_string(length) +
                    " runs past the end of the file (truncated?) or over the limit"};
@@ -115,7 +119,7 @@ class ArchiveReader {
     XXH3_64bits_update(state, head.data(), head.size());
     XXH3_64bits_update(state, body_.data(), body_.size());
     const std::uint64_t checksum = XXH3_64bits_digest(state);
-    if (checksum != PayloadReader(tail, "entry").u64()) throw Damage{"checksum mismatch"};
+    if (checksum != PayloadReader(tail, "entry", "").u64()) throw Damage{"checksum mismatch"};
     if (kind != Kind::end) {
       for (const Bytes* part : {&head, &body_, &tail}) {
         XXH3_64bits_update(digest_.get(), part->data(), part->size());
@@ -127,7 +131,8 @@ class ArchiveReader {
   bool read(Bytes& out) {
     if (std::fread(out.data(), 1, out.size(), file_.get()) != out.size()) {
       if (std::ferror(file_.get())) {
-        throw Error(Errc::io_error, "cannot read archive '" + path_ + "': " + std::strerror(errno));
+        throw Error(Errc::io_error, "cannot read archive '" + path_ + "': " + std::strerror(errno),
+                    "check the file and the disk");
       }
       return false;
     }
@@ -137,18 +142,18 @@ class ArchiveReader {
 
   void header() {
     if (entries_ != 0) throw Damage{"a second header entry"};
-    PayloadReader reader(body_, "header entry");
+    PayloadReader reader(body_, "header entry", "");
     if (as_chars(reader.bytes(archive::kMagic.size())) != archive::kMagic) {
       throw Damage{"not an sdsctl archive"};
     }
     const std::uint32_t version = reader.u32();
     const std::uint32_t format = reader.u32();
     if (version > kArchiveVersion || format > kFormatVersion) {
-      throw Error(Errc::version, "archive '" + path_ + "' is of archive version " +
-                                     std::to_string(version) + ", database format " +
-                                     std::to_string(format) + "; this sdsctl reads up to " +
-                                     std::to_string(kArchiveVersion) + " and " +
-                                     std::to_string(kFormatVersion) + ": upgrade sds-persistence");
+      throw Error(Errc::version,
+                  "archive '" + path_ + "' is of archive version " + std::to_string(version) +
+                      ", database format " + std::to_string(format) + "; this sdsctl reads up to " +
+                      std::to_string(kArchiveVersion) + " and " + std::to_string(kFormatVersion),
+                  "upgrade sds-persistence");
     }
   }
 
@@ -161,7 +166,7 @@ class ArchiveReader {
 
   void record() {
     if (!in_store_) throw Damage{"a store record outside any store"};
-    PayloadReader reader(body_, "record entry");
+    PayloadReader reader(body_, "record entry", "");
     const std::uint32_t length = reader.u32();
     const std::string_view suffix = as_chars(reader.bytes(length));
     const Record record = read_record(ByteView(body_).subspan(4 + length));
@@ -172,7 +177,7 @@ class ArchiveReader {
 
   void blob() {
     in_store_ = false;
-    PayloadReader reader(body_, "blob entry");
+    PayloadReader reader(body_, "blob entry", "");
     const std::uint32_t length = reader.u32();
     const std::string_view hash = as_chars(reader.bytes(length));
     if (hash.empty() || hash.size() > kMaxHashBytes) throw Damage{"bad blob hash length"};
@@ -185,7 +190,7 @@ class ArchiveReader {
 
   // codec u8 | raw size u64 | payload, checked to decode.
   static Record read_record(ByteView rest) {
-    PayloadReader reader(rest, "record in archive");
+    PayloadReader reader(rest, "record in archive", "");
     Record record;
     record.codec = static_cast<Codec>(reader.bytes(1)[0]);
     record.raw_size = reader.u64();
@@ -200,7 +205,7 @@ class ArchiveReader {
   }
 
   void end() {
-    PayloadReader reader(body_, "end entry");
+    PayloadReader reader(body_, "end entry", "");
     const std::uint64_t entries = reader.u64();
     const ContentCounts declared{reader.u64(), reader.u64(), reader.u64(), 0};
     const std::uint64_t digest = reader.u64();

@@ -84,7 +84,8 @@ class ArchiveWriter final : public ContentVisitor {
     if (error) {
       std::remove(partial_.c_str());
       throw Error(Errc::io_error,
-                  "cannot rename '" + partial_ + "' to '" + path_ + "': " + error.message());
+                  "cannot rename '" + partial_ + "' to '" + path_ + "': " + error.message(),
+                  "check the directory's permissions");
     }
   }
 
@@ -117,7 +118,8 @@ class ArchiveWriter final : public ContentVisitor {
 
   [[noreturn]] void fail(const char* what) {
     throw Error(errno == ENOSPC ? Errc::full : Errc::io_error,
-                std::string(what) + " '" + partial_ + "': " + std::strerror(errno));
+                std::string(what) + " '" + partial_ + "': " + std::strerror(errno),
+                errno == ENOSPC ? "free some disk space" : "check the directory and the disk");
   }
 
   struct StateDeleter {

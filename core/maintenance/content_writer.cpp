@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/batch_scan.hpp"
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
-#include "core/batch_scan.hpp"
 #include "core/payloads.hpp"
 #include "sds/error.hpp"
 
@@ -81,8 +81,10 @@ void ContentWriter::verify_written() {
     for (const auto& [key, value] : pending_) {
       const auto stored = txn.get(key);
       if (!stored || !std::equal(stored->begin(), stored->end(), value.begin(), value.end())) {
-        throw Error(Errc::io_error, keys::describe(key) + " " + where +
-                                        " reads back differently from what was written");
+        throw Error(
+            Errc::io_error,
+            keys::describe(key) + " " + where + " reads back differently from what was written",
+            "check the disk; run `sdsctl verify` on the destination");
       }
       open_record(key, *stored, where);
     }

@@ -2,9 +2,10 @@
 
 #include <algorithm>
 
-#include "core/catalog.hpp"
-#include "core/keys.hpp"
 #include "core/batch_scan.hpp"
+#include "core/catalog.hpp"
+#include "core/errors.hpp"
+#include "core/keys.hpp"
 #include "core/payloads.hpp"
 #include "sds/error.hpp"
 
@@ -22,8 +23,8 @@ StoreList selected_stores(SharedBackend& source, const Selection& selection) {
     const auto it =
         std::find_if(all.begin(), all.end(), [&](const auto& e) { return e.first == id; });
     if (it == all.end()) {
-      throw Error(Errc::not_found, "no store '" + keys::printable(id) + "' " + source.where() +
-                                       " (`sdsctl stores` lists them)");
+      throw Error(Errc::not_found, "no store '" + keys::printable(id) + "' " + source.where(),
+                  "`sdsctl stores` lists the stores there are");
     }
     out.push_back(*it);
   }
@@ -55,8 +56,9 @@ class Reader {
                      const Record record = checked(entry.key, entry.value, where);
                      const auto parsed = keys::parse_store_key(entry.key);
                      if (!parsed) {
-                       throw Error(Errc::corruption, keys::describe(entry.key) + " " + where +
-                                                         " is malformed (run `sdsctl verify`)");
+                       throw Error(Errc::corruption,
+                                   keys::describe(entry.key) + " " + where + " is malformed",
+                                   kDamagedAdvice);
                      }
                      visitor_.store_record(parsed->suffix, record);
                      count(counts_.records, entry.value.size());
@@ -92,11 +94,12 @@ class Reader {
         const std::string key = keys::refs(hash);
         const auto stored = txn.get(key);
         if (!stored) {
-          throw Error(Errc::corruption, "blob '" + keys::printable(hash) + "' " +
-                                            std::string(where) +
-                                            " has no reference count (run `sdsctl verify`)");
+          throw Error(Errc::corruption,
+                      "blob '" + keys::printable(hash) + "' " + std::string(where) +
+                          " has no reference count",
+                      kDamagedAdvice);
         }
-        out.push_back(parse_ref_count(open_record(key, *stored, where).payload));
+        out.push_back(parse_ref_count(open_record(key, *stored, where).payload, where));
       }
     });
     return out;

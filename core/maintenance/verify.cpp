@@ -4,27 +4,16 @@
 #include <map>
 #include <optional>
 
+#include "core/batch_scan.hpp"
 #include "core/binary.hpp"
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
-#include "core/batch_scan.hpp"
 #include "core/payloads.hpp"
 #include "core/record.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core::maintenance {
 namespace {
-
-// The store's messages end with advice to run verify; in verify's own
-// report that advice is noise.
-std::string without_advice(std::string message) {
-  const std::size_t open = message.rfind(" (");
-  if (open != std::string::npos && message.back() == ')' &&
-      message.find("sdsctl verify", open) != std::string::npos) {
-    message.erase(open);
-  }
-  return message;
-}
 
 // What is read of one store while its records go by, in key order: the
 // header ("m") comes before the patches ("p"), the snapshot ("s") last.
@@ -70,14 +59,15 @@ class Verifier {
       const auto stored = txn.get(key);
       if (!stored) return;
       const std::optional<Bytes> value = decode(key, *stored, shared_.where());
-      if (value && value->size() == 8) counter = PayloadReader(*value, "store counter").u64();
+      if (value && value->size() == 8)
+        counter = PayloadReader(*value, "store counter", shared_.where()).u64();
     });
     if (!readable) return;
     try {
       shared_.kv().view(
           [&](kv::ReadTransaction& txn) { stores_ = list_stores(txn, shared_.where()); });
     } catch (const Error& error) {
-      problem(without_advice(error.what()));
+      problem(std::string(error.message()));
     }
     std::map<std::uint64_t, std::string> seen;
     for (const auto& [id, number] : stores_) {
@@ -138,7 +128,7 @@ class Verifier {
     switch (name->kind) {
       case keys::StoreRecordKind::snapshot_header:
         try {
-          walk.header = parse_snapshot_header(*value);
+          walk.header = parse_snapshot_header(*value, where);
         } catch (const Error&) {
           problem("snapshot header " + where + " has a malformed payload");
         }
@@ -199,7 +189,7 @@ class Verifier {
             decode(counts[i]->key, counts[i]->value, shared_.where());
         if (!value) continue;
         try {
-          const std::int64_t count = parse_ref_count(*value);
+          const std::int64_t count = parse_ref_count(*value, shared_.where());
           if (count <= 0) {
             problem(name + " has reference count " + std::to_string(count) +
                     " (it should have been deleted at 0)");
@@ -256,7 +246,7 @@ class Verifier {
       return decode_record(open_record(key, stored, where), key, where);
     } catch (const Error& error) {
       if (error.code() != Errc::corruption) throw;
-      problem(without_advice(error.what()));
+      problem(std::string(error.message()));
       return std::nullopt;
     }
   }

@@ -29,15 +29,14 @@ int run_compact(const CompactOptions& options) {
   try {
     kv.compact();
   } catch (const sds::Error& error) {
-    if (error.code() == sds::Errc::busy) {
-      throw sds::Error(error.code(), "cannot compact " + opened.shared->uri() +
-                                         " while other processes have it open: " + error.what());
-    }
-    if (error.code() == sds::Errc::unsupported) {
-      throw sds::Error(error.code(),
-                       "cannot compact " + opened.shared->uri() + ": " + error.what());
-    }
-    throw;
+    // The backend names the URI in its own errors; only the default of the kv
+    // trait, for a backend without compaction, cannot.
+    if (error.code() != sds::Errc::unsupported) throw;
+    const std::string uri = opened.shared->uri();
+    throw sds::Error(sds::Errc::unsupported,
+                     "cannot compact '" + uri + "': the " + uri.substr(0, uri.find(':')) +
+                         " backend has nothing to reclaim",
+                     "nothing to do");
   }
   const auto after = kv.bytes_on_disk();
   fmt::print("{}: {} before, {} after\n", opened.shared->uri(), on_disk(before), on_disk(after));

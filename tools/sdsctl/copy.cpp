@@ -44,9 +44,10 @@ int run_copy(const CopyOptions& options) {
     // The source holds its path open read-only, so the same path refuses a writer.
     if (error.code() == sds::Errc::busy) {
       throw sds::Error(sds::Errc::invalid_argument,
-                       "cannot copy " + source.shared->uri() + " to " +
+                       "cannot copy '" + source.shared->uri() + "' to '" +
                            sds::core::mask_password(options.destination) +
-                           ": they are the same database");
+                           "': they are the same database",
+                       "name another destination");
     }
     throw;
   }

@@ -35,6 +35,8 @@ const char* codec_name(sds::core::Codec codec) {
 // Prints records as read_contents() hands them over (verified, in key order).
 class Printer final : public maintenance::ContentVisitor {
  public:
+  explicit Printer(std::string where) : where_(std::move(where)) {}
+
   void store(std::string_view id) override {
     fmt::print("store '{}'\n", keys::printable(id, keys::kWhole));
   }
@@ -49,7 +51,7 @@ class Printer final : public maintenance::ContentVisitor {
     }
     switch (name->kind) {
       case keys::StoreRecordKind::snapshot_header: {
-        const auto header = sds::core::parse_snapshot_header(record.payload);
+        const auto header = sds::core::parse_snapshot_header(record.payload, where_);
         fmt::print("  header   snapshot clock {}, {} bytes\n", header.clock, header.raw_size);
         break;
       }
@@ -74,6 +76,7 @@ class Printer final : public maintenance::ContentVisitor {
   }
 
  private:
+  std::string where_;
   bool blobs_header_ = false;
 };
 
@@ -87,8 +90,8 @@ std::string raw_key(const std::string& what, std::uint64_t number) {
     const auto [ptr, error] = std::from_chars(what.data() + 6, end, clock);
     if (error == std::errc() && ptr == end && what.size() > 6) return keys::patch(number, clock);
   }
-  throw sds::Error(sds::Errc::invalid_argument,
-                   "--raw " + what + ": expected snapshot, patch:CLOCK or blob:HASH");
+  throw sds::Error(sds::Errc::invalid_argument, "--raw " + what + " names no record",
+                   "write --raw snapshot, --raw patch:CLOCK or --raw blob:HASH");
 }
 
 int dump_raw(sds::core::SharedBackend& shared, const DumpOptions& options) {
@@ -98,16 +101,20 @@ int dump_raw(sds::core::SharedBackend& shared, const DumpOptions& options) {
     const auto number = sds::core::find_store(txn, options.store, where);
     if (!number) {
       throw sds::Error(sds::Errc::not_found,
-                       "no store '" + keys::printable(options.store) + "' " + shared.where());
+                       "no store '" + keys::printable(options.store) + "' " + shared.where(),
+                       "`sdsctl stores` lists the stores there are");
     }
     const std::string key = raw_key(options.raw, *number);
     if (const auto stored = txn.get(key)) {
       data = sds::core::decode_record(sds::core::open_record(key, *stored, where), key, where);
     }
   });
-  if (!data) throw sds::Error(sds::Errc::not_found, "no " + options.raw + " " + where);
+  if (!data) {
+    throw sds::Error(sds::Errc::not_found, "no " + options.raw + " " + where,
+                     "`sdsctl dump` lists the records there are");
+  }
   if (std::fwrite(data->data(), 1, data->size(), stdout) != data->size()) {
-    throw sds::Error(sds::Errc::io_error, "cannot write to stdout");
+    throw sds::Error(sds::Errc::io_error, "cannot write to stdout", "check where it goes");
   }
   return kExitOk;
 }
@@ -115,7 +122,7 @@ int dump_raw(sds::core::SharedBackend& shared, const DumpOptions& options) {
 int run_dump(const DumpOptions& options) {
   const auto opened = sds::core::open_shared_backend(options.uri, {.read_only = true});
   if (!options.raw.empty()) return dump_raw(*opened.shared, options);
-  Printer printer;
+  Printer printer(opened.shared->where(options.store));
   maintenance::read_contents(*opened.shared, {{options.store}, !options.no_blobs}, printer, {});
   return kExitOk;
 }
