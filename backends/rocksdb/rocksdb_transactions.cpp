@@ -17,15 +17,9 @@ Errc code_of(const rocksdb::Status& status) {
   if (status.IsCorruption()) return Errc::corruption;
   if (status.IsNoSpace() || status.subcode() == rocksdb::Status::kSpaceLimit) return Errc::full;
   if (status.IsBusy() || status.IsTimedOut() || status.IsTryAgain()) return Errc::busy;
-  if (status.IsIOError()) {
-    // The LOCK file of the database: held by another process ("Resource
-    // temporarily unavailable") or by another open in this one ("lock hold").
-    const std::string text = status.ToString();
-    for (const char* lock : {"lock hold", "While lock file", "Resource temporarily unavailable"}) {
-      if (text.find(lock) != std::string::npos) return Errc::busy;
-    }
-    return Errc::io_error;
-  }
+  // A database held by another open is an IOError without a subcode: the
+  // backend tells it from the LOCK file itself (rocksdb_backend.cpp).
+  if (status.IsIOError()) return Errc::io_error;
   if (status.IsNotSupported()) return Errc::unsupported;
   if (status.IsInvalidArgument()) return Errc::invalid_argument;
   return Errc::io_error;
