@@ -1,6 +1,7 @@
 #include "core/catalog.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/binary.hpp"
 #include "core/keys.hpp"
@@ -84,6 +85,23 @@ std::uint64_t intern_store(kv::WriteTransaction& txn, std::string_view store_id,
   bucket.emplace_back(std::string(store_id), number);
   txn.put(key, encode_bucket(key, bucket));
   return number;
+}
+
+std::uint64_t allocate_store_number(kv::WriteTransaction& txn, std::string_view where) {
+  return next_number(txn, where);
+}
+
+std::optional<std::uint64_t> bind_store(kv::WriteTransaction& txn, std::string_view store_id,
+                                        std::uint64_t number, std::string_view where) {
+  const std::string key = keys::intern(store_id);
+  Bucket bucket = read_bucket(txn, key, where);
+  std::optional<std::uint64_t> before;
+  for (auto& [id, bound] : bucket) {
+    if (id == store_id) before = std::exchange(bound, number);
+  }
+  if (!before) bucket.emplace_back(std::string(store_id), number);
+  txn.put(key, encode_bucket(key, bucket));
+  return before;
 }
 
 bool forget_store(kv::WriteTransaction& txn, std::string_view store_id, std::string_view where) {

@@ -9,7 +9,7 @@ namespace sds::core {
 
 // A URI as every message quotes it: 'sqlite:notes.db' (any password is masked
 // before it gets here).
-inline std::string quoted(std::string_view uri) {
+inline std::string in_quotes(std::string_view uri) {
   std::string out;  // built by appending: GCC 12 warns wrongly about "'" + std::string
   out.reserve(uri.size() + 2);
   out.append(1, '\'').append(uri).append(1, '\'');

@@ -35,7 +35,7 @@ std::shared_ptr<SharedBackend> create_shared_backend(const BackendInfo& info,
   std::shared_ptr<kv::Backend> kv = info.open_kv(config);
   if (!kv) {
     throw Error(Errc::io_error,
-                "backend '" + info.scheme + "' returned no database for " + quoted(config.uri),
+                "backend '" + info.scheme + "' returned no database for " + in_quotes(config.uri),
                 "its open_kv must return a database or throw sds::Error");
   }
   return std::make_shared<SharedBackend>(std::move(kv), config);
@@ -62,13 +62,13 @@ std::shared_ptr<SharedBackend> acquire_shared_backend(const BackendInfo& info,
     const BackendConfig& open = shared->config();
     if (open.params != config.params || open.sync != config.sync) {
       throw Error(Errc::invalid_argument,
-                  quoted(config.uri) +
+                  in_quotes(config.uri) +
                       " is open in this process already with other backend parameters (" +
-                      quoted(open.uri) + ")",
+                      in_quotes(open.uri) + ")",
                   "open it with the same ones, or close it first");
     }
     if (open.read_only && !config.read_only) {
-      throw Error(Errc::busy, quoted(config.uri) + " is open read-only in this process",
+      throw Error(Errc::busy, in_quotes(config.uri) + " is open read-only in this process",
                   "close it before opening it for writing");
     }
     return shared;

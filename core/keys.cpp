@@ -110,6 +110,21 @@ std::string refs_begin() { return tagged(kRefsTag); }
 std::string refs_end() { return tagged(kRefsTag + 1); }
 std::string_view blob_hash(std::string_view key) { return key.substr(1); }
 
+std::string staging_begin() { return tagged(kStagingTag); }
+std::string staging_end() { return tagged(kStagingTag + 1); }
+std::string staging_header() { return tagged(kStagingTag).append(1, kStagingHeaderSub); }
+std::string staging_store(std::uint64_t sequence) {
+  std::string key = staging_stores_begin();
+  append_u64_be(key, sequence);
+  return key;
+}
+std::string staging_stores_begin() { return tagged(kStagingTag).append(1, kStagingStoreSub); }
+std::string staging_stores_end() { return tagged(kStagingTag).append(1, kStagingStoreSub + 1); }
+std::string staging_blob(std::string_view hash) { return staging_blobs_begin().append(hash); }
+std::string staging_blobs_begin() { return tagged(kStagingTag).append(1, kStagingBlobSub); }
+std::string staging_blobs_end() { return tagged(kStagingTag).append(1, kStagingBlobSub + 1); }
+std::string_view staged_blob_hash(std::string_view key) { return key.substr(2); }
+
 std::vector<KeyRange> unknown_ranges() {
   // The tags of the layout in ascending order; a single-key tag owns only the
   // key of its one byte, anything longer under it is unknown.
@@ -118,7 +133,8 @@ std::vector<KeyRange> unknown_ranges() {
     bool single_key;
   };
   static constexpr Tag kTags[] = {{kBlobTag, false},     {kFormatTag, true}, {kInternTag, false},
-                                  {kNextStoreTag, true}, {kRefsTag, false},  {kStoreTag, false}};
+                                  {kNextStoreTag, true}, {kRefsTag, false},  {kStoreTag, false},
+                                  {kStagingTag, false}};
   std::vector<KeyRange> out;
   std::string from;  // the end of the previous tag's range
   for (const Tag& known : kTags) {
@@ -182,6 +198,15 @@ std::string describe(std::string_view key) {
       return "blob '" + printable(blob_hash(key)) + "'";
     case kRefsTag:
       return "reference count of blob '" + printable(blob_hash(key)) + "'";
+    case kStagingTag:
+      if (key == staging_header()) return "staging header";
+      if (key.size() == 10 && key[1] == kStagingStoreSub) {
+        return "staged store #" + std::to_string(read_u64_be(key.substr(2)));
+      }
+      if (key.size() > 2 && key[1] == kStagingBlobSub) {
+        return "staged blob '" + printable(staged_blob_hash(key)) + "'";
+      }
+      break;
     case kStoreTag:
       if (const auto parsed = parse_store_key(key)) {
         if (const auto name = parse_store_suffix(parsed->suffix)) {

@@ -19,6 +19,7 @@ inline constexpr char kInternTag = 'I';     // "I" hash(id): store ids with that
 inline constexpr char kStoreTag = 'S';      // "S" number ...: one store's records
 inline constexpr char kBlobTag = 'B';       // "B" hash: a blob's data
 inline constexpr char kRefsTag = 'R';       // "R" hash: a blob's reference count
+inline constexpr char kStagingTag = 'T';    // "T" ...: a transfer being staged (core/staging.hpp)
 
 // Sub-tags after "S" number.
 inline constexpr char kMetaSub = 'm';      // snapshot clock and sizes
@@ -78,6 +79,23 @@ std::string refs_begin();
 std::string refs_end();
 // The hash of a key made by blob() or refs().
 std::string_view blob_hash(std::string_view key);
+
+// The staging area of a transfer (docs/FORMAT.md, "Staging"): invisible to
+// every reader of the stores, published or removed as a whole.
+inline constexpr char kStagingHeaderSub = 'h';  // "T" "h": who stages, since when
+inline constexpr char kStagingStoreSub = 's';   // "T" "s" sequence: a staged store
+inline constexpr char kStagingBlobSub = 'b';    // "T" "b" hash: a staged blob
+std::string staging_begin();
+std::string staging_end();
+std::string staging_header();
+std::string staging_store(std::uint64_t sequence);
+std::string staging_stores_begin();
+std::string staging_stores_end();
+std::string staging_blob(std::string_view hash);
+std::string staging_blobs_begin();
+std::string staging_blobs_end();
+// The hash of a key made by staging_blob().
+std::string_view staged_blob_hash(std::string_view key);
 
 // A key range, from <= key < to; an empty `to` has no upper bound.
 struct KeyRange {

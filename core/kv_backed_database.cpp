@@ -10,7 +10,7 @@
 namespace sds::core {
 
 KvBackedDatabase::KvBackedDatabase(std::shared_ptr<SharedBackend> shared, StoreOptions options)
-    : handle_(shared, "database " + quoted(shared->uri())),
+    : handle_(shared, "database " + in_quotes(shared->uri())),
       uri_(shared->uri()),
       options_(options) {}
 
@@ -19,7 +19,7 @@ KvBackedDatabase::~KvBackedDatabase() { close(); }
 void KvBackedDatabase::close() { handle_.close(); }
 
 std::unique_ptr<Store> KvBackedDatabase::store(std::string_view id) {
-  check_store_id(id, "in " + quoted(uri_));
+  check_store_id(id, "in " + in_quotes(uri_));
   std::shared_ptr<SharedBackend> shared = handle_.share();
   if (options_.read_only) {
     bool exists = false;
@@ -46,10 +46,10 @@ std::vector<std::string> KvBackedDatabase::stores() {
 }
 
 void KvBackedDatabase::drop_store(std::string_view id) {
-  check_store_id(id, "in " + quoted(uri_));
+  check_store_id(id, "in " + in_quotes(uri_));
   if (options_.read_only) {
     throw Error(Errc::unsupported,
-                "cannot drop store '" + keys::printable(id) + "' of " + quoted(uri_) +
+                "cannot drop store '" + keys::printable(id) + "' of " + in_quotes(uri_) +
                     ": it is open read-only",
                 "open it for writing to drop a store");
   }
@@ -59,7 +59,7 @@ void KvBackedDatabase::drop_store(std::string_view id) {
       const auto number = find_store(txn, id, shared.where());
       if (!number) {
         throw Error(Errc::not_found,
-                    "cannot drop store '" + keys::printable(id) + "' of " + quoted(uri_) +
+                    "cannot drop store '" + keys::printable(id) + "' of " + in_quotes(uri_) +
                         ": there is no such store",
                     "`sdsctl stores` lists the stores there are");
       }

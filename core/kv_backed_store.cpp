@@ -58,7 +58,7 @@ std::optional<Clock> after(Clock clock) {
 
 KvBackedStore::KvBackedStore(std::shared_ptr<SharedBackend> shared, std::string id,
                              StoreOptions options)
-    : handle_(shared, "store '" + keys::printable(id) + "' of " + quoted(shared->uri())),
+    : handle_(shared, "store '" + keys::printable(id) + "' of " + in_quotes(shared->uri())),
       state_(shared->state(id)),
       id_(std::move(id)),
       where_(shared->where(id_)),

@@ -12,6 +12,7 @@
 #include "core/params.hpp"
 #include "core/registry_internal.hpp"
 #include "core/size_units.hpp"
+#include "core/suggest.hpp"
 #include "core/uri.hpp"
 #include "sds/database.hpp"
 #include "sds/error.hpp"
@@ -23,7 +24,7 @@ namespace fs = std::filesystem;
 
 [[noreturn]] void bad_uri(const std::string& uri, const std::string& why,
                           const std::string& advice) {
-  throw Error(Errc::invalid_argument, "cannot open " + core::quoted(uri) + ": " + why, advice);
+  throw Error(Errc::invalid_argument, "cannot open " + core::in_quotes(uri) + ": " + why, advice);
 }
 
 SyncMode parse_sync(const std::string& value, const std::string& uri) {
@@ -56,11 +57,17 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
       config.params.emplace(key, value);
     } else {
       std::string accepted;
+      std::vector<std::string> names;
       for (const auto& specs : {common, info.params}) {
-        for (const ParamSpec& spec : specs) accepted += (accepted.empty() ? "" : ", ") + spec.name;
+        for (const ParamSpec& spec : specs) {
+          accepted += (accepted.empty() ? "" : ", ") + spec.name;
+          names.push_back(spec.name);
+        }
       }
+      const auto meant = core::closest(key, names);
       bad_uri(config.uri, "unknown parameter '" + key + "' for scheme " + info.scheme,
-              "the parameters accepted are " + accepted);
+              (meant ? "did you mean '" + *meant + "'? " : std::string()) +
+                  "the parameters accepted are " + accepted);
     }
   }
 }
@@ -82,13 +89,13 @@ void resolve_path(const BackendInfo& info, BackendConfig& config) {
   const fs::path parent = absolute.parent_path();
   if (error || !fs::is_directory(parent, error)) {
     throw Error(Errc::not_found,
-                "cannot open " + core::quoted(config.uri) + ": directory '" + parent.string() +
+                "cannot open " + core::in_quotes(config.uri) + ": directory '" + parent.string() +
                     "' does not exist",
                 "create it first, or correct the path");
   }
   if (config.read_only && !fs::exists(absolute, error)) {
     throw Error(Errc::not_found,
-                "cannot open " + core::quoted(config.uri) + " read-only: '" + absolute.string() +
+                "cannot open " + core::in_quotes(config.uri) + " read-only: '" + absolute.string() +
                     "' does not exist",
                 "check the path; an open for reading only creates nothing");
   }
@@ -100,7 +107,7 @@ void resolve_path(const BackendInfo& info, BackendConfig& config) {
 
 namespace core {
 
-OpenedBackend open_shared_backend(std::string_view uri, const OpenOptions& options) {
+ResolvedUri resolve_uri(std::string_view uri, const OpenOptions& options) {
   const core::Uri parsed = core::parse_uri(uri);
   BackendConfig config;
   config.uri = core::mask_password(uri);
@@ -117,7 +124,12 @@ OpenedBackend open_shared_backend(std::string_view uri, const OpenOptions& optio
   store_options.read_only = options.read_only;
   apply_params(parsed, info, config, store_options);
   if (info.path_kind != PathKind::name) resolve_path(info, config);
-  return {core::acquire_shared_backend(info, config), store_options};
+  return {info, config, store_options};
+}
+
+OpenedBackend open_shared_backend(std::string_view uri, const OpenOptions& options) {
+  ResolvedUri resolved = resolve_uri(uri, options);
+  return {core::acquire_shared_backend(resolved.info, resolved.config), resolved.options};
 }
 
 }  // namespace core

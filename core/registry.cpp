@@ -8,6 +8,7 @@
 #include "core/registry_internal.hpp"
 #include "core/size_units.hpp"
 #include "core/store_options.hpp"
+#include "core/suggest.hpp"
 #include "sds/error.hpp"
 
 namespace sds {
@@ -102,15 +103,18 @@ BackendInfo find_backend(std::string_view scheme, std::string_view uri) {
   if (auto info = Registry::instance().find(scheme)) return *std::move(info);
   if (auto how = how_to_enable(scheme)) {
     throw Error(Errc::unsupported,
-                "cannot open " + quoted(uri) + ": scheme '" + std::string(scheme) +
+                "cannot open " + in_quotes(uri) + ": scheme '" + std::string(scheme) +
                     "' is not in this build",
                 *how);
   }
   std::string known;
-  for (const std::string& name : backends()) known += (known.empty() ? "" : ", ") + name;
+  const std::vector<std::string> schemes = backends();
+  for (const std::string& name : schemes) known += (known.empty() ? "" : ", ") + name;
+  const auto meant = closest(scheme, schemes);
   throw Error(Errc::invalid_argument,
-              "cannot open " + quoted(uri) + ": unknown scheme '" + std::string(scheme) + "'",
-              "the schemes of this build are " + known);
+              "cannot open " + in_quotes(uri) + ": unknown scheme '" + std::string(scheme) + "'",
+              (meant ? "did you mean '" + *meant + "'? " : std::string()) +
+                  "the schemes of this build are " + known);
 }
 
 }  // namespace core

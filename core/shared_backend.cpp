@@ -38,7 +38,7 @@ std::uint32_t SharedBackend::check_format() {
       PayloadReader reader(record.payload, "format record", where());
       const ByteView magic = reader.bytes(kMagic.size());
       if (as_chars(magic) != kMagic) {
-        throw Error(Errc::corruption, quoted(uri()) + " is not an sds-persistence database",
+        throw Error(Errc::corruption, in_quotes(uri()) + " is not an sds-persistence database",
                     "check that the URI names the database you meant");
       }
       stored = reader.u32();
@@ -49,7 +49,7 @@ std::uint32_t SharedBackend::check_format() {
   if (stored) {
     if (*stored > kFormatVersion) {
       throw Error(Errc::version,
-                  quoted(uri()) + " was written in format " + std::to_string(*stored) +
+                  in_quotes(uri()) + " was written in format " + std::to_string(*stored) +
                       "; this build reads format " + std::to_string(kFormatVersion) + " and older",
                   "upgrade sds-persistence to open it");
     }
@@ -57,7 +57,7 @@ std::uint32_t SharedBackend::check_format() {
   }
   if (!empty) {
     throw Error(Errc::corruption,
-                quoted(uri()) +
+                in_quotes(uri()) +
                     " holds data of another layout (no sds-persistence format record), "
                     "left untouched",
                 "check that the URI names the database you meant; a new database needs an "
@@ -87,10 +87,10 @@ std::shared_ptr<StoreState> SharedBackend::state(std::string_view store_id) {
   return state;
 }
 
-std::string SharedBackend::where() const { return "in " + quoted(uri()); }
+std::string SharedBackend::where() const { return "in " + in_quotes(uri()); }
 
 std::string SharedBackend::where(std::string_view store_id) const {
-  return "in " + quoted(uri()) + ", store '" + keys::printable(store_id) + "'";
+  return "in " + in_quotes(uri()) + ", store '" + keys::printable(store_id) + "'";
 }
 
 }  // namespace sds::core

@@ -24,7 +24,7 @@ std::uint64_t parse_size(std::string_view text, std::string_view param, std::str
   }};
   auto fail = [&](const std::string& why) -> std::uint64_t {
     throw Error(Errc::invalid_argument,
-                "cannot open " + quoted(uri) + ": parameter " + std::string(param) + "=" +
+                "cannot open " + in_quotes(uri) + ": parameter " + std::string(param) + "=" +
                     std::string(text) + " is " + why,
                 "write a whole number with an optional unit: B, KiB, MiB, GiB, TiB, kB, MB, "
                 "GB, TB; e.g. 64MiB");
@@ -61,7 +61,7 @@ std::int64_t parse_integer(std::string_view text, std::string_view param, std::i
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (error != std::errc() || end != text.data() + text.size() || number < min || number > max) {
     throw Error(Errc::invalid_argument,
-                "cannot open " + quoted(uri) + ": parameter " + std::string(param) + "=" +
+                "cannot open " + in_quotes(uri) + ": parameter " + std::string(param) + "=" +
                     std::string(text) + " is out of range or not a whole number",
                 "write a whole number from " + std::to_string(min) + " to " + std::to_string(max));
   }

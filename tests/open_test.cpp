@@ -55,6 +55,15 @@ TEST(Open, UnknownParameterListsTheAcceptedOnes) {
       expect_error(Errc::invalid_argument, [] { sds::open_database("memory:x?map_size=1MiB"); });
   EXPECT_TRUE(contains(message, "unknown parameter 'map_size'")) << message;
   EXPECT_TRUE(contains(message, "sync, checkpoint_bytes, compression, level")) << message;
+  const std::string typo = expect_error(
+      Errc::invalid_argument, [] { sds::open_database("memory:x?chekpoint_bytes=1MiB"); });
+  EXPECT_TRUE(contains(typo, "did you mean 'checkpoint_bytes'?")) << typo;
+  const std::string scheme =
+      expect_error(Errc::invalid_argument, [] { sds::open_database("sqlit:x.db"); });
+  EXPECT_TRUE(contains(scheme, "unknown scheme 'sqlit'")) << scheme;
+#ifdef SDS_WITH_SQLITE
+  EXPECT_TRUE(contains(scheme, "did you mean 'sqlite'?")) << scheme;
+#endif
 }
 
 TEST(Open, CommonParameterDefaultsAreTheValuesApplied) {
