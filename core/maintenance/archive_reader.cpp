@@ -1,4 +1,4 @@
-// read_archive() and import_archive(): an archive file back to contents.
+// read_archive(): an archive file back to contents.
 #include <xxhash.h>
 
 #include <cerrno>
@@ -6,11 +6,11 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "core/binary.hpp"
 #include "core/maintenance/archive.hpp"
 #include "core/maintenance/archive_format.hpp"
-#include "core/maintenance/content_writer.hpp"
 #include "core/shared_backend.hpp"
 #include "sds/error.hpp"
 
@@ -20,7 +20,9 @@ namespace {
 using archive::Kind;
 
 struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
+  void operator()(std::FILE* file) const {
+    if (file != stdin) std::fclose(file);
+  }
 };
 struct StateDeleter {
   void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
@@ -40,13 +42,19 @@ class ArchiveReader {
         digest_(XXH3_createState()),
         entry_digest_(XXH3_createState()) {
     XXH3_64bits_reset(digest_.get());
-    std::error_code error;
-    size_ = std::filesystem::file_size(path, error);
+    if (path == kStandardStream) {
+      file_.reset(stdin);
+      path_ = "(standard input)";
+      return;
+    }
     file_.reset(std::fopen(path.c_str(), "rb"));
+    std::error_code error;
+    if (file_) size_ = std::filesystem::file_size(path, error);
     if (!file_ || error) {
-      throw Error(errno == ENOENT ? Errc::not_found : Errc::io_error,
-                  "cannot read archive '" + path + "': " + std::strerror(errno),
-                  "check the file name");
+      const int number = file_ ? error.value() : errno;
+      throw Error(number == ENOENT ? Errc::not_found : Errc::io_error,
+                  "cannot read archive '" + path + "': " + std::strerror(number),
+                  number == ENOENT ? "check the file name" : "check the file and its permissions");
     }
   }
 
@@ -56,6 +64,7 @@ class ArchiveReader {
     } catch (const Damage& damage) {
       throw damaged(damage.why);
     } catch (const Error& error) {
+      // The visitor's refusals of what an entry holds are damage at that entry too.
       if (error.code() != Errc::corruption) throw;
       throw damaged(std::string(error.message()));
     }
@@ -95,7 +104,7 @@ class ArchiveReader {
           throw Damage{"unknown entry kind " + std::to_string(static_cast<int>(kind))};
       }
       ++entries_;
-      if (progress_) progress_(offset_, size_);
+      if (progress_) progress_(offset_, size_.value_or(0));
     }
   }
 
@@ -107,7 +116,7 @@ class ArchiveReader {
     const auto kind = static_cast<Kind>(head[0]);
     if (entries_ == 0 && kind != Kind::header) throw Damage{"not an sdsctl archive"};
     const std::uint64_t length = PayloadReader(ByteView(head).subspan(1), "entry", "").u64();
-    if (length > archive::kMaxBodyBytes || length > size_ - offset_) {
+    if (length > archive::kMaxBodyBytes || (size_ && length > *size_ - offset_)) {
       throw Damage{"entry length " + std::to_string(length) +
                    " runs past the end of the file (truncated?) or over the limit"};
     }
@@ -226,7 +235,7 @@ class ArchiveReader {
   std::unique_ptr<std::FILE, FileCloser> file_;
   std::unique_ptr<XXH3_state_t, StateDeleter> digest_;  // of every entry before the end
   std::unique_ptr<XXH3_state_t, StateDeleter> entry_digest_;
-  std::uint64_t size_ = 0;
+  std::optional<std::uint64_t> size_;  // unknown for standard input
   std::uint64_t offset_ = 0;
   std::uint64_t entry_offset_ = 0;
   std::uint64_t entries_ = 0;
@@ -242,23 +251,14 @@ ContentCounts read_archive(const std::string& path, ContentVisitor& visitor,
   return ArchiveReader(path, visitor, progress).run();
 }
 
-ContentCounts import_archive(
-    const std::string& path,
-    const std::function<std::shared_ptr<SharedBackend>()>& open_destination,
-    const Progress& progress) {
-  std::uint64_t size = 0;
-  const Progress first = [&](std::uint64_t done, std::uint64_t total) {
-    size = total;
-    if (progress) progress(done, 2 * total);
-  };
-  const Progress second = [&](std::uint64_t done, std::uint64_t total) {
-    if (progress) progress(size + done, 2 * total);
-  };
-  DiscardingVisitor check;
-  read_archive(path, check, first);
-  const std::shared_ptr<SharedBackend> destination = open_destination();
-  ContentWriter writer(*destination);
-  return read_archive(path, writer, second);
+bool looks_like_archive(const std::string& path) {
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  if (!file) return false;
+  char head[archive::kEntryHeaderBytes + archive::kMagic.size()];
+  return std::fread(head, 1, sizeof head, file.get()) == sizeof head &&
+         head[0] == static_cast<char>(Kind::header) &&
+         std::string_view(head + archive::kEntryHeaderBytes, archive::kMagic.size()) ==
+             archive::kMagic;
 }
 
 }  // namespace sds::core::maintenance

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "core/batch_scan.hpp"
 #include "core/binary.hpp"
@@ -10,6 +11,7 @@
 #include "core/keys.hpp"
 #include "core/payloads.hpp"
 #include "core/record.hpp"
+#include "core/staging.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core::maintenance {
@@ -34,6 +36,7 @@ class Verifier {
   }
 
   VerifyReport run() {
+    staging();
     catalog();
     stores();
     blobs();
@@ -43,6 +46,37 @@ class Verifier {
   }
 
  private:
+  // A staging area (core/staging.hpp) is no damage: a transfer runs, or one
+  // was interrupted and left what the next one removes.
+  void staging() {
+    scan_batches(shared_.kv(), keys::staging_begin(), keys::staging_end(), [&](auto& batch) {
+      for (const KvEntry& entry : batch) {
+        const std::optional<Bytes> value = decode(entry.key, entry.value, shared_.where());
+        if (!value || entry.key.size() < 2 || entry.key[1] != keys::kStagingStoreSub) continue;
+        try {
+          staged_numbers_.insert(parse_staged_store(*value, shared_.where()).number);
+        } catch (const Error&) {
+          problem("the " + keys::describe(entry.key) + " has a malformed payload");
+        }
+      }
+      return true;
+    });
+    const std::optional<StagingArea> area = find_staging(shared_);
+    if (!area) return;
+    const std::string what = std::to_string(area->stores) + " staged stores and " +
+                             std::to_string(area->blobs) + " staged blobs";
+    const std::string who = "process " + std::to_string(area->header.pid) + " on " +
+                            (area->header.host.empty() ? "this host" : area->header.host);
+    if (area->running) {
+      note("a transfer into this database is running (" + who + "): " + what +
+           ", not published yet");
+    } else {
+      note("an interrupted transfer (" + who + ") left " + what +
+           "; the stores are as they were before it, and the next copy, import or salvage into "
+           "this database removes them");
+    }
+  }
+
   void catalog() {
     bool readable = true;
     scan_batches(shared_.kv(), keys::intern_begin(), keys::intern_end(), [&](auto& batch) {
@@ -109,6 +143,8 @@ class Verifier {
     walk.number = number;
     if (const auto it = names_.find(number); it != names_.end()) {
       walk.name = it->second;
+    } else if (staged_numbers_.count(number)) {
+      walk.name = "staged store #" + std::to_string(number);  // reported by staging()
     } else {
       walk.name = "store #" + std::to_string(number);
       problem("records of " + walk.name + " that is in no entry of the store id table");
@@ -173,6 +209,8 @@ class Verifier {
           const auto stored = txn.get(key);
           if (stored) {
             counts.push_back(KvEntry{key, Bytes(stored->begin(), stored->end())});
+          } else if (txn.get(keys::staging_blob(keys::blob_hash(entry.key)))) {
+            counts.push_back(KvEntry{});  // staged, not published: reported by staging()
           } else {
             counts.push_back(std::nullopt);
           }
@@ -185,6 +223,7 @@ class Verifier {
           problem(name + " has no reference count");
           continue;
         }
+        if (counts[i]->key.empty()) continue;
         const std::optional<Bytes> value =
             decode(counts[i]->key, counts[i]->value, shared_.where());
         if (!value) continue;
@@ -276,6 +315,7 @@ class Verifier {
   std::uint64_t total_;
   std::vector<std::pair<std::string, std::uint64_t>> stores_;
   std::map<std::uint64_t, std::string> names_;
+  std::set<std::uint64_t> staged_numbers_;
   VerifyReport report_;
 };
 
