@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/errors.hpp"
 #include "sds/error.hpp"
 #include "sds/types.hpp"
 
@@ -35,10 +36,12 @@ inline void append_u32_le(Bytes& out, std::uint32_t value) {
 }
 
 // Reads little-endian fields off a record payload; running past its end means
-// the record is not what its key says, so it throws Errc::corruption.
+// the record is not what its key says, so it throws Errc::corruption naming
+// `what` (the kind of record) and `where` (the URI and store).
 class PayloadReader {
  public:
-  PayloadReader(ByteView payload, std::string_view what) : in_(payload), what_(what) {}
+  PayloadReader(ByteView payload, std::string_view what, std::string_view where)
+      : in_(payload), what_(what), where_(where) {}
 
   std::uint64_t u64() { return little_endian(8); }
   std::uint32_t u32() { return static_cast<std::uint32_t>(little_endian(4)); }
@@ -65,13 +68,15 @@ class PayloadReader {
     if (in_.size() < size) fail();
   }
   [[noreturn]] void fail() const {
-    throw Error(Errc::corruption, "malformed " + std::string(what_) +
-                                      ": its contents do not match its layout "
-                                      "(run `sdsctl verify`)");
+    std::string message = "malformed " + std::string(what_);
+    if (!where_.empty()) message += " " + std::string(where_);
+    throw Error(Errc::corruption, message + ": its contents do not match its layout",
+                kDamagedAdvice);
   }
 
   ByteView in_;
   std::string_view what_;
+  std::string_view where_;
 };
 
 }  // namespace sds::core

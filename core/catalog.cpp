@@ -1,6 +1,7 @@
 #include "core/catalog.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/binary.hpp"
 #include "core/keys.hpp"
@@ -16,7 +17,7 @@ using Bucket = std::vector<std::pair<std::string, std::uint64_t>>;
 
 Bucket decode_bucket(std::string_view key, ByteView stored, std::string_view where) {
   const Record record = open_record(key, stored, where);
-  PayloadReader reader(record.payload, "store id table entry");
+  PayloadReader reader(record.payload, "store id table entry", where);
   Bucket bucket;
   while (!reader.at_end()) {
     const std::uint64_t number = reader.u64();
@@ -45,7 +46,7 @@ std::uint64_t next_number(kv::WriteTransaction& txn, std::string_view where) {
   const std::string key = keys::next_store();
   std::uint64_t number = 1;
   if (const auto stored = txn.get(key)) {
-    PayloadReader reader(open_record(key, *stored, where).payload, "store counter");
+    PayloadReader reader(open_record(key, *stored, where).payload, "store counter", where);
     number = reader.u64();
   }
   Bytes payload;
@@ -56,11 +57,11 @@ std::uint64_t next_number(kv::WriteTransaction& txn, std::string_view where) {
 
 }  // namespace
 
-void check_store_id(std::string_view store_id) {
+void check_store_id(std::string_view store_id, std::string_view where) {
   if (store_id.empty() || store_id.size() > kMaxStoreIdBytes) {
-    throw Error(Errc::invalid_argument, "store id of " + std::to_string(store_id.size()) +
-                                            " bytes: a store id is 1 to " +
-                                            std::to_string(kMaxStoreIdBytes) + " bytes");
+    throw Error(Errc::invalid_argument,
+                "store id of " + std::to_string(store_id.size()) + " bytes " + std::string(where),
+                "a store id is 1 to " + std::to_string(kMaxStoreIdBytes) + " bytes");
   }
 }
 
@@ -84,6 +85,23 @@ std::uint64_t intern_store(kv::WriteTransaction& txn, std::string_view store_id,
   bucket.emplace_back(std::string(store_id), number);
   txn.put(key, encode_bucket(key, bucket));
   return number;
+}
+
+std::uint64_t allocate_store_number(kv::WriteTransaction& txn, std::string_view where) {
+  return next_number(txn, where);
+}
+
+std::optional<std::uint64_t> bind_store(kv::WriteTransaction& txn, std::string_view store_id,
+                                        std::uint64_t number, std::string_view where) {
+  const std::string key = keys::intern(store_id);
+  Bucket bucket = read_bucket(txn, key, where);
+  std::optional<std::uint64_t> before;
+  for (auto& [id, bound] : bucket) {
+    if (id == store_id) before = std::exchange(bound, number);
+  }
+  if (!before) bucket.emplace_back(std::string(store_id), number);
+  txn.put(key, encode_bucket(key, bucket));
+  return before;
 }
 
 bool forget_store(kv::WriteTransaction& txn, std::string_view store_id, std::string_view where) {

@@ -21,6 +21,16 @@ std::optional<std::uint64_t> find_store(kv::ReadTransaction& txn, std::string_vi
 std::uint64_t intern_store(kv::WriteTransaction& txn, std::string_view store_id,
                            std::string_view where);
 
+// Hands out a new store number (the "N" counter), never used before and never
+// again; the staging of a transfer writes its stores under such numbers.
+std::uint64_t allocate_store_number(kv::WriteTransaction& txn, std::string_view where);
+
+// Makes `store_id` name the store `number`, entering it in the catalog if it
+// is not there. Returns the number it named before, if any (its records are
+// the caller's to erase).
+std::optional<std::uint64_t> bind_store(kv::WriteTransaction& txn, std::string_view store_id,
+                                        std::uint64_t number, std::string_view where);
+
 // Removes `store_id` from the catalog; false if it was not there. Its records
 // are the caller's to erase.
 bool forget_store(kv::WriteTransaction& txn, std::string_view store_id, std::string_view where);
@@ -29,7 +39,8 @@ bool forget_store(kv::WriteTransaction& txn, std::string_view store_id, std::str
 std::vector<std::pair<std::string, std::uint64_t>> list_stores(kv::ReadTransaction& txn,
                                                                std::string_view where);
 
-// Checks a store id's length: invalid_argument unless 1 to kMaxStoreIdBytes.
-void check_store_id(std::string_view store_id);
+// Checks a store id's length: invalid_argument naming `where` (the URI)
+// unless 1 to kMaxStoreIdBytes.
+void check_store_id(std::string_view store_id, std::string_view where);
 
 }  // namespace sds::core

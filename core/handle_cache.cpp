@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/errors.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core {
@@ -34,7 +35,8 @@ std::shared_ptr<SharedBackend> create_shared_backend(const BackendInfo& info,
   std::shared_ptr<kv::Backend> kv = info.open_kv(config);
   if (!kv) {
     throw Error(Errc::io_error,
-                "backend '" + info.scheme + "' returned no database for '" + config.uri + "'");
+                "backend '" + info.scheme + "' returned no database for " + in_quotes(config.uri),
+                "its open_kv must return a database or throw sds::Error");
   }
   return std::make_shared<SharedBackend>(std::move(kv), config);
 }
@@ -60,15 +62,14 @@ std::shared_ptr<SharedBackend> acquire_shared_backend(const BackendInfo& info,
     const BackendConfig& open = shared->config();
     if (open.params != config.params || open.sync != config.sync) {
       throw Error(Errc::invalid_argument,
-                  "'" + config.uri +
-                      "' is open in this process already with other backend "
-                      "parameters ('" +
-                      open.uri + "'); open it with the same ones, or close it first");
+                  in_quotes(config.uri) +
+                      " is open in this process already with other backend parameters (" +
+                      in_quotes(open.uri) + ")",
+                  "open it with the same ones, or close it first");
     }
     if (open.read_only && !config.read_only) {
-      throw Error(Errc::busy, "'" + config.uri +
-                                  "' is open read-only in this process; close it before "
-                                  "opening it for writing");
+      throw Error(Errc::busy, in_quotes(config.uri) + " is open read-only in this process",
+                  "close it before opening it for writing");
     }
     return shared;
   }

@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include "core/binary.hpp"
+#include "core/errors.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core::keys {
@@ -17,8 +18,9 @@ std::string store_key(std::uint64_t store, char sub) {
   return key;
 }
 
-constexpr std::size_t kStorePrefix = 1 + 8;  // tag + number
-constexpr std::size_t kPatchKeySize = kStorePrefix + 1 + 8;
+constexpr std::size_t kStorePrefix = 1 + 8;      // tag + number
+constexpr std::size_t kPatchSuffixSize = 1 + 8;  // sub-tag + clock
+constexpr std::size_t kPatchKeySize = kStorePrefix + kPatchSuffixSize;
 
 }  // namespace
 
@@ -52,24 +54,102 @@ std::string patch(std::uint64_t store, Clock clock) {
   return key;
 }
 std::string patches_end(std::uint64_t store) { return store_key(store, kPatchSub + 1); }
-Clock patch_clock(std::string_view key) {
+Clock patch_clock(std::string_view key, std::string_view where) {
   if (key.size() != kPatchKeySize) {
     throw Error(Errc::corruption,
-                "malformed patch key '" + printable(key) + "' (run `sdsctl verify`)");
+                "malformed patch key '" + printable(key) + "' " + std::string(where),
+                kDamagedAdvice);
   }
   return read_u64_be(key.substr(kStorePrefix + 1));
+}
+
+std::string stores_begin() { return tagged(kStoreTag); }
+std::string stores_end() { return tagged(kStoreTag + 1); }
+
+std::optional<StoreKey> parse_store_key(std::string_view key) {
+  if (key.size() <= kStorePrefix || key[0] != kStoreTag) return std::nullopt;
+  return StoreKey{read_u64_be(key.substr(1)), key.substr(kStorePrefix)};
+}
+
+std::string store_record(std::uint64_t store, std::string_view suffix) {
+  return store_begin(store).append(suffix);
+}
+
+std::optional<StoreRecordName> parse_store_suffix(std::string_view suffix) {
+  if (suffix == std::string_view(&kMetaSub, 1)) {
+    return StoreRecordName{StoreRecordKind::snapshot_header, 0};
+  }
+  if (suffix == std::string_view(&kSnapshotSub, 1)) {
+    return StoreRecordName{StoreRecordKind::snapshot, 0};
+  }
+  if (suffix.size() == kPatchSuffixSize && suffix[0] == kPatchSub) {
+    return StoreRecordName{StoreRecordKind::patch, read_u64_be(suffix.substr(1))};
+  }
+  return std::nullopt;
+}
+
+std::string store_suffix(const StoreRecordName& name) {
+  switch (name.kind) {
+    case StoreRecordKind::snapshot_header:
+      return tagged(kMetaSub);
+    case StoreRecordKind::snapshot:
+      return tagged(kSnapshotSub);
+    case StoreRecordKind::patch:
+      break;
+  }
+  std::string suffix = tagged(kPatchSub);
+  append_u64_be(suffix, name.clock);
+  return suffix;
 }
 
 std::string blob(std::string_view hash) { return tagged(kBlobTag).append(hash); }
 std::string blobs_begin() { return tagged(kBlobTag); }
 std::string blobs_end() { return tagged(kBlobTag + 1); }
 std::string refs(std::string_view hash) { return tagged(kRefsTag).append(hash); }
+std::string refs_begin() { return tagged(kRefsTag); }
+std::string refs_end() { return tagged(kRefsTag + 1); }
+std::string_view blob_hash(std::string_view key) { return key.substr(1); }
 
-std::string printable(std::string_view bytes) {
+std::string staging_begin() { return tagged(kStagingTag); }
+std::string staging_end() { return tagged(kStagingTag + 1); }
+std::string staging_header() { return tagged(kStagingTag).append(1, kStagingHeaderSub); }
+std::string staging_store(std::uint64_t sequence) {
+  std::string key = staging_stores_begin();
+  append_u64_be(key, sequence);
+  return key;
+}
+std::string staging_stores_begin() { return tagged(kStagingTag).append(1, kStagingStoreSub); }
+std::string staging_stores_end() { return tagged(kStagingTag).append(1, kStagingStoreSub + 1); }
+std::string staging_blob(std::string_view hash) { return staging_blobs_begin().append(hash); }
+std::string staging_blobs_begin() { return tagged(kStagingTag).append(1, kStagingBlobSub); }
+std::string staging_blobs_end() { return tagged(kStagingTag).append(1, kStagingBlobSub + 1); }
+std::string_view staged_blob_hash(std::string_view key) { return key.substr(2); }
+
+std::vector<KeyRange> unknown_ranges() {
+  // The tags of the layout in ascending order; a single-key tag owns only the
+  // key of its one byte, anything longer under it is unknown.
+  struct Tag {
+    char tag;
+    bool single_key;
+  };
+  static constexpr Tag kTags[] = {{kBlobTag, false},     {kFormatTag, true}, {kInternTag, false},
+                                  {kNextStoreTag, true}, {kRefsTag, false},  {kStoreTag, false},
+                                  {kStagingTag, false}};
+  std::vector<KeyRange> out;
+  std::string from;  // the end of the previous tag's range
+  for (const Tag& known : kTags) {
+    if (from < tagged(known.tag)) out.push_back({from, tagged(known.tag)});
+    if (known.single_key) out.push_back({tagged(known.tag).append(1, '\0'), tagged(known.tag + 1)});
+    from = tagged(known.tag + 1);
+  }
+  out.push_back({from, ""});
+  return out;
+}
+
+std::string printable(std::string_view bytes, std::size_t shown) {
   static constexpr char kHex[] = "0123456789abcdef";
-  constexpr std::size_t kShown = 64;
   std::string out;
-  for (std::size_t i = 0; i < bytes.size() && i < kShown; ++i) {
+  for (std::size_t i = 0; i < bytes.size() && i < shown; ++i) {
     const auto byte = static_cast<unsigned char>(bytes[i]);
     if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
       out.push_back(static_cast<char>(byte));
@@ -79,13 +159,34 @@ std::string printable(std::string_view bytes) {
       out.push_back(kHex[byte & 0xf]);
     }
   }
-  if (bytes.size() > kShown) out += "...";
+  if (bytes.size() > shown) out += "...";
+  return out;
+}
+
+std::optional<std::string> parse_printable(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\\') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (text.size() - i < 4 || text[i + 1] != 'x' || hex(text[i + 2]) < 0 || hex(text[i + 3]) < 0) {
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(hex(text[i + 2]) * 16 + hex(text[i + 3])));
+    i += 3;
+  }
   return out;
 }
 
 std::string describe(std::string_view key) {
   if (key.empty()) return "empty key";
-  const std::string_view rest = key.substr(1);
   switch (key[0]) {
     case kFormatTag:
       return "format record";
@@ -94,21 +195,30 @@ std::string describe(std::string_view key) {
     case kInternTag:
       return "store id table entry";
     case kBlobTag:
-      return "blob '" + printable(rest) + "'";
+      return "blob '" + printable(blob_hash(key)) + "'";
     case kRefsTag:
-      return "reference count of blob '" + printable(rest) + "'";
+      return "reference count of blob '" + printable(blob_hash(key)) + "'";
+    case kStagingTag:
+      if (key == staging_header()) return "staging header";
+      if (key.size() == 10 && key[1] == kStagingStoreSub) {
+        return "staged store #" + std::to_string(read_u64_be(key.substr(2)));
+      }
+      if (key.size() > 2 && key[1] == kStagingBlobSub) {
+        return "staged blob '" + printable(staged_blob_hash(key)) + "'";
+      }
+      break;
     case kStoreTag:
-      if (key.size() > kStorePrefix) {
-        const std::string store = "store #" + std::to_string(read_u64_be(rest));
-        switch (key[kStorePrefix]) {
-          case kMetaSub:
-            return "snapshot header of " + store;
-          case kSnapshotSub:
-            return "snapshot of " + store;
-          case kPatchSub:
-            if (key.size() == kPatchKeySize) {
-              return "patch at clock " + std::to_string(patch_clock(key)) + " of " + store;
-            }
+      if (const auto parsed = parse_store_key(key)) {
+        if (const auto name = parse_store_suffix(parsed->suffix)) {
+          const std::string store = "store #" + std::to_string(parsed->store);
+          switch (name->kind) {
+            case StoreRecordKind::snapshot_header:
+              return "snapshot header of " + store;
+            case StoreRecordKind::snapshot:
+              return "snapshot of " + store;
+            case StoreRecordKind::patch:
+              return "patch at clock " + std::to_string(name->clock) + " of " + store;
+          }
         }
       }
   }

@@ -1,6 +1,7 @@
 #include "core/kv_backed_database.hpp"
 
 #include "core/catalog.hpp"
+#include "core/errors.hpp"
 #include "core/keys.hpp"
 #include "core/kv_backed_store.hpp"
 #include "core/totals.hpp"
@@ -9,14 +10,16 @@
 namespace sds::core {
 
 KvBackedDatabase::KvBackedDatabase(std::shared_ptr<SharedBackend> shared, StoreOptions options)
-    : handle_(shared, "database " + shared->uri()), uri_(shared->uri()), options_(options) {}
+    : handle_(shared, "database " + in_quotes(shared->uri())),
+      uri_(shared->uri()),
+      options_(options) {}
 
 KvBackedDatabase::~KvBackedDatabase() { close(); }
 
 void KvBackedDatabase::close() { handle_.close(); }
 
 std::unique_ptr<Store> KvBackedDatabase::store(std::string_view id) {
-  check_store_id(id);
+  check_store_id(id, "in " + in_quotes(uri_));
   std::shared_ptr<SharedBackend> shared = handle_.share();
   if (options_.read_only) {
     bool exists = false;
@@ -24,8 +27,9 @@ std::unique_ptr<Store> KvBackedDatabase::store(std::string_view id) {
       exists = find_store(txn, id, shared->where()).has_value();
     });
     if (!exists) {
-      throw Error(Errc::not_found, "no store '" + keys::printable(id) + "' in " + uri_ +
-                                       " (opened read-only, so it is not created)");
+      throw Error(Errc::not_found, "no store '" + keys::printable(id) + "' " + shared->where(),
+                  "a database opened read-only creates no store; `sdsctl stores` lists "
+                  "those there are");
     }
   }
   return std::make_unique<KvBackedStore>(std::move(shared), std::string(id), options_);
@@ -42,17 +46,22 @@ std::vector<std::string> KvBackedDatabase::stores() {
 }
 
 void KvBackedDatabase::drop_store(std::string_view id) {
-  check_store_id(id);
+  check_store_id(id, "in " + in_quotes(uri_));
   if (options_.read_only) {
-    throw Error(Errc::unsupported, "cannot drop a store of " + uri_ + ": it is open read-only");
+    throw Error(Errc::unsupported,
+                "cannot drop store '" + keys::printable(id) + "' of " + in_quotes(uri_) +
+                    ": it is open read-only",
+                "open it for writing to drop a store");
   }
   handle_.use([&](SharedBackend& shared) {
     const std::shared_ptr<StoreState> state = shared.state(id);
     shared.write([&](kv::WriteTransaction& txn, WriteContext& context) {
       const auto number = find_store(txn, id, shared.where());
       if (!number) {
-        throw Error(Errc::not_found, "cannot drop store '" + keys::printable(id) + "': " + uri_ +
-                                         " has no such store");
+        throw Error(Errc::not_found,
+                    "cannot drop store '" + keys::printable(id) + "' of " + in_quotes(uri_) +
+                        ": there is no such store",
+                    "`sdsctl stores` lists the stores there are");
       }
       txn.erase_range(keys::store_begin(*number), keys::store_end(*number));
       forget_store(txn, id, shared.where());

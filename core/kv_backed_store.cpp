@@ -2,7 +2,9 @@
 
 #include <limits>
 
+#include "core/batch_scan.hpp"
 #include "core/catalog.hpp"
+#include "core/errors.hpp"
 #include "core/keys.hpp"
 #include "core/limits.hpp"
 #include "core/payloads.hpp"
@@ -12,10 +14,6 @@
 
 namespace sds::core {
 namespace {
-
-// visit_patches_since() reads the log in batches of about this many bytes.
-constexpr std::size_t kVisitBatchBytes = 4 << 20;
-constexpr std::size_t kVisitBatchCount = 4096;
 
 constexpr Clock kMaxClock = std::numeric_limits<Clock>::max();
 
@@ -27,7 +25,7 @@ std::optional<Clock> after(Clock clock) {
 
 KvBackedStore::KvBackedStore(std::shared_ptr<SharedBackend> shared, std::string id,
                              StoreOptions options)
-    : handle_(shared, "store '" + keys::printable(id) + "' of " + shared->uri()),
+    : handle_(shared, "store '" + keys::printable(id) + "' of " + in_quotes(shared->uri())),
       state_(shared->state(id)),
       id_(std::move(id)),
       where_(shared->where(id_)),
@@ -39,7 +37,8 @@ void KvBackedStore::close() { handle_.close(); }
 
 void KvBackedStore::check_writable() const {
   if (options_.read_only) {
-    throw Error(Errc::unsupported, "cannot write " + where_ + ": the database is open read-only");
+    throw Error(Errc::unsupported, "cannot write " + where_ + ": the database is open read-only",
+                "open it without read_only to write");
   }
 }
 
@@ -82,21 +81,21 @@ std::optional<Clock> KvBackedStore::snapshot_clock() {
     if (!number) return;
     const std::string key = keys::meta(*number);
     if (const auto stored = txn.get(key)) {
-      out = parse_snapshot_header(open_record(key, *stored, where_).payload).clock;
+      out = parse_snapshot_header(open_record(key, *stored, where_).payload, where_).clock;
     }
   });
   return out;
 }
 
 void KvBackedStore::save_snapshot(ByteView data, Clock clock) {
-  check_value_size(data.size(), "snapshot");
+  check_value_size(data.size(), "snapshot", where_);
   check_writable();
   const Encoded encoded = compress(data, options_.compression);
   commit_writes([&](StoreWrites& writes) { writes.save_snapshot(encoded, clock, false); });
 }
 
 void KvBackedStore::checkpoint(ByteView snapshot, Clock clock) {
-  check_value_size(snapshot.size(), "snapshot");
+  check_value_size(snapshot.size(), "snapshot", where_);
   check_writable();
   const Encoded encoded = compress(snapshot, options_.compression);
   commit_writes([&](StoreWrites& writes) { writes.save_snapshot(encoded, clock, true); });
@@ -119,35 +118,31 @@ std::vector<Bytes> KvBackedStore::load_patches_since(Clock clock) {
 
 void KvBackedStore::visit_patches_since(Clock clock, const PatchVisitor& visit) {
   std::optional<Clock> from = after(clock);
-  bool more = true;
-  while (from && more) {
+  while (from) {
     std::vector<std::pair<Clock, Bytes>> batch;
-    std::size_t batch_bytes = 0;
-    more = false;
+    std::optional<Clock> rest;  // where the next batch starts
     read([&](kv::ReadTransaction& txn, std::optional<std::uint64_t> number) {
+      batch.clear();
+      rest.reset();
       if (!number) return;
-      txn.scan(keys::patch(*number, *from), keys::patches_end(*number),
-               [&](std::string_view key, ByteView value) {
-                 if (batch_bytes >= kVisitBatchBytes || batch.size() >= kVisitBatchCount) {
-                   more = true;
-                   return false;
-                 }
-                 batch.emplace_back(keys::patch_clock(key),
-                                    decode_record(open_record(key, value, where_), key, where_));
-                 batch_bytes += batch.back().second.size();
-                 return true;
-               });
+      const auto next = scan_batch(
+          txn, keys::patch(*number, *from), keys::patches_end(*number),
+          [&](std::string_view key, ByteView value) {
+            batch.emplace_back(keys::patch_clock(key, where_),
+                               decode_record(open_record(key, value, where_), key, where_));
+          });
+      if (next) rest = keys::patch_clock(*next, where_);
     });
     // No lock is held here, so the visitor may call into the store.
     for (const auto& [patch_clock, patch] : batch) {
       if (!visit(patch_clock, patch)) return;
     }
-    if (!batch.empty()) from = after(batch.back().first);
+    from = rest;
   }
 }
 
 void KvBackedStore::append_patch(ByteView patch, Clock clock) {
-  check_value_size(patch.size(), "patch");
+  check_value_size(patch.size(), "patch", where_);
   commit_writes([&](StoreWrites& writes) { writes.append_patch(patch, clock); });
 }
 
@@ -171,7 +166,7 @@ bool KvBackedStore::checkpoint_due() const {
 }
 
 std::optional<Bytes> KvBackedStore::load_value(std::string_view hash) {
-  check_hash(hash);
+  check_hash(hash, where_);
   std::optional<Bytes> out;
   handle_.use([&](SharedBackend& shared) {
     shared.kv().view([&](kv::ReadTransaction& txn) {
@@ -194,15 +189,15 @@ bool KvBackedStore::blob_exists(std::string_view hash) {
 }
 
 bool KvBackedStore::retain_value(std::string_view hash) {
-  check_hash(hash);
+  check_hash(hash, where_);
   bool found = false;
   commit_writes([&](StoreWrites& writes) { found = writes.retain_value(hash); });
   return found;
 }
 
 void KvBackedStore::save_value(std::string_view hash, ByteView data) {
-  check_hash(hash);
-  check_value_size(data.size(), "blob");
+  check_hash(hash, where_);
+  check_value_size(data.size(), "blob", where_);
   check_writable();
   // Most saves of a known hash only add a reference: compress only for a new
   // blob, and before the transaction, so that no writer waits for zstd.
@@ -213,7 +208,7 @@ void KvBackedStore::save_value(std::string_view hash, ByteView data) {
 }
 
 void KvBackedStore::release_value(std::string_view hash) {
-  check_hash(hash);
+  check_hash(hash, where_);
   commit_writes([&](StoreWrites& writes) { writes.release_value(hash); });
 }
 
@@ -267,13 +262,13 @@ StoreStats KvBackedStore::stats(StatsScope scope) {
       const std::string meta_key = keys::meta(*number);
       if (const auto stored = txn.get(meta_key)) {
         const SnapshotHeader meta =
-            parse_snapshot_header(open_record(meta_key, *stored, where_).payload);
+            parse_snapshot_header(open_record(meta_key, *stored, where_).payload, where_);
         out.has_snapshot = true;
         out.snapshot_clock = meta.clock;
         out.snapshot_bytes = meta.raw_size;
         out.snapshot_stored_bytes = meta.stored_size;
       }
-      const PatchTotals patches = total_patches(txn, *number, std::nullopt);
+      const PatchTotals patches = total_patches(txn, *number, std::nullopt, where_);
       out.patch_count = patches.count;
       out.patch_bytes = patches.bytes;
       out.first_patch_clock = patches.first;

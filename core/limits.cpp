@@ -7,19 +7,26 @@
 
 namespace sds::core {
 
-void check_value_size(std::size_t size, std::string_view what) {
+namespace {
+
+std::string spaced(std::string_view where) { return where.empty() ? "" : " " + std::string(where); }
+
+}  // namespace
+
+void check_value_size(std::size_t size, std::string_view what, std::string_view where) {
   if (size > kMaxValueBytes) {
-    throw Error(Errc::invalid_argument, std::string(what) + " of " + std::to_string(size) +
-                                            " bytes is over the limit of " +
-                                            std::to_string(kMaxValueBytes) + " bytes (512 MiB)");
+    throw Error(Errc::invalid_argument,
+                std::string(what) + " of " + std::to_string(size) + " bytes" + spaced(where) +
+                    " is over the limit",
+                "a value is at most " + std::to_string(kMaxValueBytes) + " bytes (512 MiB)");
   }
 }
 
-void check_hash(std::string_view hash) {
+void check_hash(std::string_view hash, std::string_view where) {
   if (hash.empty() || hash.size() > kMaxHashBytes) {
-    throw Error(Errc::invalid_argument, "blob hash of " + std::to_string(hash.size()) +
-                                            " bytes: a hash is 1 to " +
-                                            std::to_string(kMaxHashBytes) + " bytes");
+    throw Error(Errc::invalid_argument,
+                "blob hash of " + std::to_string(hash.size()) + " bytes" + spaced(where),
+                "a hash is 1 to " + std::to_string(kMaxHashBytes) + " bytes");
   }
 }
 

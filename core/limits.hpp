@@ -7,9 +7,10 @@
 
 namespace sds::core {
 
-// invalid_argument unless size <= kMaxValueBytes; `what` is "patch", "blob"...
-void check_value_size(std::size_t size, std::string_view what);
+// invalid_argument unless size <= kMaxValueBytes; `what` is "patch", "blob"...,
+// `where` "in URI, store 'id'" (empty where no store is known yet).
+void check_value_size(std::size_t size, std::string_view what, std::string_view where = {});
 // invalid_argument unless the hash is 1 to kMaxHashBytes bytes.
-void check_hash(std::string_view hash);
+void check_hash(std::string_view hash, std::string_view where = {});
 
 }  // namespace sds::core

@@ -5,11 +5,14 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/errors.hpp"
 #include "core/handle_cache.hpp"
 #include "core/kv_backed_database.hpp"
 #include "core/open_shared_backend.hpp"
+#include "core/params.hpp"
 #include "core/registry_internal.hpp"
 #include "core/size_units.hpp"
+#include "core/suggest.hpp"
 #include "core/uri.hpp"
 #include "sds/database.hpp"
 #include "sds/error.hpp"
@@ -19,15 +22,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void bad_uri(const std::string& uri, const std::string& why) {
-  throw Error(Errc::invalid_argument, "cannot open '" + uri + "': " + why);
+[[noreturn]] void bad_uri(const std::string& uri, const std::string& why,
+                          const std::string& advice) {
+  throw Error(Errc::invalid_argument, "cannot open " + core::in_quotes(uri) + ": " + why, advice);
 }
 
 SyncMode parse_sync(const std::string& value, const std::string& uri) {
-  if (value == "off") return SyncMode::off;
-  if (value == "normal") return SyncMode::normal;
-  if (value == "full") return SyncMode::full;
-  bad_uri(uri, "sync=" + value + " is not one of off, normal, full");
+  if (const auto mode = core::parse_sync(value)) return *mode;
+  bad_uri(uri, "sync=" + value + " is not a sync mode", "write sync=off, normal or full");
 }
 
 // Applies the common parameters to `config` and `options`; keeps the backend's
@@ -39,24 +41,33 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
     if (key == "sync") {
       config.sync = parse_sync(value, config.uri);
     } else if (key == "checkpoint_bytes") {
-      options.checkpoint_bytes = core::parse_size(value, key);
+      options.checkpoint_bytes = core::parse_size(value, key, config.uri);
     } else if (key == "compression") {
-      if (value != "zstd" && value != "none")
-        bad_uri(config.uri, "compression=" + value + " is not zstd or none");
-      options.compression.enabled = value == "zstd";
+      const auto enabled = core::parse_compression(value);
+      if (!enabled) {
+        bad_uri(config.uri, "compression=" + value + " is not a compression",
+                "write compression=zstd or none");
+      }
+      options.compression.enabled = *enabled;
     } else if (key == "level") {
       options.compression.level =
-          static_cast<int>(core::parse_integer(value, key, 1, ZSTD_maxCLevel()));
+          static_cast<int>(core::parse_integer(value, key, 1, ZSTD_maxCLevel(), config.uri));
     } else if (std::any_of(info.params.begin(), info.params.end(),
                            [&](const ParamSpec& spec) { return spec.name == key; })) {
       config.params.emplace(key, value);
     } else {
       std::string accepted;
+      std::vector<std::string> names;
       for (const auto& specs : {common, info.params}) {
-        for (const ParamSpec& spec : specs) accepted += (accepted.empty() ? "" : ", ") + spec.name;
+        for (const ParamSpec& spec : specs) {
+          accepted += (accepted.empty() ? "" : ", ") + spec.name;
+          names.push_back(spec.name);
+        }
       }
-      bad_uri(config.uri, "unknown parameter '" + key + "' for scheme " + info.scheme +
-                              " (accepted: " + accepted + ")");
+      const auto meant = core::closest(key, names);
+      bad_uri(config.uri, "unknown parameter '" + key + "' for scheme " + info.scheme,
+              (meant ? "did you mean '" + *meant + "'? " : std::string()) +
+                  "the parameters accepted are " + accepted);
     }
   }
 }
@@ -66,18 +77,27 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
 void resolve_path(const BackendInfo& info, BackendConfig& config) {
   const auto& privates = info.private_paths;
   if (std::find(privates.begin(), privates.end(), config.path) != privates.end()) return;
-  if (config.path.empty()) bad_uri(config.uri, "scheme " + info.scheme + " needs a path");
-  if (config.path.find('\0') != std::string::npos) bad_uri(config.uri, "the path holds a NUL byte");
+  if (config.path.empty()) {
+    bad_uri(config.uri, "scheme " + info.scheme + " needs a path",
+            "write " + info.scheme + ":PATH or " + info.scheme + ":///absolute/path");
+  }
+  if (config.path.find('\0') != std::string::npos) {
+    bad_uri(config.uri, "the path holds a NUL byte", "remove the %00 from the URI");
+  }
   std::error_code error;
   const fs::path absolute = fs::absolute(fs::path(config.path), error);
   const fs::path parent = absolute.parent_path();
   if (error || !fs::is_directory(parent, error)) {
-    throw Error(Errc::not_found, "cannot open '" + config.uri + "': directory '" + parent.string() +
-                                     "' does not exist; create it first");
+    throw Error(Errc::not_found,
+                "cannot open " + core::in_quotes(config.uri) + ": directory '" + parent.string() +
+                    "' does not exist",
+                "create it first, or correct the path");
   }
   if (config.read_only && !fs::exists(absolute, error)) {
-    throw Error(Errc::not_found, "cannot open '" + config.uri + "' read-only: '" +
-                                     absolute.string() + "' does not exist");
+    throw Error(Errc::not_found,
+                "cannot open " + core::in_quotes(config.uri) + " read-only: '" + absolute.string() +
+                    "' does not exist",
+                "check the path; an open for reading only creates nothing");
   }
   config.path = fs::weakly_canonical(absolute, error).string();
   if (error) config.path = absolute.lexically_normal().string();
@@ -87,14 +107,15 @@ void resolve_path(const BackendInfo& info, BackendConfig& config) {
 
 namespace core {
 
-OpenedBackend open_shared_backend(std::string_view uri, const OpenOptions& options) {
+ResolvedUri resolve_uri(std::string_view uri, const OpenOptions& options) {
   const core::Uri parsed = core::parse_uri(uri);
   BackendConfig config;
   config.uri = core::mask_password(uri);
   const BackendInfo info = core::find_backend(parsed.scheme, config.uri);
   if (parsed.has_authority && !parsed.authority.empty() && info.path_kind != PathKind::name) {
-    bad_uri(config.uri, "scheme " + info.scheme + " takes a path, not a host ('" +
-                            parsed.authority + "'); write " + info.scheme + ":///abs/path");
+    bad_uri(config.uri,
+            "scheme " + info.scheme + " takes a path, not a host ('" + parsed.authority + "')",
+            "write " + info.scheme + ":///absolute/path or " + info.scheme + ":relative/path");
   }
   config.authority = parsed.authority;
   config.path = parsed.path;
@@ -103,7 +124,12 @@ OpenedBackend open_shared_backend(std::string_view uri, const OpenOptions& optio
   store_options.read_only = options.read_only;
   apply_params(parsed, info, config, store_options);
   if (info.path_kind != PathKind::name) resolve_path(info, config);
-  return {core::acquire_shared_backend(info, config), store_options};
+  return {info, config, store_options};
+}
+
+OpenedBackend open_shared_backend(std::string_view uri, const OpenOptions& options) {
+  ResolvedUri resolved = resolve_uri(uri, options);
+  return {core::acquire_shared_backend(resolved.info, resolved.config), resolved.options};
 }
 
 }  // namespace core

@@ -79,9 +79,9 @@ bool zstd_compress(ByteView data, int level, Bytes& out) {
 }
 
 [[noreturn]] void corrupt(std::string_view key, std::string_view where, std::string_view why) {
-  throw Error(Errc::corruption, keys::describe(key) + " " + std::string(where) +
-                                    " is corrupt: " + std::string(why) +
-                                    " (restore from a backup or run `sdsctl verify`)");
+  throw Error(Errc::corruption,
+              keys::describe(key) + " " + std::string(where) + " is corrupt: " + std::string(why),
+              kDamagedAdvice);
 }
 
 }  // namespace
@@ -115,7 +115,7 @@ Encoded compress(ByteView data, const Compression& compression) {
 
 Record open_record(std::string_view key, ByteView stored, std::string_view where) {
   if (stored.size() < kRecordHeaderSize) corrupt(key, where, "shorter than a record header");
-  PayloadReader header(stored.subspan(1, 16), "record header");
+  PayloadReader header(stored.subspan(1, 16), "record header", where);
   Record record;
   record.codec = static_cast<Codec>(stored[0]);
   record.raw_size = header.u64();
@@ -135,7 +135,7 @@ Record open_record(std::string_view key, ByteView stored, std::string_view where
 
 std::uint64_t peek_raw_size(ByteView stored) {
   if (stored.size() < kRecordHeaderSize) return 0;
-  return PayloadReader(stored.subspan(1, 8), "record header").u64();
+  return PayloadReader(stored.subspan(1, 8), "record header", "").u64();
 }
 
 Bytes decode_record(const Record& record, std::string_view key, std::string_view where) {

@@ -3,7 +3,12 @@
 #include <mutex>
 
 #include "core/builtin_backends.hpp"
+#include "core/errors.hpp"
+#include "core/params.hpp"
 #include "core/registry_internal.hpp"
+#include "core/size_units.hpp"
+#include "core/store_options.hpp"
+#include "core/suggest.hpp"
 #include "sds/error.hpp"
 
 namespace sds {
@@ -26,18 +31,20 @@ class Registry {
         });
     if (!well_formed) {
       throw Error(Errc::invalid_argument,
-                  "cannot register scheme '" + info.scheme +
-                      "': a scheme is lower-case letters, digits, '+', '-' and '.'");
+                  "cannot register scheme '" + info.scheme + "': it is malformed",
+                  "a scheme is lower-case letters, digits, '+', '-' and '.'");
     }
     if (!info.open_kv) {
       throw Error(Errc::invalid_argument,
-                  "cannot register scheme '" + info.scheme + "': it has no open_kv function");
+                  "cannot register scheme '" + info.scheme + "': it has no open_kv function",
+                  "set BackendInfo::open_kv");
     }
     std::lock_guard lock(mutex_);
     const std::string scheme = info.scheme;
     if (!backends_.emplace(scheme, std::move(info)).second) {
       throw Error(Errc::invalid_argument,
-                  "cannot register scheme '" + scheme + "': it is registered already");
+                  "cannot register scheme '" + scheme + "': it is registered already",
+                  "choose another scheme");
     }
   }
 
@@ -67,13 +74,16 @@ class Registry {
 }  // namespace
 
 std::vector<ParamSpec> common_params() {
+  // The defaults are those of the structures the parameters fill in.
+  const core::StoreOptions options;
   return {
-      {"sync", "normal",
+      {"sync", core::sync_name(BackendConfig{}.sync),
        "off | normal | full: what survives a power loss (docs/DESIGN.md section 9)"},
-      {"checkpoint_bytes", "512KiB",
+      {"checkpoint_bytes", core::format_size(options.checkpoint_bytes),
        "accumulated patch bytes at which checkpoint_due() turns true"},
-      {"compression", "zstd", "zstd | none: how snapshots and blobs are stored"},
-      {"level", "3", "zstd level, 1 (fast) to 22 (small)"},
+      {"compression", core::compression_name(options.compression.enabled),
+       "zstd | none: how snapshots and blobs are stored"},
+      {"level", std::to_string(options.compression.level), "zstd level, 1 (fast) to 22 (small)"},
   };
 }
 
@@ -92,14 +102,19 @@ namespace core {
 BackendInfo find_backend(std::string_view scheme, std::string_view uri) {
   if (auto info = Registry::instance().find(scheme)) return *std::move(info);
   if (auto how = how_to_enable(scheme)) {
-    throw Error(Errc::unsupported, "cannot open '" + std::string(uri) + "': scheme '" +
-                                       std::string(scheme) + "' is not in this build; " + *how);
+    throw Error(Errc::unsupported,
+                "cannot open " + in_quotes(uri) + ": scheme '" + std::string(scheme) +
+                    "' is not in this build",
+                *how);
   }
   std::string known;
-  for (const std::string& name : backends()) known += (known.empty() ? "" : ", ") + name;
-  throw Error(Errc::invalid_argument, "cannot open '" + std::string(uri) + "': unknown scheme '" +
-                                          std::string(scheme) + "' (this build has: " + known +
-                                          ")");
+  const std::vector<std::string> schemes = backends();
+  for (const std::string& name : schemes) known += (known.empty() ? "" : ", ") + name;
+  const auto meant = closest(scheme, schemes);
+  throw Error(Errc::invalid_argument,
+              "cannot open " + in_quotes(uri) + ": unknown scheme '" + std::string(scheme) + "'",
+              (meant ? "did you mean '" + *meant + "'? " : std::string()) +
+                  "the schemes of this build are " + known);
 }
 
 }  // namespace core

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/binary.hpp"
+#include "core/errors.hpp"
 #include "core/keys.hpp"
 #include "core/record.hpp"
 #include "sds/error.hpp"
@@ -34,10 +35,11 @@ std::uint32_t SharedBackend::check_format() {
   kv_->view([&](kv::ReadTransaction& txn) {
     if (auto value = txn.get(key)) {
       const Record record = open_record(key, *value, where());
-      PayloadReader reader(record.payload, "format record");
+      PayloadReader reader(record.payload, "format record", where());
       const ByteView magic = reader.bytes(kMagic.size());
       if (as_chars(magic) != kMagic) {
-        throw Error(Errc::corruption, "'" + uri() + "' is not an sds-persistence database");
+        throw Error(Errc::corruption, in_quotes(uri()) + " is not an sds-persistence database",
+                    "check that the URI names the database you meant");
       }
       stored = reader.u32();
       return;
@@ -46,17 +48,20 @@ std::uint32_t SharedBackend::check_format() {
   });
   if (stored) {
     if (*stored > kFormatVersion) {
-      throw Error(Errc::version, "'" + uri() + "' was written in format " +
-                                     std::to_string(*stored) + "; this build reads format " +
-                                     std::to_string(kFormatVersion) +
-                                     " and older: upgrade sds-persistence to open it");
+      throw Error(Errc::version,
+                  in_quotes(uri()) + " was written in format " + std::to_string(*stored) +
+                      "; this build reads format " + std::to_string(kFormatVersion) + " and older",
+                  "upgrade sds-persistence to open it");
     }
     return *stored;
   }
   if (!empty) {
-    throw Error(Errc::corruption, "'" + uri() +
-                                      "' holds data of another layout (no sds-persistence "
-                                      "format record); refusing to touch it");
+    throw Error(Errc::corruption,
+                in_quotes(uri()) +
+                    " holds data of another layout (no sds-persistence format record), "
+                    "left untouched",
+                "check that the URI names the database you meant; a new database needs an "
+                "empty or new path");
   }
   if (config_.read_only) return kFormatVersion;  // an empty database: nothing to write
   write([&](kv::WriteTransaction& txn, WriteContext&) {
@@ -82,10 +87,10 @@ std::shared_ptr<StoreState> SharedBackend::state(std::string_view store_id) {
   return state;
 }
 
-std::string SharedBackend::where() const { return "in " + uri(); }
+std::string SharedBackend::where() const { return "in " + in_quotes(uri()); }
 
 std::string SharedBackend::where(std::string_view store_id) const {
-  return "in " + uri() + ", store '" + keys::printable(store_id) + "'";
+  return "in " + in_quotes(uri()) + ", store '" + keys::printable(store_id) + "'";
 }
 
 }  // namespace sds::core

@@ -39,7 +39,7 @@ class SharedBackend {
   // The figures of `store_id`, shared by every Store object of this process.
   std::shared_ptr<StoreState> state(std::string_view store_id);
 
-  // "in URI" or "in URI, store 'id'", for messages.
+  // "in 'URI'" or "in 'URI', store 'id'", for messages.
   std::string where() const;
   std::string where(std::string_view store_id) const;
 

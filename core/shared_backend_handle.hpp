@@ -38,7 +38,7 @@ class SharedBackendHandle {
 
  private:
   [[noreturn]] void throw_closed() const {
-    throw Error(Errc::closed, what_ + " is closed; open it again to use it");
+    throw Error(Errc::closed, what_ + " is closed", "open it again to use it");
   }
 
   mutable std::shared_mutex mutex_;

@@ -32,7 +32,7 @@ StoreFigures load_figures(kv::ReadTransaction& txn, std::string_view store_id,
   const std::string meta_key = keys::meta(*figures.number);
   if (const auto meta = txn.get(meta_key)) {
     figures.snapshot_clock =
-        parse_snapshot_header(open_record(meta_key, *meta, where).payload).clock;
+        parse_snapshot_header(open_record(meta_key, *meta, where).payload, where).clock;
   }
   figures.accumulated = patch_bytes_after(txn, *figures.number, figures.snapshot_clock);
   return figures;

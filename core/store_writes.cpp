@@ -17,7 +17,7 @@ std::optional<SnapshotHeader> read_snapshot_header(kv::ReadTransaction& txn, std
   const std::string key = keys::meta(store);
   const auto stored = txn.get(key);
   if (!stored) return std::nullopt;
-  return parse_snapshot_header(open_record(key, *stored, where).payload);
+  return parse_snapshot_header(open_record(key, *stored, where).payload, where);
 }
 
 bool same_bytes(ByteView a, ByteView b) {
@@ -31,7 +31,7 @@ std::optional<std::int64_t> read_ref_count(kv::ReadTransaction& txn, std::string
   const std::string key = keys::refs(hash);
   const auto stored = txn.get(key);
   if (!stored) return std::nullopt;
-  return parse_ref_count(open_record(key, *stored, where).payload);
+  return parse_ref_count(open_record(key, *stored, where).payload, where);
 }
 
 std::uint64_t StoreWrites::number() {
@@ -56,8 +56,8 @@ void StoreWrites::save_snapshot(const Encoded& snapshot, Clock clock, bool as_ch
       throw Error(Errc::invalid_argument,
                   "checkpoint at clock " + std::to_string(clock) + " " + std::string(where_) +
                       " is older than the stored snapshot's clock " +
-                      std::to_string(stored->clock) +
-                      ": another writer checkpointed later; reload the store first");
+                      std::to_string(stored->clock) + ": another writer checkpointed later",
+                  "reload the store first");
     }
     txn_.erase_range(keys::patch(store, 0), keys::patch(store, clock));
   }

@@ -17,13 +17,13 @@ void add_saturating(std::uint64_t& total, std::uint64_t size) {
 
 }  // namespace
 
-PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store,
-                          std::optional<Clock> after) {
+PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store, std::optional<Clock> after,
+                          std::string_view where) {
   PatchTotals totals;
   if (after == std::numeric_limits<Clock>::max()) return totals;
   const std::string from = keys::patch(store, after ? *after + 1 : 0);
   txn.scan(from, keys::patches_end(store), [&](std::string_view key, ByteView value) {
-    const Clock clock = keys::patch_clock(key);
+    const Clock clock = keys::patch_clock(key, where);
     add_saturating(totals.bytes, peek_raw_size(value));
     if (totals.count++ == 0) totals.first = clock;
     totals.last = clock;

@@ -24,8 +24,8 @@ struct BlobTotals {
 };
 
 // The patches of `store` with a clock greater than `after` (all when nullopt).
-PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store,
-                          std::optional<Clock> after);
+PatchTotals total_patches(kv::ReadTransaction& txn, std::uint64_t store, std::optional<Clock> after,
+                          std::string_view where);
 
 BlobTotals total_blobs(kv::ReadTransaction& txn);
 

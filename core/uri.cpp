@@ -8,8 +8,13 @@
 namespace sds::core {
 namespace {
 
-[[noreturn]] void malformed(std::string_view uri, const std::string& why) {
-  throw Error(Errc::invalid_argument, "malformed URI '" + mask_password(uri) + "': " + why);
+// The form every URI takes (docs/DESIGN.md section 8.1).
+constexpr const char* kUriForm =
+    "write scheme:path or scheme:///absolute/path, then ?key=value&key=value";
+
+[[noreturn]] void malformed(std::string_view uri, const std::string& why,
+                            const std::string& advice = kUriForm) {
+  throw Error(Errc::invalid_argument, "malformed URI '" + mask_password(uri) + "': " + why, advice);
 }
 
 bool is_scheme_char(char c) {
@@ -36,8 +41,8 @@ std::string percent_decode(std::string_view part, std::string_view uri) {
     const int high = complete ? hex_value(part[i + 1]) : -1;
     const int low = complete ? hex_value(part[i + 2]) : -1;
     if (high < 0 || low < 0) {
-      malformed(uri, "bad percent escape at '" + std::string(part.substr(i, 3)) +
-                         "' (write a literal % as %25)");
+      malformed(uri, "bad percent escape at '" + std::string(part.substr(i, 3)) + "'",
+                "write a literal % as %25");
     }
     out.push_back(static_cast<char>(high * 16 + low));
     i += 2;
@@ -52,14 +57,16 @@ void parse_params(std::string_view query, std::string_view uri, Uri& out) {
     const std::string_view pair = query.substr(start, end - start);
     const std::size_t equals = pair.find('=');
     if (equals == std::string_view::npos) {
-      malformed(uri, "parameter '" + std::string(pair) + "' has no value (write key=value)");
+      malformed(uri, "parameter '" + std::string(pair) + "' has no value", "write key=value");
     }
     std::string key = percent_decode(pair.substr(0, equals), uri);
     std::string value = percent_decode(pair.substr(equals + 1), uri);
     if (key.empty()) malformed(uri, "a parameter has an empty key");
     const bool repeated = std::any_of(out.params.begin(), out.params.end(),
                                       [&](const auto& p) { return p.first == key; });
-    if (repeated) malformed(uri, "parameter '" + key + "' is given more than once");
+    if (repeated) {
+      malformed(uri, "parameter '" + key + "' is given more than once", "give each parameter once");
+    }
     out.params.emplace_back(std::move(key), std::move(value));
     start = end + 1;
   }
@@ -69,11 +76,12 @@ void parse_params(std::string_view query, std::string_view uri, Uri& out) {
 
 Uri parse_uri(std::string_view text) {
   const std::size_t colon = text.find(':');
-  if (colon == std::string_view::npos) malformed(text, "no scheme (write scheme:path)");
+  if (colon == std::string_view::npos) malformed(text, "no scheme");
   const std::string_view scheme = text.substr(0, colon);
   if (scheme.empty()) malformed(text, "empty scheme");
   if (!std::all_of(scheme.begin(), scheme.end(), is_scheme_char)) {
-    malformed(text, "a scheme holds only letters, digits, '+', '-' and '.'");
+    malformed(text, "a scheme holds only letters, digits, '+', '-' and '.'",
+              "`sdsctl backends` lists the schemes of this build");
   }
   Uri out;
   out.scheme.resize(scheme.size());

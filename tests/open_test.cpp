@@ -1,5 +1,8 @@
 // Opening by URI through the public API: schemes, parameters, paths, registry.
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <vector>
 
 #include "tests/conformance/conformance.hpp"
 
@@ -52,6 +55,32 @@ TEST(Open, UnknownParameterListsTheAcceptedOnes) {
       expect_error(Errc::invalid_argument, [] { sds::open_database("memory:x?map_size=1MiB"); });
   EXPECT_TRUE(contains(message, "unknown parameter 'map_size'")) << message;
   EXPECT_TRUE(contains(message, "sync, checkpoint_bytes, compression, level")) << message;
+  const std::string typo = expect_error(
+      Errc::invalid_argument, [] { sds::open_database("memory:x?chekpoint_bytes=1MiB"); });
+  EXPECT_TRUE(contains(typo, "did you mean 'checkpoint_bytes'?")) << typo;
+  const std::string scheme =
+      expect_error(Errc::invalid_argument, [] { sds::open_database("sqlit:x.db"); });
+  EXPECT_TRUE(contains(scheme, "unknown scheme 'sqlit'")) << scheme;
+#ifdef SDS_WITH_SQLITE
+  EXPECT_TRUE(contains(scheme, "did you mean 'sqlite'?")) << scheme;
+#endif
+}
+
+TEST(Open, CommonParameterDefaultsAreTheValuesApplied) {
+  // Writing every default out changes nothing, and each is the constant that
+  // an open without parameters applies.
+  std::string uri = "memory:defaults-written-out?";
+  for (const ParamSpec& param : common_params()) {
+    uri += param.name + "=" + param.default_value + "&";
+  }
+  uri.pop_back();
+  EXPECT_EQ(sds::open(uri, "doc")->stats().checkpoint_bytes, kDefaultCheckpointBytes);
+  std::map<std::string, std::string> defaults;
+  for (const ParamSpec& param : common_params()) defaults[param.name] = param.default_value;
+  EXPECT_EQ(defaults["checkpoint_bytes"], "512KiB");
+  EXPECT_EQ(defaults["sync"], "normal");
+  EXPECT_EQ(defaults["compression"], "zstd");
+  EXPECT_EQ(defaults["level"], "3");
 }
 
 TEST(Open, SchemeIsCaseInsensitiveAndParametersApply) {
@@ -110,6 +139,69 @@ TEST(Open, ASharedHandleRefusesOtherBackendParameters) {
   EXPECT_NO_THROW(sds::open_database(uri + "?busy_timeout=200"));
 }
 #endif
+
+// Every message quotes the URI and names the store it is about; what to do is
+// the advice, a field of its own (docs/DESIGN.md section 10).
+TEST(Errors, MessagesQuoteTheUriNameTheStoreAndAdviseApart) {
+  std::vector<std::string> uris{"memory:errors-name-things"};
+#ifdef SDS_WITH_SQLITE
+  TempDir dir;
+  uris.push_back("sqlite:" + dir.path() + "/errors.db");
+#endif
+  for (const std::string& uri : uris) {
+    SCOPED_TRACE(uri);
+    auto check = [&](Errc code, const std::function<void()>& fn, std::string_view store,
+                     std::string_view query = "") {
+      const std::string quoted = "'" + uri + std::string(query) + "'";
+      try {
+        fn();
+        ADD_FAILURE() << "no error";
+      } catch (const Error& error) {
+        EXPECT_EQ(error.code(), code) << error.what();
+        EXPECT_TRUE(contains(std::string(error.message()), quoted)) << error.what();
+        if (!store.empty()) {
+          EXPECT_TRUE(contains(std::string(error.message()), store)) << error.what();
+        }
+        EXPECT_FALSE(error.advice().empty()) << error.what();
+        EXPECT_EQ(std::string(error.what()),
+                  std::string(error.message()) + "; " + std::string(error.advice()));
+      }
+    };
+    auto db = sds::open_database(uri);
+    auto store = db->store("doc");
+    store->append_patch(bytes("p"), 1);
+    store->checkpoint(bytes("s"), 5);
+    check(
+        Errc::invalid_argument, [&] { store->checkpoint(bytes("s"), 4); }, "store 'doc'");
+    check(
+        Errc::invalid_argument, [&] { store->save_value("", bytes("v")); }, "store 'doc'");
+    check(
+        Errc::invalid_argument, [&] { db->store(""); }, "");
+    check(
+        Errc::not_found, [&] { db->drop_store("nope"); }, "store 'nope'");
+    check(
+        Errc::invalid_argument, [&] { sds::open_database(uri + "?level=99"); }, "", "?level=99");
+    check(
+        Errc::invalid_argument, [&] { sds::open_database(uri + "?sync=sometimes"); }, "",
+        "?sync=sometimes");
+    check(
+        Errc::invalid_argument, [&] { sds::open_database(uri + "?checkpoint_bytes=1XB"); }, "",
+        "?checkpoint_bytes=1XB");
+    check(
+        Errc::invalid_argument, [&] { sds::open_database(uri + "?bogus=1"); }, "", "?bogus=1");
+    auto read_only = sds::open_database(uri, {.read_only = true});
+    check(
+        Errc::unsupported, [&] { read_only->store("doc")->append_patch(bytes("q"), 9); },
+        "store 'doc'");
+    check(
+        Errc::unsupported, [&] { read_only->drop_store("doc"); }, "store 'doc'");
+    check(
+        Errc::not_found, [&] { read_only->store("absent"); }, "store 'absent'");
+    store->close();
+    check(
+        Errc::closed, [&] { store->load_snapshot(); }, "store 'doc'");
+  }
+}
 
 TEST(Registry, ThirdPartySchemesRegisterAndDuplicatesAreRefused) {
   BackendInfo info;

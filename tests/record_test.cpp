@@ -89,9 +89,18 @@ TEST(Record, ForgedSizeIsRefusedBeforeAllocating) {
 TEST(Record, PayloadReaderRefusesShortPayloads) {
   Bytes payload;
   append_u64_le(payload, 42);
-  PayloadReader reader(payload, "test record");
+  PayloadReader reader(payload, "test record", "in 'memory:x', store 'doc'");
   EXPECT_EQ(reader.u64(), 42u);
-  EXPECT_THROW(reader.u32(), Error);
+  try {
+    reader.u32();
+    ADD_FAILURE() << "no error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), Errc::corruption);
+    EXPECT_EQ(error.message(),
+              "malformed test record in 'memory:x', store 'doc': its contents do not match its "
+              "layout");
+    EXPECT_NE(error.advice().find("sdsctl verify"), std::string_view::npos) << error.what();
+  }
 }
 
 }  // namespace

@@ -234,6 +234,19 @@ TEST(RocksDb, ASecondProcessIsBusy) {
   EXPECT_EQ(sds::open(uri, "doc")->load_patches_since(0).size(), 1u);
 }
 
+TEST(RocksDb, ASecondWriterInThisProcessIsBusyWithoutReadingMessages) {
+  // The backend keeps its own list of the paths this process has open for
+  // writing; RocksDB would say so only in the text of its message.
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  auto first = open_kv(path);
+  const std::string message = expect_error(Errc::busy, [&] { open_kv(path); });
+  EXPECT_NE(message.find("open in this process already"), std::string::npos) << message;
+  EXPECT_NO_THROW(open_kv(path, /*read_only=*/true));
+  first.reset();
+  EXPECT_NO_THROW(open_kv(path));
+}
+
 TEST(RocksDb, LargeValuesGoToBlobFiles) {
   TempDir dir;
   const std::string path = dir.path() + "/db";

@@ -2,7 +2,9 @@
 // here through the public API, and checks its exit code and output.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,77 +17,22 @@
 #include "core/keys.hpp"
 #include "core/open_shared_backend.hpp"
 #include "core/record.hpp"
-#include "tests/conformance/test_support.hpp"
+#include "tests/sdsctl_support.hpp"
 
+namespace sds::test {
 namespace {
 
 namespace fs = std::filesystem;
-using sds::test::TempDir;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string shell_quote(const std::string& arg) {
-  std::string out = "'";
-  for (const char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-class SdsctlTest : public ::testing::Test {
+// Writes an archive of `uri` to `file` in the test's directory.
+class Sdsctl : public SdsctlTest {
  protected:
-  std::string path(const std::string& name) const { return dir_.path() + "/" + name; }
-  std::string sqlite(const std::string& name) const { return "sqlite:" + path(name); }
-
-  // Runs sdsctl with `args`, stdout and stderr captured (so stderr is no terminal).
-  Result sdsctl(const std::vector<std::string>& args) const {
-    std::string command = shell_quote(SDSCTL_PATH);
-    for (const std::string& arg : args) command += " " + shell_quote(arg);
-    command += " >" + shell_quote(path("out")) + " 2>" + shell_quote(path("err"));
-    const int status = std::system(command.c_str());
-    Result result;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = read_file(path("out"));
-    result.err = read_file(path("err"));
-    return result;
-  }
-
-  // Two stores (one id with bytes that are not text), snapshots large and
-  // small, patches on both sides of the snapshot clock, shared blobs.
-  void fill(const std::string& uri) const {
-    auto database = sds::open_database(uri);
-    auto notes = database->store("notes");
-    std::string big;
-    for (int i = 0; i < 20000; ++i)
-      big += "line " + std::to_string(i) + " of a compressible snapshot\n";
-    notes->append_patch(sds::as_bytes("below the snapshot clock"), 3);
-    notes->save_snapshot(sds::as_bytes(big), 10);
-    for (sds::Clock clock = 10; clock < 20; ++clock) {
-      notes->append_patch(sds::as_bytes("PATCH-MARKER-" + std::to_string(clock)), clock);
-    }
-    notes->save_value("sha256:shared", sds::as_bytes(std::string(100000, 'x')));
-    notes->save_value("sha256:shared", sds::as_bytes(std::string(100000, 'x')));
-    notes->save_value("sha256:single", sds::as_bytes("a small blob"));
-    auto binary = database->store(std::string("bin\0\xff/id", 8));
-    binary->append_patch(sds::as_bytes("only a patch"), 0);
-    binary->append_patch(sds::as_bytes("and the largest clock"), ~sds::Clock{0});
-  }
-
   Result export_to(const std::string& uri, const std::string& file) const {
     return sdsctl({"export", uri, path(file)});
   }
-
-  TempDir dir_;
 };
 
-TEST_F(SdsctlTest, CopyRoundTripThroughEveryPersistentBackendIsByteIdentical) {
+TEST_F(Sdsctl, CopyRoundTripThroughEveryPersistentBackendIsByteIdentical) {
   fill(sqlite("origin.db"));
   ASSERT_EQ(export_to(sqlite("origin.db"), "origin.sdsa").exit_code, 0);
   // sqlite -> lmdb -> rocksdb -> sqlite, through whichever this build has.
@@ -106,13 +53,20 @@ TEST_F(SdsctlTest, CopyRoundTripThroughEveryPersistentBackendIsByteIdentical) {
   EXPECT_EQ(sdsctl({"dump", chain.front(), "notes"}).out,
             sdsctl({"dump", chain.back(), "notes"}).out);
 
-  // A second run writes the same again: no reference count is incremented.
-  ASSERT_EQ(sdsctl({"copy", chain.front(), chain.back()}).exit_code, 0);
+  // A second run into the same target is refused, and changes nothing.
+  const Result again = sdsctl({"copy", chain.front(), chain.back()});
+  EXPECT_EQ(again.exit_code, 2) << again.err;
+  EXPECT_NE(again.err.find("holds 2 stores and 2 blobs already"), std::string::npos) << again.err;
   ASSERT_EQ(export_to(chain.back(), "again.sdsa").exit_code, 0);
   EXPECT_EQ(read_file(path("origin.sdsa")), read_file(path("again.sdsa")));
+  // With --force it replaces the stores, and adds the counts: never lower.
+  ASSERT_EQ(sdsctl({"copy", chain.front(), chain.back(), "--force"}).exit_code, 0);
+  auto back = sds::open_database(chain.back(), {.read_only = true});
+  EXPECT_EQ(back->stores().size(), 2u);
+  EXPECT_EQ(back->store("notes")->load_patches_since(0).size(), 11u);
 }
 
-TEST_F(SdsctlTest, CopyOfOneStoreTakesTheBlobsUnlessTold) {
+TEST_F(Sdsctl, CopyOfOneStoreTakesTheBlobsUnlessTold) {
   fill(sqlite("a.db"));
   ASSERT_EQ(sdsctl({"copy", sqlite("a.db"), sqlite("b.db"), "--store", "notes"}).exit_code, 0);
   auto b = sds::open_database(sqlite("b.db"), {.read_only = true});
@@ -131,11 +85,11 @@ TEST_F(SdsctlTest, CopyOfOneStoreTakesTheBlobsUnlessTold) {
   EXPECT_FALSE(fs::exists(path("d.db")));
 
   const Result missing = sdsctl({"copy", sqlite("a.db"), sqlite("e.db"), "--store", "nope"});
-  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.exit_code, 3);
   EXPECT_NE(missing.err.find("no store 'nope'"), std::string::npos) << missing.err;
 }
 
-TEST_F(SdsctlTest, ExportImportRoundTripIsIdentical) {
+TEST_F(Sdsctl, ExportImportRoundTripIsIdentical) {
   fill(sqlite("a.db"));
   ASSERT_EQ(export_to(sqlite("a.db"), "a.sdsa").exit_code, 0);
   const Result imported = sdsctl({"import", path("a.sdsa"), sqlite("b.db")});
@@ -148,7 +102,7 @@ TEST_F(SdsctlTest, ExportImportRoundTripIsIdentical) {
   EXPECT_EQ(b->load_patches_since(15).size(), 4u);
 }
 
-TEST_F(SdsctlTest, DamagedArchiveIsRefusedWithItsOffset) {
+TEST_F(Sdsctl, DamagedArchiveIsRefusedWithItsOffset) {
   fill(sqlite("a.db"));
   ASSERT_EQ(export_to(sqlite("a.db"), "a.sdsa").exit_code, 0);
   std::string archive = read_file(path("a.sdsa"));
@@ -160,14 +114,14 @@ TEST_F(SdsctlTest, DamagedArchiveIsRefusedWithItsOffset) {
   std::ofstream(path("cut.sdsa"), std::ios::binary) << archive.substr(0, archive.size() - 20);
   for (const char* name : {"flipped.sdsa", "cut.sdsa"}) {
     const Result result = sdsctl({"import", path(name), sqlite("b.db")});
-    EXPECT_EQ(result.exit_code, 1) << name;
+    EXPECT_EQ(result.exit_code, 5) << name;
     EXPECT_NE(result.err.find("is damaged at offset "), std::string::npos) << result.err;
     EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
     EXPECT_FALSE(fs::exists(path("b.db"))) << "a damaged archive wrote something";
   }
 }
 
-TEST_F(SdsctlTest, VerifyIsCleanWithANoteForPrunablePatches) {
+TEST_F(Sdsctl, VerifyIsCleanWithANoteForPrunablePatches) {
   fill(sqlite("a.db"));
   const Result result = sdsctl({"verify", sqlite("a.db")});
   EXPECT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -177,7 +131,7 @@ TEST_F(SdsctlTest, VerifyIsCleanWithANoteForPrunablePatches) {
   EXPECT_NE(result.out.find("0 problems"), std::string::npos) << result.out;
 }
 
-TEST_F(SdsctlTest, VerifyFindsARecordCorruptedOnDisk) {
+TEST_F(Sdsctl, VerifyFindsARecordCorruptedOnDisk) {
   fill(sqlite("a.db"));  // closed here: the WAL is checkpointed into the file
   std::string bytes = read_file(path("a.db"));
   const std::size_t at = bytes.find("PATCH-MARKER-12");
@@ -188,13 +142,60 @@ TEST_F(SdsctlTest, VerifyFindsARecordCorruptedOnDisk) {
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
   EXPECT_NE(result.out.find("problem: patch at clock 12"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("checksum mismatch"), std::string::npos) << result.out;
+  // The store's advice (what to do) is a field of the error, not part of a finding.
+  EXPECT_EQ(result.out.find("sdsctl verify"), std::string::npos) << result.out;
   // copy and export refuse a damaged source instead of spreading the damage.
-  EXPECT_EQ(sdsctl({"copy", sqlite("a.db"), sqlite("b.db")}).exit_code, 1);
-  EXPECT_EQ(export_to(sqlite("a.db"), "a.sdsa").exit_code, 1);
+  EXPECT_EQ(sdsctl({"copy", sqlite("a.db"), sqlite("b.db")}).exit_code, 5);
+  EXPECT_FALSE(fs::exists(path("b.db")));
+  EXPECT_EQ(export_to(sqlite("a.db"), "a.sdsa").exit_code, 5);
   EXPECT_FALSE(fs::exists(path("a.sdsa")));
 }
 
-TEST_F(SdsctlTest, VerifyFindsBrokenReferenceCounts) {
+TEST_F(Sdsctl, CompactNamesTheDatabaseOnceAndSaysWhatToDo) {
+  const auto schemes = sds::backends();
+  if (std::find(schemes.begin(), schemes.end(), "lmdb") == schemes.end()) GTEST_SKIP();
+  const std::string uri = "lmdb:" + path("env");
+  sds::open(uri, "doc")->append_patch(sds::as_bytes("p"), 1);
+  // Another process has the environment open: the compaction must refuse.
+  int ready[2];
+  int release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(ready[0]);
+    close(release[1]);
+    auto database = sds::open_database(uri);
+    char byte = 'r';
+    if (write(ready[1], &byte, 1) == 1) {
+      while (read(release[0], &byte, 1) > 0) {
+      }
+    }
+    _exit(0);
+  }
+  close(ready[1]);
+  close(release[0]);
+  char byte = 0;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  const Result result = sdsctl({"compact", uri});
+  close(release[1]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_EQ(count_of(result.err, "cannot compact"), 1) << result.err;
+  EXPECT_EQ(count_of(result.err, uri), 1) << result.err;
+  EXPECT_NE(result.err.find("; compact when no other process has it open"), std::string::npos)
+      << result.err;
+}
+
+TEST_F(Sdsctl, ErrorsQuoteTheUri) {
+  const Result result = sdsctl({"stat", sqlite("missing.db")});
+  const std::string quoted = std::string(1, '\'').append(sqlite("missing.db")).append(1, '\'');
+  EXPECT_NE(result.err.find(quoted), std::string::npos) << result.err;
+}
+
+TEST_F(Sdsctl, VerifyFindsBrokenReferenceCounts) {
   fill(sqlite("a.db"));
   {
     const auto opened = sds::core::open_shared_backend(sqlite("a.db"), {});
@@ -217,7 +218,7 @@ TEST_F(SdsctlTest, VerifyFindsBrokenReferenceCounts) {
   EXPECT_NE(messages.find("'sha256:gone' without the blob's data"), std::string::npos) << messages;
 }
 
-TEST_F(SdsctlTest, JsonOutputParses) {
+TEST_F(Sdsctl, JsonOutputParses) {
   fill(sqlite("a.db"));
   const auto stat = nlohmann::json::parse(sdsctl({"stat", "--json", sqlite("a.db")}).out);
   EXPECT_EQ(stat["sdsctl_stat"], 1);
@@ -237,7 +238,7 @@ TEST_F(SdsctlTest, JsonOutputParses) {
   EXPECT_EQ(backends["backends"].size(), sds::backends().size());
 }
 
-TEST_F(SdsctlTest, DumpListsRecordsAndWritesRawBytes) {
+TEST_F(Sdsctl, DumpListsRecordsAndWritesRawBytes) {
   fill(sqlite("a.db"));
   const Result dump = sdsctl({"dump", sqlite("a.db"), "notes"});
   EXPECT_EQ(dump.exit_code, 0) << dump.err;
@@ -247,26 +248,31 @@ TEST_F(SdsctlTest, DumpListsRecordsAndWritesRawBytes) {
   EXPECT_EQ(sdsctl({"dump", sqlite("a.db"), "notes", "--raw", "patch:12"}).out, "PATCH-MARKER-12");
   EXPECT_EQ(sdsctl({"dump", sqlite("a.db"), "notes", "--raw", "blob:sha256:single"}).out,
             "a small blob");
-  EXPECT_EQ(sdsctl({"dump", sqlite("a.db"), "notes", "--raw", "patch:99"}).exit_code, 1);
+  EXPECT_EQ(sdsctl({"dump", sqlite("a.db"), "notes", "--raw", "patch:99"}).exit_code, 3);
+  EXPECT_EQ(sdsctl({"dump", sqlite("a.db"), "notes", "--raw", "foo"}).exit_code, 2);
 }
 
-TEST_F(SdsctlTest, ReadOnlySubcommandsDoNotCreateAMissingDatabase) {
+TEST_F(Sdsctl, ReadOnlySubcommandsDoNotCreateAMissingDatabase) {
   const std::string missing = sqlite("missing.db");
   for (const std::vector<std::string>& args : {std::vector<std::string>{"stat", missing},
                                                {"stores", missing},
                                                {"dump", missing, "s"},
                                                {"export", missing, path("x.sdsa")},
-                                               {"compact", missing}}) {
+                                               {"compact", missing},
+                                               {"verify", missing},
+                                               {"salvage", missing, sqlite("y.db")},
+                                               {"drop", missing, "s", "--yes"},
+                                               {"prune", missing, "s", "--before", "9", "--yes"},
+                                               {"release", missing, "h", "--yes"}}) {
     const Result result = sdsctl(args);
-    EXPECT_EQ(result.exit_code, 1) << args[0];
+    EXPECT_EQ(result.exit_code, 3) << args[0];
     EXPECT_EQ(result.err.rfind("sdsctl: ", 0), 0u) << result.err;
     EXPECT_FALSE(fs::exists(path("missing.db"))) << args[0];
+    EXPECT_FALSE(fs::exists(path("y.db"))) << args[0];
   }
-  EXPECT_EQ(sdsctl({"verify", missing}).exit_code, 2);
-  EXPECT_FALSE(fs::exists(path("missing.db")));
 }
 
-TEST_F(SdsctlTest, UsageErrorsExitTwoAndHelpWorksEverywhere) {
+TEST_F(Sdsctl, UsageErrorsExitTwoAndHelpWorksEverywhere) {
   EXPECT_EQ(sdsctl({}).exit_code, 2);
   EXPECT_EQ(sdsctl({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(sdsctl({"stat"}).exit_code, 2);
@@ -274,15 +280,15 @@ TEST_F(SdsctlTest, UsageErrorsExitTwoAndHelpWorksEverywhere) {
   const Result version = sdsctl({"--version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.out.rfind("sdsctl ", 0), 0u) << version.out;
-  for (const char* sub :
-       {"backends", "stores", "stat", "dump", "verify", "copy", "export", "import", "compact"}) {
+  for (const char* sub : {"backends", "stores", "stat", "dump", "verify", "copy", "export",
+                          "import", "salvage", "compact", "drop", "prune", "release"}) {
     const Result help = sdsctl({sub, "--help"});
     EXPECT_EQ(help.exit_code, 0) << sub;
     EXPECT_NE(help.out.find("Usage"), std::string::npos) << sub << help.out;
   }
 }
 
-TEST_F(SdsctlTest, ProgressIsNeverDrawnWhenStderrIsNoTerminal) {
+TEST_F(Sdsctl, ProgressIsNeverDrawnWhenStderrIsNoTerminal) {
   fill(sqlite("a.db"));
   const Result result = sdsctl({"copy", sqlite("a.db"), sqlite("b.db")});
   EXPECT_EQ(result.exit_code, 0);
@@ -290,3 +296,4 @@ TEST_F(SdsctlTest, ProgressIsNeverDrawnWhenStderrIsNoTerminal) {
 }
 
 }  // namespace
+}  // namespace sds::test

@@ -1,8 +1,13 @@
-# End-to-end tests of sdsctl: they run the real binary (issue 4, "Tests").
+# End-to-end tests of sdsctl: they run the real binary.
 if(TARGET sdsctl)
   find_package(nlohmann_json REQUIRED)
-  add_executable(sdsctl_tests ${CMAKE_CURRENT_LIST_DIR}/sdsctl_test.cpp ${CMAKE_CURRENT_LIST_DIR}/conformance/test_support.cpp)
-  target_link_libraries(sdsctl_tests PRIVATE sds_internal nlohmann_json::nlohmann_json GTest::gtest_main)
+  add_executable(sdsctl_tests
+    ${CMAKE_CURRENT_LIST_DIR}/sdsctl_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sdsctl_found_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sdsctl_scripts_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sdsctl_support.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/conformance/test_support.cpp)
+  target_link_libraries(sdsctl_tests PRIVATE sds_internal nlohmann_json::nlohmann_json GTest::gtest_main util)
   target_include_directories(sdsctl_tests PRIVATE ${sds_SOURCE_DIR})
   target_compile_options(sdsctl_tests PRIVATE -Wall -Wextra)
   target_compile_definitions(sdsctl_tests PRIVATE SDSCTL_PATH="$<TARGET_FILE:sdsctl>")

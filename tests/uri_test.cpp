@@ -78,20 +78,29 @@ TEST(Uri, MaskPassword) {
 }
 
 TEST(SizeUnits, ParsesUnitsAndRefusesTheRest) {
-  EXPECT_EQ(parse_size("4096", "p"), 4096u);
-  EXPECT_EQ(parse_size("512KiB", "p"), 512u << 10);
-  EXPECT_EQ(parse_size("64MiB", "p"), 64u << 20);
-  EXPECT_EQ(parse_size("2GiB", "p"), 2ull << 30);
-  EXPECT_EQ(parse_size("1TiB", "p"), 1ull << 40);
-  EXPECT_EQ(parse_size("3MB", "p"), 3000000u);
-  EXPECT_EQ(parse_size("7B", "p"), 7u);
+  EXPECT_EQ(parse_size("4096", "p", "memory:x"), 4096u);
+  EXPECT_EQ(parse_size("512KiB", "p", "memory:x"), 512u << 10);
+  EXPECT_EQ(parse_size("64MiB", "p", "memory:x"), 64u << 20);
+  EXPECT_EQ(parse_size("2GiB", "p", "memory:x"), 2ull << 30);
+  EXPECT_EQ(parse_size("1TiB", "p", "memory:x"), 1ull << 40);
+  EXPECT_EQ(parse_size("3MB", "p", "memory:x"), 3000000u);
+  EXPECT_EQ(parse_size("7B", "p", "memory:x"), 7u);
   for (const char* bad : {"", "MiB", "1.5MiB", "-1", "12XB", "64mib", "99999999999TiB", "1 MiB"}) {
     SCOPED_TRACE(bad);
-    EXPECT_THROW(parse_size(bad, "p"), Error);
+    EXPECT_THROW(parse_size(bad, "p", "memory:x"), Error);
   }
-  EXPECT_EQ(parse_integer("19", "level", 1, 22), 19);
-  EXPECT_THROW(parse_integer("23", "level", 1, 22), Error);
-  EXPECT_THROW(parse_integer("3x", "level", 1, 22), Error);
+  EXPECT_EQ(parse_integer("19", "level", 1, 22, "memory:x"), 19);
+  EXPECT_THROW(parse_integer("23", "level", 1, 22, "memory:x"), Error);
+  EXPECT_THROW(parse_integer("3x", "level", 1, 22, "memory:x"), Error);
+}
+
+TEST(SizeUnits, FormatSizeIsTheInverseOfParseSize) {
+  EXPECT_EQ(format_size(512 * 1024), "512KiB");
+  EXPECT_EQ(format_size(64ull << 20), "64MiB");
+  EXPECT_EQ(format_size(5000), "5000");
+  for (std::uint64_t bytes : {0ull, 1ull, 1023ull, 1024ull, 1536ull, 1ull << 40, 3ull << 41}) {
+    EXPECT_EQ(parse_size(format_size(bytes), "x", "memory:x"), bytes) << format_size(bytes);
+  }
 }
 
 }  // namespace

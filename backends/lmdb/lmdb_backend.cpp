@@ -148,28 +148,32 @@ class LmdbBackend final : public kv::Backend {
 LmdbBackend::LmdbBackend(const BackendConfig& config)
     : uri_(config.uri), path_(config.path), read_only_(config.read_only), sync_(config.sync) {
   const std::uint64_t map_size =
-      core::parse_size(param(config, "map_size", kDefaultMapSize), "map_size");
+      core::parse_size(param(config, "map_size", kDefaultMapSize), "map_size", config.uri);
   if (map_size < kMinMapSize || map_size > kMaxMapSize) {
-    throw Error(Errc::invalid_argument,
-                "cannot open '" + uri_ + "': map_size must be between 64KiB and " +
-                    std::to_string(kMaxMapSize >> 20) + "MiB (it grows by itself anyway)");
+    throw Error(Errc::invalid_argument, "cannot open '" + uri_ + "': map_size is out of range",
+                "write a map_size from 64KiB to " + std::to_string(kMaxMapSize >> 20) +
+                    "MiB (the map grows by itself anyway)");
   }
   max_readers_ = static_cast<unsigned>(core::parse_integer(
-      param(config, "max_readers", kDefaultMaxReaders), "max_readers", 1, 65536));
+      param(config, "max_readers", kDefaultMaxReaders), "max_readers", 1, 65536, config.uri));
 
   std::error_code error;
   const fs::file_status status = fs::status(path_, error);
   if (fs::exists(status) && !fs::is_directory(status)) {
-    throw Error(Errc::corruption, "cannot open '" + uri_ + "': '" + path_ +
-                                      "' is a file, not an LMDB environment directory");
+    throw Error(
+        Errc::corruption,
+        "cannot open '" + uri_ + "': '" + path_ + "' is a file, not an LMDB environment directory",
+        "an lmdb: URI names a directory; check the path and the scheme");
   }
   if (read_only_ && !fs::exists(path_ + "/data.mdb", error)) {
-    throw Error(Errc::not_found, "cannot open '" + uri_ + "' read-only: '" + path_ +
-                                     "' holds no LMDB environment (no data.mdb)");
+    throw Error(Errc::not_found,
+                "cannot open '" + uri_ + "' read-only: '" + path_ +
+                    "' holds no LMDB environment (no data.mdb)",
+                "check the path and the scheme");
   }
   if (!read_only_ && !fs::create_directory(path_, error) && error) {
-    throw Error(Errc::io_error,
-                "cannot create the directory of '" + uri_ + "': " + error.message());
+    throw Error(Errc::io_error, "cannot create the directory of '" + uri_ + "': " + error.message(),
+                "check that the parent directory is writable");
   }
   open_env(map_size);
 }
@@ -199,9 +203,10 @@ void LmdbBackend::open_env(std::uint64_t map_size) {
     if (sync_ == SyncMode::off) flags |= MDB_NOSYNC;
     if ((rc = mdb_env_open(env, path_.c_str(), flags, 0644)) != 0) {
       if (rc == ENOMEM) {
-        throw Error(Errc::invalid_argument, "cannot open '" + uri_ + "': a map of " +
-                                                std::to_string(map_size) +
-                                                " bytes does not fit in memory; lower map_size");
+        throw Error(Errc::invalid_argument,
+                    "cannot open '" + uri_ + "': a map of " + std::to_string(map_size) +
+                        " bytes does not fit in memory",
+                    "lower map_size");
       }
       fail(rc, "opening the environment");
     }
@@ -243,32 +248,36 @@ void LmdbBackend::close_env() {
 [[noreturn]] void LmdbBackend::fail(int rc, std::string_view what) const {
   std::string message =
       "lmdb: " + std::string(what) + " on '" + uri_ + "' failed: " + mdb_strerror(rc);
+  std::string advice;
   switch (code_of(rc)) {
     case Errc::full:
-      message += rc == MDB_TXN_FULL ? "; the transaction changes too many pages at once"
-                                    : "; free some disk space";
+      if (rc == MDB_TXN_FULL) {
+        message += " (the transaction changes too many pages at once)";
+      } else {
+        advice = "free some disk space";
+      }
       break;
     case Errc::corruption:
-      message +=
-          "; '" + path_ + "' is damaged or not an LMDB environment: restore it from a backup";
+      message += " ('" + path_ + "' is damaged or not an LMDB environment)";
+      advice = "check the path; if it is damaged, restore it from a backup";
       break;
     case Errc::busy:
-      message += "; more than max_readers=" + std::to_string(max_readers_) +
-                 " read transactions at once: raise max_readers";
+      message +=
+          " (more than max_readers=" + std::to_string(max_readers_) + " read transactions at once)";
+      advice = "raise max_readers";
       break;
     default:
       break;
   }
-  throw Error(code_of(rc), message);
+  throw Error(code_of(rc), message, advice);
 }
 
 MDB_txn* LmdbBackend::begin(unsigned flags, std::shared_lock<std::shared_mutex>& lock) {
   for (int round = 0;; ++round) {
     lock = std::shared_lock(env_mutex_);
     if (!env_) {
-      throw Error(Errc::io_error, "lmdb: '" + uri_ +
-                                      "' could not be reopened after a "
-                                      "compaction; close it and open it again");
+      throw Error(Errc::io_error, "lmdb: '" + uri_ + "' could not be reopened after a compaction",
+                  "close it and open it again");
     }
     MDB_txn* txn = nullptr;
     const int rc = mdb_txn_begin(env_, nullptr, flags, &txn);
@@ -295,7 +304,8 @@ void LmdbBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
 
 void LmdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
   if (read_only_) {
-    throw Error(Errc::unsupported, "cannot write to '" + uri_ + "': it is open read-only");
+    throw Error(Errc::unsupported, "cannot write to '" + uri_ + "': it is open read-only",
+                "open it for writing");
   }
   std::lock_guard writer(writer_mutex_);
   for (;;) {
@@ -334,9 +344,11 @@ void LmdbBackend::grow(std::uint64_t bytes_written) {
   target = std::min((target + kGrowthGranule - 1) / kGrowthGranule * kGrowthGranule, kMaxMapSize);
   const int rc = target > current ? mdb_env_set_mapsize(env_, target) : MDB_MAP_FULL;
   if (rc != 0) {
-    throw Error(Errc::full, "lmdb: the map of '" + uri_ + "' is full at " +
-                                std::to_string(current >> 20) + "MiB and cannot grow to " +
-                                std::to_string(target >> 20) + "MiB: " + mdb_strerror(rc));
+    throw Error(Errc::full,
+                "lmdb: the map of '" + uri_ + "' is full at " + std::to_string(current >> 20) +
+                    "MiB and cannot grow to " + std::to_string(target >> 20) +
+                    "MiB: " + mdb_strerror(rc),
+                "free disk or address space, or move the data to a backend without this limit");
   }
 }
 
@@ -374,19 +386,21 @@ bool LmdbBackend::set_process_lock(short type) {
 // holds back any new opener until the reopen below shares the lock again.
 void LmdbBackend::compact() {
   if (read_only_) {
-    throw Error(Errc::unsupported, "cannot compact '" + uri_ + "': it is open read-only");
+    throw Error(Errc::unsupported, "cannot compact '" + uri_ + "': it is open read-only",
+                "open it for writing");
   }
   // The writer lock keeps this process's writers out; readers go on during the
   // copy and wait only for the swap.
   std::lock_guard writer(writer_mutex_);
   std::shared_lock copying(env_mutex_);
   const auto busy = [&](const std::string& why) {
-    return Error(Errc::busy, "cannot compact '" + uri_ + "': " + why +
-                                 "; compact when no other process has it open");
+    return Error(Errc::busy, "cannot compact '" + uri_ + "': " + why,
+                 "compact when no other process has it open");
   };
   if (!env_ || lock_fd_ < 0) {
-    throw Error(Errc::io_error, "cannot compact '" + uri_ + "': its environment or lock.mdb " +
-                                    "could not be opened; close it and open it again");
+    throw Error(Errc::io_error,
+                "cannot compact '" + uri_ + "': its environment or lock.mdb could not be opened",
+                "close it and open it again");
   }
   if (!set_process_lock(F_WRLCK)) throw busy("another process has it open");
   const std::string data = path_ + "/data.mdb";
@@ -519,7 +533,8 @@ bool LmdbTransaction::write(std::string_view key, ByteView value, unsigned flags
   if (key.empty() || key.size() > db_.max_key()) {
     throw Error(Errc::invalid_argument,
                 "lmdb: cannot write a key of " + std::to_string(key.size()) + " bytes to '" +
-                    db_.uri() + "': keys are 1 to " + std::to_string(db_.max_key()) + " bytes");
+                    db_.uri() + "'",
+                "LMDB keys are 1 to " + std::to_string(db_.max_key()) + " bytes");
   }
   MDB_val k = to_val(key), v = to_val(value);
   const int rc = mdb_put(txn_, db_.dbi(), &k, &v, flags);

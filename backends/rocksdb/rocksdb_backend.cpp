@@ -1,8 +1,10 @@
 #include "backends/rocksdb/rocksdb_backend.hpp"
 
+#include <fcntl.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -67,13 +70,16 @@ void check_directory(const std::string& path, const std::string& uri, bool read_
   std::error_code error;
   if (!fs::exists(path, error)) return;
   if (!fs::is_directory(path, error)) {
-    throw Error(Errc::corruption, "cannot open '" + uri + "': '" + path +
-                                      "' is a file, not a RocksDB database directory");
+    throw Error(
+        Errc::corruption,
+        "cannot open '" + uri + "': '" + path + "' is a file, not a RocksDB database directory",
+        "a rocksdb: URI names a directory; check the path and the scheme");
   }
   if (fs::exists(path + "/CURRENT", error)) return;
   if (read_only) {
     throw Error(Errc::not_found,
-                "cannot open '" + uri + "' read-only: '" + path + "' holds no RocksDB database");
+                "cannot open '" + uri + "' read-only: '" + path + "' holds no RocksDB database",
+                "check the path and the scheme");
   }
   bool other_files = false;
   for (const auto& entry : fs::directory_iterator(path, error)) {
@@ -83,10 +89,57 @@ void check_directory(const std::string& path, const std::string& uri, bool read_
     other_files = true;
   }
   if (other_files) {
-    throw Error(Errc::corruption, "cannot open '" + uri + "': directory '" + path +
-                                      "' holds other files and no RocksDB database; refusing "
-                                      "to add one to it (name an empty or new directory)");
+    throw Error(Errc::corruption,
+                "cannot open '" + uri + "': directory '" + path +
+                    "' holds other files and no RocksDB database, left untouched",
+                "name an empty or new directory");
   }
+}
+
+// The databases this process has open for writing, by canonical path. RocksDB
+// tells a second open of one apart only in the text of its message, so the
+// backend keeps its own list. Entries of a parent process do not count in a
+// forked child, which inherits none of its parent's locks.
+class WritersOfThisProcess {
+ public:
+  static WritersOfThisProcess& instance() {
+    static WritersOfThisProcess writers;
+    return writers;
+  }
+  // False when `path` is open for writing in this process already.
+  bool add(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    const auto [it, added] = paths_.emplace(path, ::getpid());
+    if (added || it->second != ::getpid()) {
+      it->second = ::getpid();
+      return true;
+    }
+    return false;
+  }
+  void remove(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    paths_.erase(path);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, pid_t> paths_;
+};
+
+// The process holding the LOCK file of the database in `path`, if another
+// one does: RocksDB keeps a POSIX write lock on it while the database is open.
+// Asked only when this process holds no lock there (closing any descriptor of
+// a file drops the locks the process has on it).
+std::optional<pid_t> lock_holder(const std::string& path) {
+  const int fd = ::open((path + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct flock lock {};
+  lock.l_type = F_RDLCK;  // conflicts with the holder's write lock
+  lock.l_whence = SEEK_SET;
+  const int rc = ::fcntl(fd, F_GETLK, &lock);
+  ::close(fd);
+  if (rc != 0 || lock.l_type == F_UNLCK) return std::nullopt;
+  return lock.l_pid;
 }
 
 class RocksdbBackend final : public kv::Backend {
@@ -135,17 +188,19 @@ RocksdbBackend::RocksdbBackend(const BackendConfig& config)
   check_directory(path_, uri_, read_only_);
   const rocksdb::Options options = make_options(read_only_);
   rocksdb::DB* db = nullptr;
+  if (!read_only_ && !WritersOfThisProcess::instance().add(path_)) {
+    throw Error(Errc::busy, "cannot open '" + uri_ + "': it is open in this process already",
+                "share that open, or close it first");
+  }
   const rocksdb::Status status = read_only_ ? rocksdb::DB::OpenForReadOnly(options, path_, &db)
                                             : rocksdb::DB::Open(options, path_, &db);
   if (!status.ok()) {
-    if (rocks::code_of(status) == Errc::busy) {
-      const bool here = status.ToString().find("lock hold by current process") != std::string::npos;
-      throw Error(Errc::busy, "cannot open '" + uri_ + "': " +
-                                  (here ? "it is open in this process already"
-                                        : "another process holds the database") +
-                                  " (RocksDB admits one process per database; close it there, "
-                                  "or open it read-only): " +
-                                  status.ToString());
+    if (!read_only_) WritersOfThisProcess::instance().remove(path_);
+    if (const auto holder = lock_holder(path_); holder && status.IsIOError()) {
+      throw Error(Errc::busy,
+                  "cannot open '" + uri_ + "': another process holds the database (pid " +
+                      std::to_string(*holder) + "; RocksDB admits one process per database)",
+                  "close it there, or open it read-only");
     }
     fail(status, "opening", uri_);
   }
@@ -172,12 +227,14 @@ RocksdbBackend::~RocksdbBackend() {
     db_->FlushWAL(true).PermitUncheckedError();
   }
   db_->Close().PermitUncheckedError();
+  if (!read_only_) WritersOfThisProcess::instance().remove(path_);
 }
 
 void RocksdbBackend::check_writable(std::string_view what) const {
   if (read_only_) {
     throw Error(Errc::unsupported,
-                "cannot " + std::string(what) + " " + uri_ + ": it is open read-only");
+                "cannot " + std::string(what) + " '" + uri_ + "': it is open read-only",
+                "open it for writing");
   }
 }
 
@@ -258,7 +315,7 @@ void RocksdbBackend::compact_pruned_ranges() {
       const rocksdb::Status status = db_->CompactRange(options, &begin, &end);
       // Incomplete: cancelled because the database is closing.
       if (!status.ok() && !status.IsIncomplete() && !status.IsShutdownInProgress()) {
-        error = "rocksdb: compacting pruned ranges of " + uri_ + " failed: " + status.ToString();
+        error = "rocksdb: compacting pruned ranges of '" + uri_ + "' failed: " + status.ToString();
       }
     }
     lock.lock();
@@ -287,7 +344,8 @@ std::optional<std::uint64_t> RocksdbBackend::bytes_on_disk() {
   }
   if (error) {
     throw Error(Errc::io_error,
-                "rocksdb: listing " + path_ + " of " + uri_ + " failed: " + error.message());
+                "rocksdb: listing '" + path_ + "' of '" + uri_ + "' failed: " + error.message(),
+                "check the directory's permissions");
   }
   return total;
 }

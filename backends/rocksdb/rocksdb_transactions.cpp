@@ -17,23 +17,33 @@ Errc code_of(const rocksdb::Status& status) {
   if (status.IsCorruption()) return Errc::corruption;
   if (status.IsNoSpace() || status.subcode() == rocksdb::Status::kSpaceLimit) return Errc::full;
   if (status.IsBusy() || status.IsTimedOut() || status.IsTryAgain()) return Errc::busy;
-  if (status.IsIOError()) {
-    // The LOCK file of the database: held by another process ("Resource
-    // temporarily unavailable") or by another open in this one ("lock hold").
-    const std::string text = status.ToString();
-    for (const char* lock : {"lock hold", "While lock file", "Resource temporarily unavailable"}) {
-      if (text.find(lock) != std::string::npos) return Errc::busy;
-    }
-    return Errc::io_error;
-  }
+  // A database held by another open is an IOError without a subcode: the
+  // backend tells it from the LOCK file itself (rocksdb_backend.cpp).
+  if (status.IsIOError()) return Errc::io_error;
   if (status.IsNotSupported()) return Errc::unsupported;
   if (status.IsInvalidArgument()) return Errc::invalid_argument;
   return Errc::io_error;
 }
 
 void fail(const rocksdb::Status& status, std::string_view what, const std::string& uri) {
+  std::string advice;
+  switch (code_of(status)) {
+    case Errc::corruption:
+      advice = "run `sdsctl verify`, and restore from a backup";
+      break;
+    case Errc::full:
+      advice = "free some disk space";
+      break;
+    case Errc::busy:
+      advice = "retry when the other writer is done";
+      break;
+    default:
+      advice = "check the directory, its permissions and the disk";
+      break;
+  }
   throw Error(code_of(status),
-              "rocksdb: " + std::string(what) + " on " + uri + " failed: " + status.ToString());
+              "rocksdb: " + std::string(what) + " on '" + uri + "' failed: " + status.ToString(),
+              advice);
 }
 
 std::optional<ByteView> Reader::get(std::string_view key) {

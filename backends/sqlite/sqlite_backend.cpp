@@ -14,6 +14,7 @@ namespace sds::backend {
 namespace {
 
 constexpr const char* kMemoryPath = ":memory:";
+constexpr int kDefaultBusyTimeoutMs = 5000;
 
 // The `sync` modes map to SQLite's synchronous levels one to one (docs/DESIGN.md section 9).
 std::string synchronous_pragma(SyncMode sync) {
@@ -107,7 +108,8 @@ class SqliteBackend final : public kv::Backend {
   }
   void update(const std::function<void(kv::WriteTransaction&)>& fn) override {
     if (read_only_) {
-      throw Error(Errc::unsupported, "cannot write to " + uri_ + ": it is open read-only");
+      throw Error(Errc::unsupported, "cannot write to '" + uri_ + "': it is open read-only",
+                  "open it for writing");
     }
     run("BEGIN IMMEDIATE", [&](SqliteTransaction& txn) { fn(txn); });
   }
@@ -124,13 +126,32 @@ class SqliteBackend final : public kv::Backend {
   sqlite3* handle() const { return db_; }
   [[noreturn]] void fail(int rc, std::string_view what) const {
     std::string message =
-        "sqlite: " + std::string(what) + " on " + uri_ + " failed: " + sqlite3_errstr(rc);
-    if (db_ && sqlite3_errcode(db_) == rc) message += std::string(" (") + sqlite3_errmsg(db_) + ")";
-    if (code_of(rc) == Errc::busy) {
-      message += "; another connection held the lock past busy_timeout=" +
-                 std::to_string(busy_timeout_ms_) + "ms";
+        "sqlite: " + std::string(what) + " on '" + uri_ + "' failed: " + sqlite3_errstr(rc);
+    // The connection's message adds detail only when it says something else.
+    if (db_ && sqlite3_errcode(db_) == rc &&
+        std::string_view(sqlite3_errmsg(db_)) != sqlite3_errstr(rc)) {
+      message += std::string(" (") + sqlite3_errmsg(db_) + ")";
     }
-    throw Error(code_of(rc), message);
+    std::string advice;
+    switch (code_of(rc)) {
+      case Errc::busy:
+        message += "; another connection held the lock past busy_timeout=" +
+                   std::to_string(busy_timeout_ms_) + "ms";
+        advice = "retry, or raise busy_timeout";
+        break;
+      case Errc::corruption:
+        advice =
+            "check that the URI names an sds-persistence SQLite file; if it is damaged, run "
+            "`sdsctl verify` and restore from a backup";
+        break;
+      case Errc::full:
+        advice = "free some disk space";
+        break;
+      default:
+        advice = "check the path, its permissions and the disk";
+        break;
+    }
+    throw Error(code_of(rc), message, advice);
   }
 
   Statement get_, put_, insert_, erase_, erase_range_, scan_, scan_to_end_;
@@ -154,7 +175,7 @@ class SqliteBackend final : public kv::Backend {
   bool read_only_;
   bool in_memory_;
   SyncMode sync_;
-  int busy_timeout_ms_ = 5000;
+  int busy_timeout_ms_ = kDefaultBusyTimeoutMs;
   Connection connection_;
   sqlite3*& db_ = connection_.db;
   std::mutex mutex_;  // one connection: one transaction at a time
@@ -167,8 +188,14 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
       in_memory_(config.path == kMemoryPath),
       sync_(config.sync) {
   if (const auto it = config.params.find("busy_timeout"); it != config.params.end()) {
-    busy_timeout_ms_ = static_cast<int>(
-        core::parse_integer(it->second, "busy_timeout", 0, std::numeric_limits<int>::max()));
+    busy_timeout_ms_ = static_cast<int>(core::parse_integer(
+        it->second, "busy_timeout", 0, std::numeric_limits<int>::max(), config.uri));
+  }
+  std::error_code error;
+  if (!in_memory_ && std::filesystem::is_directory(path_, error)) {
+    throw Error(Errc::io_error,
+                "cannot open '" + uri_ + "': '" + path_ + "' is a directory, not an SQLite file",
+                "name a file, e.g. sqlite:" + path_ + "/data.db");
   }
   const int flags =
       (read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -212,14 +239,17 @@ void SqliteBackend::create_schema() {
   }
   if (rc != SQLITE_DONE) fail(rc, "reading the schema");
   if (other_tables > 0 && !has_kv) {
-    throw Error(Errc::corruption, "'" + uri_ +
-                                      "' is an SQLite database of another application (it has "
-                                      "tables, none of them sds_kv); refusing to touch it");
+    throw Error(Errc::corruption,
+                "'" + uri_ +
+                    "' is an SQLite database of another application (it has tables, none of "
+                    "them sds_kv), left untouched",
+                "check the path; a new database needs a new file");
   }
   if (has_kv) return;
   if (read_only_) {
     throw Error(Errc::not_found,
-                "cannot open '" + uri_ + "' read-only: it holds no sds-persistence data");
+                "cannot open '" + uri_ + "' read-only: it holds no sds-persistence data",
+                "check the path");
   }
   exec("CREATE TABLE IF NOT EXISTS sds_kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID",
        "creating the table");
@@ -254,7 +284,8 @@ void SqliteBackend::flush() {
 
 void SqliteBackend::compact() {
   if (read_only_) {
-    throw Error(Errc::unsupported, "cannot compact " + uri_ + ": it is open read-only");
+    throw Error(Errc::unsupported, "cannot compact '" + uri_ + "': it is open read-only",
+                "open it for writing");
   }
   std::lock_guard lock(mutex_);
   // VACUUM rewrites the file under SQLite's own locks, so other processes stay
@@ -366,7 +397,7 @@ BackendInfo sqlite_backend() {
   info.private_paths = {kMemoryPath};
   info.capabilities = {
       .persistent = true, .multi_process = true, .compaction = true, .reports_size = true};
-  info.params = {{"busy_timeout", "5000",
+  info.params = {{"busy_timeout", std::to_string(kDefaultBusyTimeoutMs),
                   "milliseconds a writer waits for another process's lock before Errc::busy"}};
   info.open_kv = open_sqlite;
   return info;

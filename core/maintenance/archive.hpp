@@ -3,8 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <memory>
 #include <string>
 
 #include "core/maintenance/contents.hpp"
@@ -15,27 +13,30 @@ namespace sds::core::maintenance {
 // Bump for any change an older sdsctl could misread; it then refuses the file.
 inline constexpr std::uint32_t kArchiveVersion = 1;
 
-// Writes the selected contents of `source` to the file `path`, in memory
-// bounded by one batch and the largest record. The file appears under its name
-// only once complete and synced (it is written as `path`.partial first).
-// Throws like read_contents(), and Errc::io_error when the file cannot be written.
+// The name that stands for standard input or output instead of a file.
+inline constexpr const char* kStandardStream = "-";
+
+// Writes the selected contents of `source` to the file `path` ("-": standard
+// output), in memory bounded by one batch and the largest record. A file
+// appears under its name only once complete and synced: it is written
+// unnamed (O_TMPFILE) and linked in at the end, or, where the file system
+// cannot, as `path`.partial and renamed; a failure or interruption leaves
+// nothing. Throws like read_contents(), and Errc::io_error or Errc::full when
+// the file cannot be written.
 ContentCounts export_archive(SharedBackend& source, const std::string& path,
                              const Selection& selection, const Progress& progress);
 
-// Reads the archive at `path`, checking every entry, and hands its contents to
-// `visitor` as it goes. Throws Errc::corruption naming the byte offset of the
-// first damage (a truncated file included), Errc::version for an archive or a
-// format newer than this build reads, not_found or io_error for the file.
+// Reads the archive at `path` ("-": standard input), checking every entry,
+// and hands its contents to `visitor` as it goes; visitor.finish() runs only
+// after the end entry and the file's digest verified. Throws Errc::corruption
+// naming the byte offset of the first damage (a truncated file included,
+// and contents the visitor refuses), Errc::version for an archive or a format
+// newer than this build reads, not_found or io_error for the file.
 ContentCounts read_archive(const std::string& path, ContentVisitor& visitor,
                            const Progress& progress);
 
-// Checks the whole archive, then opens the destination and writes the archive
-// into it as copy does (stores replaced, reference counts as they are): a
-// damaged archive writes nothing and creates no database. Reads the file
-// twice; progress covers both passes.
-ContentCounts import_archive(
-    const std::string& path,
-    const std::function<std::shared_ptr<SharedBackend>()>& open_destination,
-    const Progress& progress);
+// Whether the file at `path` starts like an archive (its header entry), for
+// the advice of an error: an archive given where a database was expected.
+bool looks_like_archive(const std::string& path);
 
 }  // namespace sds::core::maintenance

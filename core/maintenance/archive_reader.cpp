@@ -1,4 +1,4 @@
-// read_archive() and import_archive(): an archive file back to contents.
+// read_archive(): an archive file back to contents.
 #include <xxhash.h>
 
 #include <cerrno>
@@ -6,11 +6,11 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "core/binary.hpp"
 #include "core/maintenance/archive.hpp"
 #include "core/maintenance/archive_format.hpp"
-#include "core/maintenance/content_writer.hpp"
 #include "core/shared_backend.hpp"
 #include "sds/error.hpp"
 
@@ -20,7 +20,9 @@ namespace {
 using archive::Kind;
 
 struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
+  void operator()(std::FILE* file) const {
+    if (file != stdin) std::fclose(file);
+  }
 };
 struct StateDeleter {
   void operator()(XXH3_state_t* state) const { XXH3_freeState(state); }
@@ -40,12 +42,19 @@ class ArchiveReader {
         digest_(XXH3_createState()),
         entry_digest_(XXH3_createState()) {
     XXH3_64bits_reset(digest_.get());
-    std::error_code error;
-    size_ = std::filesystem::file_size(path, error);
+    if (path == kStandardStream) {
+      file_.reset(stdin);
+      path_ = "(standard input)";
+      return;
+    }
     file_.reset(std::fopen(path.c_str(), "rb"));
+    std::error_code error;
+    if (file_) size_ = std::filesystem::file_size(path, error);
     if (!file_ || error) {
-      throw Error(errno == ENOENT ? Errc::not_found : Errc::io_error,
-                  "cannot read archive '" + path + "': " + std::strerror(errno));
+      const int number = file_ ? error.value() : errno;
+      throw Error(number == ENOENT ? Errc::not_found : Errc::io_error,
+                  "cannot read archive '" + path + "': " + std::strerror(number),
+                  number == ENOENT ? "check the file name" : "check the file and its permissions");
     }
   }
 
@@ -53,20 +62,24 @@ class ArchiveReader {
     try {
       read_all();
     } catch (const Damage& damage) {
-      throw Error(Errc::corruption, "archive '" + path_ + "' is damaged at offset " +
-                                        std::to_string(entry_offset_) + " (entry " +
-                                        std::to_string(entries_) + "): " + damage.why);
+      throw damaged(damage.why);
     } catch (const Error& error) {
+      // The visitor's refusals of what an entry holds are damage at that entry too.
       if (error.code() != Errc::corruption) throw;
-      throw Error(Errc::corruption, "archive '" + path_ + "' is damaged at offset " +
-                                        std::to_string(entry_offset_) + " (entry " +
-                                        std::to_string(entries_) + "): " + error.what());
+      throw damaged(std::string(error.message()));
     }
     visitor_.finish();
     return counts_;
   }
 
  private:
+  Error damaged(const std::string& why) const {
+    return Error(Errc::corruption,
+                 "archive '" + path_ + "' is damaged at offset " + std::to_string(entry_offset_) +
+                     " (entry " + std::to_string(entries_) + "): " + why,
+                 "nothing was written; export the database again, or use another copy");
+  }
+
   void read_all() {
     for (;;) {
       entry_offset_ = offset_;
@@ -91,7 +104,7 @@ class ArchiveReader {
           throw Damage{"unknown entry kind " + std::to_string(static_cast<int>(kind))};
       }
       ++entries_;
-      if (progress_) progress_(offset_, size_);
+      if (progress_) progress_(offset_, size_.value_or(0));
     }
   }
 
@@ -102,8 +115,8 @@ class ArchiveReader {
     if (!read(head)) throw Damage{"the file ends before its end entry (truncated?)"};
     const auto kind = static_cast<Kind>(head[0]);
     if (entries_ == 0 && kind != Kind::header) throw Damage{"not an sdsctl archive"};
-    const std::uint64_t length = PayloadReader(ByteView(head).subspan(1), "entry").u64();
-    if (length > archive::kMaxBodyBytes || length > size_ - offset_) {
+    const std::uint64_t length = PayloadReader(ByteView(head).subspan(1), "entry", "").u64();
+    if (length > archive::kMaxBodyBytes || (size_ && length > *size_ - offset_)) {
       throw Damage{"entry length " + std::to_string(length) +
                    " runs past the end of the file (truncated?) or over the limit"};
     }
@@ -115,7 +128,7 @@ class ArchiveReader {
     XXH3_64bits_update(state, head.data(), head.size());
     XXH3_64bits_update(state, body_.data(), body_.size());
     const std::uint64_t checksum = XXH3_64bits_digest(state);
-    if (checksum != PayloadReader(tail, "entry").u64()) throw Damage{"checksum mismatch"};
+    if (checksum != PayloadReader(tail, "entry", "").u64()) throw Damage{"checksum mismatch"};
     if (kind != Kind::end) {
       for (const Bytes* part : {&head, &body_, &tail}) {
         XXH3_64bits_update(digest_.get(), part->data(), part->size());
@@ -127,7 +140,8 @@ class ArchiveReader {
   bool read(Bytes& out) {
     if (std::fread(out.data(), 1, out.size(), file_.get()) != out.size()) {
       if (std::ferror(file_.get())) {
-        throw Error(Errc::io_error, "cannot read archive '" + path_ + "': " + std::strerror(errno));
+        throw Error(Errc::io_error, "cannot read archive '" + path_ + "': " + std::strerror(errno),
+                    "check the file and the disk");
       }
       return false;
     }
@@ -137,18 +151,18 @@ class ArchiveReader {
 
   void header() {
     if (entries_ != 0) throw Damage{"a second header entry"};
-    PayloadReader reader(body_, "header entry");
+    PayloadReader reader(body_, "header entry", "");
     if (as_chars(reader.bytes(archive::kMagic.size())) != archive::kMagic) {
       throw Damage{"not an sdsctl archive"};
     }
     const std::uint32_t version = reader.u32();
     const std::uint32_t format = reader.u32();
     if (version > kArchiveVersion || format > kFormatVersion) {
-      throw Error(Errc::version, "archive '" + path_ + "' is of archive version " +
-                                     std::to_string(version) + ", database format " +
-                                     std::to_string(format) + "; this sdsctl reads up to " +
-                                     std::to_string(kArchiveVersion) + " and " +
-                                     std::to_string(kFormatVersion) + ": upgrade sds-persistence");
+      throw Error(Errc::version,
+                  "archive '" + path_ + "' is of archive version " + std::to_string(version) +
+                      ", database format " + std::to_string(format) + "; this sdsctl reads up to " +
+                      std::to_string(kArchiveVersion) + " and " + std::to_string(kFormatVersion),
+                  "upgrade sds-persistence");
     }
   }
 
@@ -161,7 +175,7 @@ class ArchiveReader {
 
   void record() {
     if (!in_store_) throw Damage{"a store record outside any store"};
-    PayloadReader reader(body_, "record entry");
+    PayloadReader reader(body_, "record entry", "");
     const std::uint32_t length = reader.u32();
     const std::string_view suffix = as_chars(reader.bytes(length));
     const Record record = read_record(ByteView(body_).subspan(4 + length));
@@ -172,7 +186,7 @@ class ArchiveReader {
 
   void blob() {
     in_store_ = false;
-    PayloadReader reader(body_, "blob entry");
+    PayloadReader reader(body_, "blob entry", "");
     const std::uint32_t length = reader.u32();
     const std::string_view hash = as_chars(reader.bytes(length));
     if (hash.empty() || hash.size() > kMaxHashBytes) throw Damage{"bad blob hash length"};
@@ -185,7 +199,7 @@ class ArchiveReader {
 
   // codec u8 | raw size u64 | payload, checked to decode.
   static Record read_record(ByteView rest) {
-    PayloadReader reader(rest, "record in archive");
+    PayloadReader reader(rest, "record in archive", "");
     Record record;
     record.codec = static_cast<Codec>(reader.bytes(1)[0]);
     record.raw_size = reader.u64();
@@ -200,7 +214,7 @@ class ArchiveReader {
   }
 
   void end() {
-    PayloadReader reader(body_, "end entry");
+    PayloadReader reader(body_, "end entry", "");
     const std::uint64_t entries = reader.u64();
     const ContentCounts declared{reader.u64(), reader.u64(), reader.u64(), 0};
     const std::uint64_t digest = reader.u64();
@@ -221,7 +235,7 @@ class ArchiveReader {
   std::unique_ptr<std::FILE, FileCloser> file_;
   std::unique_ptr<XXH3_state_t, StateDeleter> digest_;  // of every entry before the end
   std::unique_ptr<XXH3_state_t, StateDeleter> entry_digest_;
-  std::uint64_t size_ = 0;
+  std::optional<std::uint64_t> size_;  // unknown for standard input
   std::uint64_t offset_ = 0;
   std::uint64_t entry_offset_ = 0;
   std::uint64_t entries_ = 0;
@@ -237,23 +251,14 @@ ContentCounts read_archive(const std::string& path, ContentVisitor& visitor,
   return ArchiveReader(path, visitor, progress).run();
 }
 
-ContentCounts import_archive(
-    const std::string& path,
-    const std::function<std::shared_ptr<SharedBackend>()>& open_destination,
-    const Progress& progress) {
-  std::uint64_t size = 0;
-  const Progress first = [&](std::uint64_t done, std::uint64_t total) {
-    size = total;
-    if (progress) progress(done, 2 * total);
-  };
-  const Progress second = [&](std::uint64_t done, std::uint64_t total) {
-    if (progress) progress(size + done, 2 * total);
-  };
-  DiscardingVisitor check;
-  read_archive(path, check, first);
-  const std::shared_ptr<SharedBackend> destination = open_destination();
-  ContentWriter writer(*destination);
-  return read_archive(path, writer, second);
+bool looks_like_archive(const std::string& path) {
+  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+  if (!file) return false;
+  char head[archive::kEntryHeaderBytes + archive::kMagic.size()];
+  return std::fread(head, 1, sizeof head, file.get()) == sizeof head &&
+         head[0] == static_cast<char>(Kind::header) &&
+         std::string_view(head + archive::kEntryHeaderBytes, archive::kMagic.size()) ==
+             archive::kMagic;
 }
 
 }  // namespace sds::core::maintenance

@@ -3,27 +3,19 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
+#include "core/batch_scan.hpp"
 #include "core/binary.hpp"
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
-#include "core/maintenance/batch_scan.hpp"
+#include "core/payloads.hpp"
 #include "core/record.hpp"
+#include "core/staging.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core::maintenance {
 namespace {
-
-// The store's messages end with advice to run verify; in verify's own
-// report that advice is noise.
-std::string without_advice(std::string message) {
-  const std::size_t open = message.rfind(" (");
-  if (open != std::string::npos && message.back() == ')' &&
-      message.find("sdsctl verify", open) != std::string::npos) {
-    message.erase(open);
-  }
-  return message;
-}
 
 // What is read of one store while its records go by, in key order: the
 // header ("m") comes before the patches ("p"), the snapshot ("s") last.
@@ -44,6 +36,7 @@ class Verifier {
   }
 
   VerifyReport run() {
+    staging();
     catalog();
     stores();
     blobs();
@@ -53,6 +46,37 @@ class Verifier {
   }
 
  private:
+  // A staging area (core/staging.hpp) is no damage: a transfer runs, or one
+  // was interrupted and left what the next one removes.
+  void staging() {
+    scan_batches(shared_.kv(), keys::staging_begin(), keys::staging_end(), [&](auto& batch) {
+      for (const KvEntry& entry : batch) {
+        const std::optional<Bytes> value = decode(entry.key, entry.value, shared_.where());
+        if (!value || entry.key.size() < 2 || entry.key[1] != keys::kStagingStoreSub) continue;
+        try {
+          staged_numbers_.insert(parse_staged_store(*value, shared_.where()).number);
+        } catch (const Error&) {
+          problem("the " + keys::describe(entry.key) + " has a malformed payload");
+        }
+      }
+      return true;
+    });
+    const std::optional<StagingArea> area = find_staging(shared_);
+    if (!area) return;
+    const std::string what = std::to_string(area->stores) + " staged stores and " +
+                             std::to_string(area->blobs) + " staged blobs";
+    const std::string who = "process " + std::to_string(area->header.pid) + " on " +
+                            (area->header.host.empty() ? "this host" : area->header.host);
+    if (area->running) {
+      note("a transfer into this database is running (" + who + "): " + what +
+           ", not published yet");
+    } else {
+      note("an interrupted transfer (" + who + ") left " + what +
+           "; the stores are as they were before it, and the next copy, import or salvage into "
+           "this database removes them");
+    }
+  }
+
   void catalog() {
     bool readable = true;
     scan_batches(shared_.kv(), keys::intern_begin(), keys::intern_end(), [&](auto& batch) {
@@ -69,14 +93,15 @@ class Verifier {
       const auto stored = txn.get(key);
       if (!stored) return;
       const std::optional<Bytes> value = decode(key, *stored, shared_.where());
-      if (value && value->size() == 8) counter = PayloadReader(*value, "store counter").u64();
+      if (value && value->size() == 8)
+        counter = PayloadReader(*value, "store counter", shared_.where()).u64();
     });
     if (!readable) return;
     try {
       shared_.kv().view(
           [&](kv::ReadTransaction& txn) { stores_ = list_stores(txn, shared_.where()); });
     } catch (const Error& error) {
-      problem(without_advice(error.what()));
+      problem(std::string(error.message()));
     }
     std::map<std::uint64_t, std::string> seen;
     for (const auto& [id, number] : stores_) {
@@ -95,22 +120,21 @@ class Verifier {
 
   void stores() {
     std::optional<StoreWalk> walk;
-    scan_batches(shared_.kv(), keys::store_begin(0), std::string(1, keys::kStoreTag + 1),
-                 [&](auto& batch) {
-                   for (const KvEntry& entry : batch) {
-                     if (entry.key.size() <= kStorePrefixBytes) {
-                       problem("malformed store key '" + keys::printable(entry.key) + "'");
-                       continue;
-                     }
-                     const std::uint64_t number = store_number(entry.key);
-                     if (!walk || walk->number != number) {
-                       if (walk) finish(*walk);
-                       walk = start(number);
-                     }
-                     store_record(*walk, entry);
-                   }
-                   return true;
-                 });
+    scan_batches(shared_.kv(), keys::stores_begin(), keys::stores_end(), [&](auto& batch) {
+      for (const KvEntry& entry : batch) {
+        const auto parsed = keys::parse_store_key(entry.key);
+        if (!parsed) {
+          problem("malformed store key '" + keys::printable(entry.key) + "'");
+          continue;
+        }
+        if (!walk || walk->number != parsed->store) {
+          if (walk) finish(*walk);
+          walk = start(parsed->store);
+        }
+        store_record(*walk, entry, parsed->suffix);
+      }
+      return true;
+    });
     if (walk) finish(*walk);
   }
 
@@ -119,6 +143,8 @@ class Verifier {
     walk.number = number;
     if (const auto it = names_.find(number); it != names_.end()) {
       walk.name = it->second;
+    } else if (staged_numbers_.count(number)) {
+      walk.name = "staged store #" + std::to_string(number);  // reported by staging()
     } else {
       walk.name = "store #" + std::to_string(number);
       problem("records of " + walk.name + " that is in no entry of the store id table");
@@ -126,25 +152,30 @@ class Verifier {
     return walk;
   }
 
-  void store_record(StoreWalk& walk, const KvEntry& entry) {
+  void store_record(StoreWalk& walk, const KvEntry& entry, std::string_view suffix) {
     const std::string where = "(" + walk.name + ")";
     const std::optional<Bytes> value = decode(entry.key, entry.value, where);
     if (!value) return;
-    const char sub = entry.key[kStorePrefixBytes];
-    const std::size_t sub_size = entry.key.size() - kStorePrefixBytes;
-    if (sub == keys::kMetaSub && sub_size == 1) {
-      try {
-        walk.header = parse_snapshot_header(*value);
-      } catch (const Error&) {
-        problem("snapshot header " + where + " has a malformed payload");
-      }
-    } else if (sub == keys::kSnapshotSub && sub_size == 1) {
-      walk.snapshot_stored = entry.value.size();
-      walk.snapshot_raw = value->size();
-    } else if (sub == keys::kPatchSub && sub_size == 1 + 8) {
-      if (walk.header && keys::patch_clock(entry.key) < walk.header->clock) ++walk.patches_below;
-    } else {
+    const auto name = keys::parse_store_suffix(suffix);
+    if (!name) {
       problem("unknown record '" + keys::printable(entry.key) + "' " + where);
+      return;
+    }
+    switch (name->kind) {
+      case keys::StoreRecordKind::snapshot_header:
+        try {
+          walk.header = parse_snapshot_header(*value, where);
+        } catch (const Error&) {
+          problem("snapshot header " + where + " has a malformed payload");
+        }
+        break;
+      case keys::StoreRecordKind::snapshot:
+        walk.snapshot_stored = entry.value.size();
+        walk.snapshot_raw = value->size();
+        break;
+      case keys::StoreRecordKind::patch:
+        if (walk.header && name->clock < walk.header->clock) ++walk.patches_below;
+        break;
     }
   }
 
@@ -174,27 +205,30 @@ class Verifier {
       shared_.kv().view([&](kv::ReadTransaction& txn) {
         counts.clear();
         for (const KvEntry& entry : batch) {
-          const std::string key = keys::refs(entry.key.substr(1));
+          const std::string key = keys::refs(keys::blob_hash(entry.key));
           const auto stored = txn.get(key);
           if (stored) {
             counts.push_back(KvEntry{key, Bytes(stored->begin(), stored->end())});
+          } else if (txn.get(keys::staging_blob(keys::blob_hash(entry.key)))) {
+            counts.push_back(KvEntry{});  // staged, not published: reported by staging()
           } else {
             counts.push_back(std::nullopt);
           }
         }
       });
       for (std::size_t i = 0; i < batch.size(); ++i) {
-        const std::string name = "blob '" + keys::printable(batch[i].key.substr(1)) + "'";
+        const std::string name = "blob '" + keys::printable(keys::blob_hash(batch[i].key)) + "'";
         decode(batch[i].key, batch[i].value, shared_.where());
         if (!counts[i]) {
           problem(name + " has no reference count");
           continue;
         }
+        if (counts[i]->key.empty()) continue;
         const std::optional<Bytes> value =
             decode(counts[i]->key, counts[i]->value, shared_.where());
         if (!value) continue;
         try {
-          const std::int64_t count = parse_ref_count(*value);
+          const std::int64_t count = parse_ref_count(*value, shared_.where());
           if (count <= 0) {
             problem(name + " has reference count " + std::to_string(count) +
                     " (it should have been deleted at 0)");
@@ -209,41 +243,27 @@ class Verifier {
 
   // Every reference count has its blob's data (blobs() read the others).
   void ref_counts() {
-    scan_batches(shared_.kv(), keys::refs(""), std::string(1, keys::kRefsTag + 1),
-                 [&](auto& batch) {
-                   std::vector<bool> has_data;
-                   shared_.kv().view([&](kv::ReadTransaction& txn) {
-                     has_data.clear();
-                     for (const KvEntry& entry : batch) {
-                       has_data.push_back(txn.get(keys::blob(entry.key.substr(1))).has_value());
-                     }
-                   });
-                   for (std::size_t i = 0; i < batch.size(); ++i) {
-                     if (has_data[i]) continue;
-                     decode(batch[i].key, batch[i].value, shared_.where());
-                     problem("reference count of blob '" + keys::printable(batch[i].key.substr(1)) +
-                             "' without the blob's data");
-                   }
-                   return true;
-                 });
+    scan_batches(shared_.kv(), keys::refs_begin(), keys::refs_end(), [&](auto& batch) {
+      std::vector<bool> has_data;
+      shared_.kv().view([&](kv::ReadTransaction& txn) {
+        has_data.clear();
+        for (const KvEntry& entry : batch) {
+          has_data.push_back(txn.get(keys::blob(keys::blob_hash(entry.key))).has_value());
+        }
+      });
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (has_data[i]) continue;
+        decode(batch[i].key, batch[i].value, shared_.where());
+        problem("reference count of blob '" + keys::printable(keys::blob_hash(batch[i].key)) +
+                "' without the blob's data");
+      }
+      return true;
+    });
   }
 
   // Keys outside every range the layout defines (docs/FORMAT.md, "Keys").
   void unknown_keys() {
-    const std::string known{keys::kBlobTag,      keys::kFormatTag, keys::kInternTag,
-                            keys::kNextStoreTag, keys::kRefsTag,   keys::kStoreTag};
-    std::string from;
-    for (std::size_t i = 0; i <= known.size(); ++i) {
-      const std::string to = i < known.size() ? std::string(1, known[i]) : "";
-      unknown_in(from, to);
-      if (i == known.size()) break;
-      const char tag = known[i];
-      // The single-key records: anything longer under their tag is unknown.
-      if (tag == keys::kFormatTag || tag == keys::kNextStoreTag) {
-        unknown_in(std::string(1, tag).append(1, '\0'), std::string(1, tag + 1));
-      }
-      from = std::string(1, tag + 1);
-    }
+    for (const keys::KeyRange& range : keys::unknown_ranges()) unknown_in(range.from, range.to);
   }
 
   void unknown_in(const std::string& from, const std::string& to) {
@@ -265,7 +285,7 @@ class Verifier {
       return decode_record(open_record(key, stored, where), key, where);
     } catch (const Error& error) {
       if (error.code() != Errc::corruption) throw;
-      problem(without_advice(error.what()));
+      problem(std::string(error.message()));
       return std::nullopt;
     }
   }
@@ -295,6 +315,7 @@ class Verifier {
   std::uint64_t total_;
   std::vector<std::pair<std::string, std::uint64_t>> stores_;
   std::map<std::uint64_t, std::string> names_;
+  std::set<std::uint64_t> staged_numbers_;
   VerifyReport report_;
 };
 

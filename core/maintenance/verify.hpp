@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/maintenance/layout.hpp"
+#include "core/maintenance/progress.hpp"
 #include "core/shared_backend.hpp"
 
 namespace sds::core::maintenance {

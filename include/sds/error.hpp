@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "sds/export.hpp"
 
@@ -30,16 +31,29 @@ enum class Errc {
 // The name of a code, as written in messages and by sdsctl ("invalid_argument").
 SDS_API const char* to_string(Errc code) noexcept;
 
-// Thrown by every fallible call. what() says what failed, on which URI, store or
-// key, and what to do about it; it never contains a password.
+// Thrown by every fallible call. The message says what failed and names the
+// URI (quoted, password masked) and, where one is involved, the store and the
+// record; the advice, where there is any, says what to do about it. what() is
+// both, "message; advice", for callers that print one line.
 class SDS_API Error : public std::runtime_error {
  public:
-  Error(Errc code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Error(Errc code, const std::string& message, const std::string& advice = {})
+      : std::runtime_error(advice.empty() ? message : message + "; " + advice),
+        code_(code),
+        message_size_(message.size()) {}
   ~Error() override;
   Errc code() const noexcept { return code_; }
+  // What failed, without the advice.
+  std::string_view message() const noexcept { return std::string_view(what(), message_size_); }
+  // What to do about it; empty when there is no advice.
+  std::string_view advice() const noexcept {
+    const std::string_view all(what());
+    return all.size() > message_size_ ? all.substr(message_size_ + 2) : std::string_view();
+  }
 
  private:
   Errc code_;
+  std::size_t message_size_;  // what() is the message, then "; " and the advice
 };
 
 }  // namespace sds

@@ -11,10 +11,6 @@
 namespace sdsctl {
 namespace {
 
-struct BackendsOptions {
-  bool json = false;
-};
-
 const char* path_kind(sds::PathKind kind) {
   switch (kind) {
     case sds::PathKind::file:
@@ -60,9 +56,9 @@ void print_params(const std::vector<sds::ParamSpec>& params) {
   }
 }
 
-int run_backends(const BackendsOptions& options) {
+int run_backends() {
   const std::vector<sds::BackendInfo> infos = sds::backend_infos();
-  if (options.json) {
+  if (common_options().json) {
     nlohmann::json schemes = nlohmann::json::array();
     for (const sds::BackendInfo& info : infos) {
       schemes.push_back({{"scheme", info.scheme},
@@ -87,11 +83,10 @@ int run_backends(const BackendsOptions& options) {
 }  // namespace
 
 void setup_backends(CLI::App& app, Command& chosen) {
-  auto options = std::make_shared<BackendsOptions>();
   CLI::App* sub =
       app.add_subcommand("backends", "List the compiled-in schemes and their URI parameters");
-  sub->add_flag("--json", options->json, "Print JSON (docs/SDSCTL.md)");
-  sub->callback([options, &chosen] { chosen = [options] { return run_backends(*options); }; });
+  add_common_options(sub);
+  sub->callback([&chosen] { chosen = [] { return run_backends(); }; });
 }
 
 }  // namespace sdsctl

@@ -4,8 +4,8 @@
 #include <memory>
 #include <sds/sds.hpp>
 
-#include "core/open_shared_backend.hpp"
 #include "tools/sdsctl/commands.hpp"
+#include "tools/sdsctl/databases.hpp"
 #include "tools/sdsctl/output.hpp"
 
 namespace sdsctl {
@@ -20,27 +20,29 @@ std::string on_disk(const std::optional<std::uint64_t>& bytes) {
 }
 
 int run_compact(const CompactOptions& options) {
-  // A read-only open first, so that a URI that does not exist is refused, not
-  // created; it is closed again before the writable open.
-  sds::core::open_shared_backend(options.uri, {.read_only = true});
-  const auto opened = sds::core::open_shared_backend(options.uri, {});
+  const auto opened = open_existing(options.uri);
   sds::kv::Backend& kv = opened.shared->kv();
   const auto before = kv.bytes_on_disk();
   try {
     kv.compact();
   } catch (const sds::Error& error) {
-    if (error.code() == sds::Errc::busy) {
-      throw sds::Error(error.code(), "cannot compact " + opened.shared->uri() +
-                                         " while other processes have it open: " + error.what());
-    }
-    if (error.code() == sds::Errc::unsupported) {
-      throw sds::Error(error.code(),
-                       "cannot compact " + opened.shared->uri() + ": " + error.what());
-    }
-    throw;
+    // The backend names the URI in its own errors; only the default of the kv
+    // trait, for a backend without compaction, cannot.
+    if (error.code() != sds::Errc::unsupported) throw;
+    const std::string uri = opened.shared->uri();
+    throw sds::Error(sds::Errc::unsupported,
+                     "cannot compact '" + uri + "': the " + uri.substr(0, uri.find(':')) +
+                         " backend has nothing to reclaim",
+                     "nothing to do");
   }
   const auto after = kv.bytes_on_disk();
-  fmt::print("{}: {} before, {} after\n", opened.shared->uri(), on_disk(before), on_disk(after));
+  if (common_options().json) {
+    print_json({{"uri", opened.shared->uri()},
+                {"bytes_before", json_or_null(before)},
+                {"bytes_after", json_or_null(after)}});
+  } else if (!common_options().quiet) {
+    fmt::print("{}: {} before, {} after\n", opened.shared->uri(), on_disk(before), on_disk(after));
+  }
   return kExitOk;
 }
 
@@ -51,6 +53,7 @@ void setup_compact(CLI::App& app, Command& chosen) {
   CLI::App* sub = app.add_subcommand(
       "compact", "Reclaim space (SQLite VACUUM, RocksDB full compaction, LMDB compacting copy)");
   sub->add_option("URI", options->uri, "Database URI (must exist)")->required();
+  add_common_options(sub);
   sub->callback([options, &chosen] { chosen = [options] { return run_compact(*options); }; });
 }
 

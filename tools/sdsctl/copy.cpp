@@ -1,16 +1,17 @@
-// sdsctl copy SRC DST: stores and blobs between any two backends.
+// sdsctl copy SRC DST: stores and blobs between any two backends, staged and
+// published in one step.
 #include <fmt/core.h>
 
 #include <memory>
 #include <sds/sds.hpp>
 
-#include "core/maintenance/content_writer.hpp"
 #include "core/maintenance/contents.hpp"
-#include "core/open_shared_backend.hpp"
-#include "core/uri.hpp"
 #include "tools/sdsctl/commands.hpp"
+#include "tools/sdsctl/databases.hpp"
+#include "tools/sdsctl/interrupt.hpp"
 #include "tools/sdsctl/output.hpp"
 #include "tools/sdsctl/progress_bar.hpp"
+#include "tools/sdsctl/transfer.hpp"
 
 namespace sdsctl {
 namespace {
@@ -23,38 +24,57 @@ struct CopyOptions {
   std::vector<std::string> stores;
   bool no_blobs = false;
   bool dry_run = false;
+  TransferFlags flags;
 };
 
 int run_copy(const CopyOptions& options) {
-  const maintenance::Selection selection{options.stores, !options.no_blobs};
-  const auto source = sds::core::open_shared_backend(options.source, {.read_only = true});
+  const CommonOptions& common = common_options();
+  maintenance::Selection selection{{}, !options.no_blobs};
+  for (const std::string& id : options.stores) selection.stores.push_back(parse_id(id, "--store"));
+  catch_interrupts();
+  const auto source = open_source(options.source);
+  // A store that is not there is refused before the target is touched.
+  const std::size_t selected = maintenance::select_stores(*source.shared, selection).size();
+  const std::size_t all_stores = maintenance::select_stores(*source.shared, {}).size();
   if (options.dry_run) {
     maintenance::DiscardingVisitor discard;
     ProgressBar bar("reading");
     const auto counts =
         maintenance::read_contents(*source.shared, selection, discard, bar.callback());
-    fmt::print("would copy {} from {} to {}\n", summary(counts), source.shared->uri(),
-               sds::core::mask_password(options.destination));
+    if (common.json) {
+      print_json({{"source", source.shared->uri()},
+                  {"target", sds::core::resolve_uri(options.destination, {}).config.uri},
+                  {"dry_run", true},
+                  {"counts", counts_json(counts)}});
+    } else if (!common.quiet) {
+      fmt::print("would copy {} from {} to {}\n", summary(counts), source.shared->uri(),
+                 sds::core::resolve_uri(options.destination, {}).config.uri);
+    }
     return kExitOk;
   }
-  sds::core::OpenedBackend destination;
-  try {
-    destination = sds::core::open_shared_backend(options.destination, {});
-  } catch (const sds::Error& error) {
-    // The source holds its path open read-only, so the same path refuses a writer.
-    if (error.code() == sds::Errc::busy) {
-      throw sds::Error(sds::Errc::invalid_argument,
-                       "cannot copy " + source.shared->uri() + " to " +
-                           sds::core::mask_password(options.destination) +
-                           ": they are the same database");
-    }
-    throw;
-  }
-  maintenance::ContentWriter writer(*destination.shared);
+  Target target(options.destination, source.shared.get());
+  const sds::core::TargetPolicy policy = policy_of(options.flags);
+  check_target(*target.shared(), policy);
   ProgressBar bar("copying");
-  const auto counts = maintenance::read_contents(*source.shared, selection, writer, bar.callback());
-  fmt::print("copied {} from {} to {} (verified)\n", summary(counts), source.shared->uri(),
-             destination.shared->uri());
+  const TransferResult result = transfer(target, policy, "'" + source.shared->uri() + "'", bar,
+                                         [&](sds::core::ContentVisitor& staging) {
+                                           return maintenance::read_contents(
+                                               *source.shared, selection, staging, bar.callback());
+                                         });
+  // Counts stay exact only when every store comes along with the blobs into
+  // an empty target: other stores' references are counted too.
+  const bool exact =
+      policy == sds::core::TargetPolicy::empty && (!selection.blobs || selected == all_stores);
+  if (common.json) {
+    print_json({{"source", source.shared->uri()},
+                {"target", target.uri()},
+                {"counts", counts_json(result.counts)},
+                {"published", published_json(result.published, exact)}});
+  } else if (!common.quiet) {
+    fmt::print("copied {} from {} to {} (verified)\n", summary(result.counts), source.shared->uri(),
+               target.uri());
+    fmt::print("{}", published_text(result.published, exact));
+  }
   return kExitOk;
 }
 
@@ -65,14 +85,19 @@ void setup_copy(CLI::App& app, Command& chosen) {
   CLI::App* sub = app.add_subcommand(
       "copy",
       "Copy stores (snapshot, clock, patches) and blobs with their reference counts between any "
-      "two databases; a store replaces the destination's store of the same id; safe to re-run");
+      "two databases: staged, checked, then published in one step; into an empty database "
+      "unless --merge or --force");
   sub->add_option("SRC_URI", options->source, "Source database URI (opened read-only)")->required();
-  sub->add_option("DST_URI", options->destination, "Destination database URI")->required();
-  sub->add_option("--store", options->stores, "Copy only this store (repeatable)");
+  sub->add_option("DST_URI", options->destination, "Target database URI (created if missing)")
+      ->required();
+  sub->add_option("--store", options->stores,
+                  "Copy only this store (repeatable; ids as `sdsctl stores` prints them)");
   sub->add_flag("--no-blobs", options->no_blobs,
                 "Leave the blobs (which belong to the database) behind");
   sub->add_flag("--dry-run", options->dry_run,
                 "Read and check the source, say what would be copied");
+  add_transfer_flags(sub, options->flags);
+  add_common_options(sub);
   sub->callback([options, &chosen] { chosen = [options] { return run_copy(*options); }; });
 }
 

@@ -4,6 +4,10 @@
 
 #include <array>
 
+#include "core/keys.hpp"
+#include "sds/error.hpp"
+#include "tools/sdsctl/commands.hpp"
+
 namespace sdsctl {
 
 std::string human_bytes(std::uint64_t bytes) {
@@ -19,7 +23,8 @@ std::string human_bytes(std::uint64_t bytes) {
 }
 
 std::string count_of(std::uint64_t count, std::string_view noun) {
-  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+  const bool sibilant = noun.ends_with("ch") || noun.ends_with("s");
+  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : sibilant ? "es" : "s");
 }
 
 std::string summary(const sds::core::maintenance::ContentCounts& counts) {
@@ -28,23 +33,47 @@ std::string summary(const sds::core::maintenance::ContentCounts& counts) {
                      human_bytes(counts.bytes));
 }
 
-std::string escape_bytes(std::string_view bytes) {
-  std::string out;
-  for (const char c : bytes) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7f && byte != '\\') {
-      out.push_back(c);
-    } else {
-      out += fmt::format("\\x{:02x}", byte);
-    }
-  }
-  return out;
+std::string printed(std::string_view bytes) {
+  return sds::core::keys::printable(bytes, sds::core::keys::kWhole);
+}
+
+std::string parse_id(const std::string& text, std::string_view what) {
+  if (auto bytes = sds::core::keys::parse_printable(text)) return *std::move(bytes);
+  throw sds::Error(sds::Errc::invalid_argument,
+                   std::string(what) + " '" + text + "' is not in the printed form",
+                   "write a byte outside printable ASCII as \\xNN, and a backslash as \\x5c, as "
+                   "`sdsctl stores` prints them");
+}
+
+nlohmann::json counts_json(const sds::core::maintenance::ContentCounts& counts) {
+  return {{"stores", counts.stores},
+          {"records", counts.records},
+          {"blobs", counts.blobs},
+          {"bytes", counts.bytes}};
 }
 
 nlohmann::json json_or_null(const std::optional<std::uint64_t>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-void print_json(const nlohmann::json& value) { fmt::print("{}\n", value.dump(2)); }
+void print_json(const nlohmann::json& value) {
+  // Messages hold bytes of ids escaped already; anything else is replaced.
+  fmt::print("{}\n", value.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void report_error(std::string_view code, int exit_code, std::string_view message,
+                  std::string_view advice) {
+  if (common_options().json) {
+    print_json(
+        {{"error",
+          {{"code", code}, {"exit_code", exit_code}, {"message", message}, {"advice", advice}}}});
+    return;
+  }
+  if (advice.empty()) {
+    fmt::print(stderr, "sdsctl: {}\n", message);
+  } else {
+    fmt::print(stderr, "sdsctl: {}; {}\n", message, advice);
+  }
+}
 
 }  // namespace sdsctl

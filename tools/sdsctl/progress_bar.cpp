@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "tools/sdsctl/commands.hpp"
+#include "tools/sdsctl/interrupt.hpp"
 #include "tools/sdsctl/output.hpp"
 
 namespace sdsctl {
@@ -15,18 +17,34 @@ constexpr int kWidth = 30;
 // Redrawing more often only costs time on slow terminals.
 constexpr auto kRedrawInterval = std::chrono::milliseconds(100);
 
+bool wanted() {
+  const CommonOptions& options = common_options();
+  if (options.quiet) return false;
+  switch (options.progress) {
+    case ProgressMode::always:
+      return true;
+    case ProgressMode::never:
+      return false;
+    case ProgressMode::automatic:
+      break;
+  }
+  return ::isatty(STDERR_FILENO) == 1;
+}
+
 }  // namespace
 
-ProgressBar::ProgressBar(std::string label)
-    : label_(std::move(label)), enabled_(::isatty(STDERR_FILENO) == 1) {}
+ProgressBar::ProgressBar(std::string label) : label_(std::move(label)), enabled_(wanted()) {}
 
 ProgressBar::~ProgressBar() {
   if (drawn_) fmt::print(stderr, "\r\033[K");
 }
 
 sds::core::maintenance::Progress ProgressBar::callback() {
-  if (!enabled_) return {};
-  return [this](std::uint64_t done, std::uint64_t total) { draw(done, total); };
+  return [this](std::uint64_t done, std::uint64_t total) {
+    check_interrupt();
+    done_ = done;
+    if (enabled_) draw(done, total);
+  };
 }
 
 void ProgressBar::draw(std::uint64_t done, std::uint64_t total) {

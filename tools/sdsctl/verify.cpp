@@ -1,4 +1,5 @@
-// sdsctl verify URI: reads every record; exit 0 clean, 1 problems, 2 could not run.
+// sdsctl verify URI: reads every record; exit 0 clean, 1 problems found, the
+// error's own code when it could not run.
 #include "core/maintenance/verify.hpp"
 
 #include <fmt/core.h>
@@ -6,8 +7,9 @@
 #include <memory>
 #include <sds/sds.hpp>
 
-#include "core/open_shared_backend.hpp"
 #include "tools/sdsctl/commands.hpp"
+#include "tools/sdsctl/databases.hpp"
+#include "tools/sdsctl/interrupt.hpp"
 #include "tools/sdsctl/output.hpp"
 #include "tools/sdsctl/progress_bar.hpp"
 
@@ -18,17 +20,17 @@ namespace maintenance = sds::core::maintenance;
 
 struct VerifyOptions {
   std::string uri;
-  bool json = false;
 };
 
 const char* severity_name(maintenance::Finding::Severity severity) {
   return severity == maintenance::Finding::Severity::problem ? "problem" : "note";
 }
 
-void print_report(const maintenance::VerifyReport& report, const std::string& uri, bool json) {
+void print_report(const maintenance::VerifyReport& report, const std::string& uri) {
+  const CommonOptions& common = common_options();
   const std::uint64_t listed = report.findings.size();
   const std::uint64_t unlisted = report.problems + report.notes - listed;
-  if (json) {
+  if (common.json) {
     nlohmann::json findings = nlohmann::json::array();
     for (const auto& finding : report.findings) {
       findings.push_back(
@@ -45,6 +47,7 @@ void print_report(const maintenance::VerifyReport& report, const std::string& ur
                 {"unlisted_findings", unlisted}});
     return;
   }
+  if (common.quiet) return;
   for (const auto& finding : report.findings) {
     fmt::print("{}: {}\n", severity_name(finding.severity), finding.message);
   }
@@ -56,21 +59,20 @@ void print_report(const maintenance::VerifyReport& report, const std::string& ur
 }
 
 int run_verify(const VerifyOptions& options) {
+  catch_interrupts();
+  // A database that cannot be opened (not a database, a newer format) is an
+  // error of its own code: nothing else could be checked.
+  const auto opened = open_source(options.uri);
+  ProgressBar bar("verifying");
   maintenance::VerifyReport report;
-  std::string uri = options.uri;
   try {
-    const auto opened = sds::core::open_shared_backend(options.uri, {.read_only = true});
-    uri = opened.shared->uri();
-    ProgressBar bar("verifying");
     report = maintenance::verify_database(*opened.shared, bar.callback());
-  } catch (const sds::Error& error) {
-    // Damage that stops the open (a file that is not a database, a newer
-    // format) is a finding too, but nothing else could be checked.
-    fmt::print(stderr, "sdsctl: verify could not run: {}\n", error.what());
-    return kExitUsage;
+  } catch (const Interrupted&) {
+    throw Interrupted(fmt::format("interrupted after reading {} of '{}'; nothing was judged",
+                                  human_bytes(bar.done()), opened.shared->uri()));
   }
-  print_report(report, uri, options.json);
-  return report.problems > 0 ? kExitFailure : kExitOk;
+  print_report(report, opened.shared->uri());
+  return report.problems > 0 ? kExitProblems : kExitOk;
 }
 
 }  // namespace
@@ -78,10 +80,9 @@ int run_verify(const VerifyOptions& options) {
 void setup_verify(CLI::App& app, Command& chosen) {
   auto options = std::make_shared<VerifyOptions>();
   CLI::App* sub = app.add_subcommand(
-      "verify",
-      "Read and check every record (read-only); exit 0 clean, 1 problems, 2 could not run");
+      "verify", "Read and check every record (read-only); exit 0 clean, 1 problems found");
   sub->add_option("URI", options->uri, "Database URI")->required();
-  sub->add_flag("--json", options->json, "Print JSON (docs/SDSCTL.md)");
+  add_common_options(sub);
   sub->callback([options, &chosen] { chosen = [options] { return run_verify(*options); }; });
 }
 
