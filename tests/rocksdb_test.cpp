@@ -1,8 +1,10 @@
 // What only the rocksdb: backend promises: its directory, its transactions'
 // overlay, one process at a time, and a patch log that stays fast when pruned.
 #include <gtest/gtest.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/perf_context.h>
 #include <rocksdb/perf_level.h>
+#include <rocksdb/utilities/options_util.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -70,6 +72,21 @@ TEST(RocksDb, ACleanCloseLeavesNoWalToReplay) {
   }
   EXPECT_GE(tables, 1);
   EXPECT_EQ(sds::open("rocksdb:" + path, "doc")->load_patches_since(0).size(), 500u);
+}
+
+TEST(RocksDb, TheOptionsFileIsStillWrittenWhole) {
+  // The backend skips the syncs of RocksDB's OPTIONS file, not the file:
+  // RocksDB's tools (ldb) still find the options the database was opened with.
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  sds::open("rocksdb:" + path, "doc")->append_patch(bytes("p1"), 1);
+  rocksdb::ConfigOptions config;
+  rocksdb::DBOptions db_options;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  const rocksdb::Status loaded = rocksdb::LoadLatestOptions(config, path, &db_options, &families);
+  ASSERT_TRUE(loaded.ok()) << loaded.ToString();
+  ASSERT_EQ(families.size(), 1u);
+  EXPECT_TRUE(families[0].options.enable_blob_files);
 }
 
 TEST(RocksDb, WriteTransactionsSeeTheirOwnWritesAndRollBack) {

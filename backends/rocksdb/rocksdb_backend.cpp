@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "backends/rocksdb/rocksdb_options_file.hpp"
 #include "backends/rocksdb/rocksdb_transactions.hpp"
 #include "sds/error.hpp"
 
@@ -40,6 +41,9 @@ constexpr int kRangeDeletionsPerCompaction = 16;
 rocksdb::Options make_options(bool read_only) {
   rocksdb::Options options;
   options.create_if_missing = !read_only;
+  // DB::Open writes and syncs an OPTIONS file nobody reads back: two of the
+  // five syncs of an open (rocksdb_options_file.hpp).
+  options.env = rocks::env_without_options_file_syncs();
   // The core compresses snapshots and blobs itself (zstd, skipped where it does
   // not pay); compressing again costs CPU for nothing.
   options.compression = rocksdb::kNoCompression;
