@@ -93,7 +93,7 @@ TEST(RocksDb, BytesOnDiskStayBoundedOverCheckpointCycles) {
   // Each checkpoint replaces a 256 KiB snapshot. Until the memtable is flushed
   // the WAL keeps every replaced one: with RocksDB's 64 MiB default this
   // reached 25 MB within 100 cycles (for 0.3 MB of live data); the backend's
-  // 8 MiB memtable keeps it to a few MB. The info LOG stays small too.
+  // 2 MiB memtable keeps it to a few MB. The info LOG stays small too.
   TempDir dir;
   const std::string path = dir.path() + "/db";
   const auto store = sds::open("rocksdb:" + path + "?sync=off", "doc");
@@ -108,7 +108,7 @@ TEST(RocksDb, BytesOnDiskStayBoundedOverCheckpointCycles) {
     largest = std::max(largest, store->stats(StatsScope::store_only).bytes_on_disk.value_or(0));
   }
   RecordProperty("largest_bytes_on_disk", std::to_string(largest));
-  EXPECT_LT(largest, std::uint64_t{20} << 20);
+  EXPECT_LT(largest, std::uint64_t{12} << 20);
   EXPECT_LT(fs::file_size(path + "/LOG"), 32u * 1024);
 }
 
