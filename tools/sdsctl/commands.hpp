@@ -26,5 +26,6 @@ void setup_copy(CLI::App& app, Command& chosen);
 void setup_export(CLI::App& app, Command& chosen);
 void setup_import(CLI::App& app, Command& chosen);
 void setup_compact(CLI::App& app, Command& chosen);
+void setup_bench(CLI::App& app, Command& chosen);
 
 }  // namespace sdsctl

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   sdsctl::setup_export(app, chosen);
   sdsctl::setup_import(app, chosen);
   sdsctl::setup_compact(app, chosen);
+  sdsctl::setup_bench(app, chosen);
   // CLI11 would report a mistyped subcommand as a missing one.
   if (argc > 1 && argv[1][0] != '-') {
     const auto subcommands =
