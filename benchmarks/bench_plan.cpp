@@ -192,6 +192,9 @@ void register_steady_state(const Schemes& schemes, const BenchSizes& sizes) {
             cycles = run_steady_state(place, options);
             state.SetIterationTime(cycles.back().restore_seconds);
           }
+          const SteadyStateGrowth growth = steady_state_growth(cycles);
+          state.counters["restore_growth"] = growth.restore;
+          if (growth.bytes_on_disk) state.counters["disk_growth"] = *growth.bytes_on_disk;
           const CycleFigures& first = cycles[early - 1];
           const CycleFigures& last = cycles.back();
           const std::string at = std::to_string(early);

@@ -22,9 +22,6 @@ struct Report {
   std::vector<std::vector<Measurement>> measurements;
 };
 
-// The steady state's growth compares the last cycle with this one.
-inline constexpr std::size_t kGrowthCycle = 10;
-
 // One line of the comparison table: one figure of one workload, per URI.
 struct Row {
   std::size_t workload;  // in Report::workloads
@@ -32,7 +29,8 @@ struct Row {
   Unit unit;
   std::vector<Measurement::Status> status;    // per URI
   std::vector<std::optional<double>> values;  // per URI; nullopt unless measured
-  // The steady state: the last cycle's figure over cycle kGrowthCycle's.
+  // The steady state: its last tenth of cycles over its first tenth, as
+  // sds::workloads::steady_state_growth() compares them.
   std::vector<std::optional<double>> growth;
 };
 

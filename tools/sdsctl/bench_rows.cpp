@@ -1,7 +1,6 @@
 // The comparison table's rows and how their figures read.
 #include <fmt/core.h>
 
-#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -36,25 +35,21 @@ std::string group_thousands(std::uint64_t value) {
   return digits;
 }
 
+using sds::workloads::SteadyStateGrowth;
 using CycleValue = std::function<std::optional<double>(const CycleFigures&)>;
+using GrowthValue = std::function<std::optional<double>(const SteadyStateGrowth&)>;
 
-// A steady-state row: `value` of the last cycle, and its growth since
-// cycle kGrowthCycle (or the first, when there are fewer).
+// A steady-state row: `value` of the last cycle, and how it grew.
 Row steady_state_row(const Report& report, std::size_t workload, std::string label, Unit unit,
-                     const CycleValue& value) {
+                     const CycleValue& value, const GrowthValue& growth) {
   Row row{workload, std::move(label), unit, {}, {}, {}};
   for (const Measurement& measurement : report.measurements[workload]) {
     row.status.push_back(measurement.status);
-    std::optional<double> last;
-    std::optional<double> growth;
-    if (measurement.status == Measurement::Status::measured && !measurement.cycles.empty()) {
-      const auto& cycles = measurement.cycles;
-      last = value(cycles.back());
-      const std::optional<double> early = value(cycles[std::min(kGrowthCycle, cycles.size()) - 1]);
-      if (last && early && *early > 0) growth = *last / *early;
-    }
-    row.values.push_back(last);
-    row.growth.push_back(growth);
+    const bool measured =
+        measurement.status == Measurement::Status::measured && !measurement.cycles.empty();
+    row.values.push_back(measured ? value(measurement.cycles.back()) : std::nullopt);
+    row.growth.push_back(measured ? growth(sds::workloads::steady_state_growth(measurement.cycles))
+                                  : std::nullopt);
   }
   return row;
 }
@@ -84,15 +79,19 @@ std::vector<Row> comparison_rows(const Report& report) {
   for (std::size_t w = 0; w < report.workloads.size(); ++w) {
     const Workload& workload = *report.workloads[w];
     if (workload.reports_cycles) {
-      rows.push_back(steady_state_row(report, w, "steady_state restore", Unit::milliseconds,
-                                      [](const CycleFigures& cycle) -> std::optional<double> {
-                                        return cycle.restore_seconds * 1e3;
-                                      }));
-      rows.push_back(steady_state_row(report, w, "steady_state bytes on disk", Unit::bytes,
-                                      [](const CycleFigures& cycle) -> std::optional<double> {
-                                        if (!cycle.bytes_on_disk) return std::nullopt;
-                                        return static_cast<double>(*cycle.bytes_on_disk);
-                                      }));
+      rows.push_back(steady_state_row(
+          report, w, "steady_state restore", Unit::milliseconds,
+          [](const CycleFigures& cycle) -> std::optional<double> {
+            return cycle.restore_seconds * 1e3;
+          },
+          [](const SteadyStateGrowth& growth) -> std::optional<double> { return growth.restore; }));
+      rows.push_back(steady_state_row(
+          report, w, "steady_state bytes on disk", Unit::bytes,
+          [](const CycleFigures& cycle) -> std::optional<double> {
+            if (!cycle.bytes_on_disk) return std::nullopt;
+            return static_cast<double>(*cycle.bytes_on_disk);
+          },
+          [](const SteadyStateGrowth& growth) { return growth.bytes_on_disk; }));
       continue;
     }
     Row row{w, workload.name, workload.unit, {}, {}, {}};

@@ -153,7 +153,7 @@ Workload many_stores() {
 Workload steady_state() {
   return {"steady_state",
           "checkpoint cycles (256 KiB snapshot, then 16 appends) at sync=off: the restore time "
-          "and bytes on disk of the last cycle, and how they grew since cycle 10",
+          "and bytes on disk of the last cycle, and how they grew",
           Unit::milliseconds,
           false,
           true,

@@ -20,9 +20,8 @@ void print_comparison_table(const Report& report) {
 
   fmt::print("sdsctl bench: {}\n", run_summary(report));
   fmt::print(
-      "ops/s and MB/s: higher is better; ms and bytes: lower is better; (1.05x): the last "
-      "steady-state cycle over cycle {}\n\n",
-      kGrowthCycle);
+      "ops/s and MB/s: higher is better; ms and bytes: lower is better. steady_state: the last "
+      "cycle, and (1.05x): the mean of its last tenth of cycles over that of its first tenth\n\n");
   fmt::print("{:<{}}  {:<5}", "workload", label_width, "unit");
   for (std::size_t u = 0; u < report.uris.size(); ++u) {
     fmt::print("  {:>{}}", report.uris[u], widths[u]);
