@@ -141,8 +141,8 @@ std::string progress_text(const Report& report, std::size_t w, std::size_t u) {
   std::string text;
   for (const bench::Row& row : bench::comparison_rows(report)) {
     if (row.workload != w || !row.values[u]) continue;
-    text += fmt::format("{}{} {}", text.empty() ? "" : ", ",
-                        bench::value_text(row.unit, *row.values[u]), bench::unit_text(row.unit));
+    text += (text.empty() ? "" : ", ") + bench::value_text(row.unit, *row.values[u]);
+    if (row.unit != bench::Unit::bytes) text += std::string(" ") + bench::unit_text(row.unit);
     if (row.growth[u]) text += fmt::format(" ({:.2f}x)", *row.growth[u]);
   }
   return text;
