@@ -13,4 +13,13 @@ if(TARGET sdsctl)
   target_compile_definitions(sdsctl_tests PRIVATE SDSCTL_PATH="$<TARGET_FILE:sdsctl>")
   add_dependencies(sdsctl_tests sdsctl)
   gtest_discover_tests(sdsctl_tests DISCOVERY_TIMEOUT 60)
+
+  # `sdsctl bench`, in a file of its own.
+  add_executable(sdsctl_bench_tests ${CMAKE_CURRENT_LIST_DIR}/sdsctl_bench_test.cpp ${CMAKE_CURRENT_LIST_DIR}/conformance/test_support.cpp)
+  target_link_libraries(sdsctl_bench_tests PRIVATE sds_internal nlohmann_json::nlohmann_json GTest::gtest_main)
+  target_include_directories(sdsctl_bench_tests PRIVATE ${sds_SOURCE_DIR})
+  target_compile_options(sdsctl_bench_tests PRIVATE -Wall -Wextra)
+  target_compile_definitions(sdsctl_bench_tests PRIVATE SDSCTL_PATH="$<TARGET_FILE:sdsctl>")
+  add_dependencies(sdsctl_bench_tests sdsctl)
+  gtest_discover_tests(sdsctl_bench_tests DISCOVERY_TIMEOUT 60)
 endif()

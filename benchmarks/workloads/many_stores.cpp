@@ -1,5 +1,6 @@
 // make_many_stores: opening and restoring one store among many.
 #include <sds/database.hpp>
+#include <sds/write_batch.hpp>
 #include <stdexcept>
 #include <string>
 
@@ -40,18 +41,19 @@ class ManyStores final : public Workload {
   }
 
  private:
-  // Under sync=off, as fill_patches, for the same reason.
+  // Under sync=off, as fill_patches, for the same reason; one commit per store.
   void fill() {
     const auto database = sds::open_database(place_.uri_with("sync", "off"));
     const Bytes snapshot = make_payload(options_.snapshot_bytes, Content::random, 7);
     const Bytes patch = make_payload(options_.patch_bytes, Content::random, 8);
     for (int index = 0; index < options_.stores; ++index) {
-      const auto store = database->store(store_id(index));
-      store->save_snapshot(snapshot, kSnapshotClock);
+      WriteBatch batch;
+      batch.save_snapshot(snapshot, kSnapshotClock);
       for (Clock clock = kSnapshotClock + 1; clock <= kSnapshotClock + options_.patches_per_store;
            ++clock) {
-        store->append_patch(patch, clock);
+        batch.append_patch(patch, clock);
       }
+      database->store(store_id(index))->write(batch);
     }
   }
 

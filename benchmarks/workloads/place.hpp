@@ -25,7 +25,7 @@ class Place {
   // The URI of the same database with `key=value` (e.g. loading under sync=off).
   std::string uri_with(std::string_view key, std::string_view value) const;
   // The sizes of every file in the directory (du --apparent-size): what was
-  // written, not what was reserved, since RocksDB reserves about 70 MB for
+  // written, not what was reserved, since RocksDB reserves about 2.2 MB for
   // each write-ahead log up front. nullopt for memory:.
   std::optional<std::uint64_t> bytes_on_disk() const;
   // A new place holding a copy of this one's files. The database must be

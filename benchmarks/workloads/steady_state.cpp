@@ -1,6 +1,7 @@
 // run_steady_state: restore time and disk use over repeated checkpoint cycles.
 #include <algorithm>
 #include <sds/database.hpp>
+#include <span>
 #include <stdexcept>
 
 #include "place.hpp"
@@ -11,6 +12,13 @@ namespace sds::workloads {
 namespace {
 
 constexpr int kRestoresPerCycle = 3;
+
+template <class Value>
+double mean(std::span<const CycleFigures> cycles, Value value) {
+  double sum = 0;
+  for (const CycleFigures& cycle : cycles) sum += value(cycle);
+  return sum / static_cast<double>(cycles.size());
+}
 
 }  // namespace
 
@@ -46,6 +54,27 @@ std::vector<CycleFigures> run_steady_state(const Target& target,
     cycles.push_back({fastest, place.bytes_on_disk()});
   }
   return cycles;
+}
+
+SteadyStateGrowth steady_state_growth(const std::vector<CycleFigures>& cycles) {
+  if (cycles.empty()) throw std::invalid_argument("steady state growth needs cycles");
+  const std::size_t window = std::max<std::size_t>(
+      1, std::min(std::max<std::size_t>(10, cycles.size() / 10), cycles.size() / 2));
+  const std::span<const CycleFigures> all(cycles);
+  const auto first = all.first(window);
+  const auto last = all.last(window);
+  const auto restore = [](const CycleFigures& cycle) { return cycle.restore_seconds; };
+  SteadyStateGrowth growth;
+  growth.restore = mean(last, restore) / mean(first, restore);
+  const bool on_disk = std::all_of(cycles.begin(), cycles.end(),
+                                   [](const CycleFigures& cycle) { return cycle.bytes_on_disk; });
+  if (on_disk) {
+    const auto disk = [](const CycleFigures& cycle) {
+      return static_cast<double>(*cycle.bytes_on_disk);
+    };
+    growth.bytes_on_disk = mean(last, disk) / mean(first, disk);
+  }
+  return growth;
 }
 
 }  // namespace sds::workloads

@@ -3,6 +3,7 @@
 #include <map>
 #include <sds/database.hpp>
 #include <sds/store.hpp>
+#include <sds/write_batch.hpp>
 
 namespace sds::workloads {
 namespace {
@@ -14,7 +15,9 @@ class EngineSubject final : public Subject {
 
   void append_patch(ByteView patch, Clock clock) override { store_->append_patch(patch, clock); }
   void append_patches(std::span<const ByteView> patches, Clock first_clock) override {
-    for (const ByteView patch : patches) store_->append_patch(patch, first_clock++);
+    sds::WriteBatch batch;
+    for (const ByteView patch : patches) batch.append_patch(patch, first_clock++);
+    store_->write(batch);
   }
   void save_snapshot(ByteView snapshot, Clock clock) override {
     store_->save_snapshot(snapshot, clock);

@@ -21,8 +21,8 @@ class Subject {
   virtual ~Subject() = default;
 
   virtual void append_patch(ByteView patch, Clock clock) = 0;
-  // Appends patches[i] at first_clock + i as one batch where the subject has
-  // batches; the engine has no batch API yet, so it appends one call at a time.
+  // Appends patches[i] at first_clock + i in one transaction (the engine's
+  // WriteBatch, one Store::write).
   virtual void append_patches(std::span<const ByteView> patches, Clock first_clock) = 0;
   virtual void save_snapshot(ByteView snapshot, Clock clock) = 0;
   virtual std::optional<Bytes> load_snapshot() = 0;

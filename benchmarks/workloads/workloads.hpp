@@ -113,6 +113,16 @@ struct CycleFigures {
 // One entry per cycle, in order.
 std::vector<CycleFigures> run_steady_state(const Target& target, const SteadyStateOptions& options);
 
+// How the last tenth of the cycles (at least 10, at most half) compares with
+// the first tenth: the ratios of their means. Two single cycles would do for
+// a store that grows steadily, but disk use that saws up and down between
+// flushes (RocksDB's WAL) can put either of them at any point of the saw.
+struct SteadyStateGrowth {
+  double restore = 0;
+  std::optional<double> bytes_on_disk;  // nullopt where nothing is on disk
+};
+SteadyStateGrowth steady_state_growth(const std::vector<CycleFigures>& cycles);
+
 // Replays a recorded session into a fresh store (timed: `replay`), closes it,
 // then opens it again and restores as offline SDS applications do, with the
 // snapshot and the whole log from clock 0 (timed: `restore`, open included).

@@ -53,5 +53,6 @@ void setup_compact(CLI::App& app, Command& chosen);
 void setup_drop(CLI::App& app, Command& chosen);
 void setup_prune(CLI::App& app, Command& chosen);
 void setup_release(CLI::App& app, Command& chosen);
+void setup_bench(CLI::App& app, Command& chosen);
 
 }  // namespace sdsctl

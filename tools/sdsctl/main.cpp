@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
   sdsctl::setup_drop(app, chosen);
   sdsctl::setup_prune(app, chosen);
   sdsctl::setup_release(app, chosen);
+  sdsctl::setup_bench(app, chosen);
   // Errors of the command line itself come before --json is parsed.
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--json") == 0) sdsctl::common_options().json = true;

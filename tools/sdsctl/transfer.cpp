@@ -40,8 +40,8 @@ void check_target(sds::core::SharedBackend& target, sds::core::TargetPolicy poli
   const sds::core::TargetContents contents = sds::core::count_target(target);
   if (contents.empty()) return;
   throw sds::Error(sds::Errc::invalid_argument,
-                   in_quotes(target.uri()) + " holds " + count_of(contents.stores, "store") + " and " +
-                       count_of(contents.blobs, "blob") + " already",
+                   in_quotes(target.uri()) + " holds " + count_of(contents.stores, "store") +
+                       " and " + count_of(contents.blobs, "blob") + " already",
                    "--merge adds to them (a store id it has already is refused), --force "
                    "replaces its stores of the same ids; either adds the reference counts to "
                    "its own, so a blob may leak but is never deleted early. Or name an empty "

@@ -1,0 +1,24 @@
+// RocksDB's OPTIONS file, written without syncs (internal to the rocksdb:
+// backend).
+//
+// Every DB::Open writes the options it was given to a new OPTIONS file and
+// syncs it and the directory: two of the five synchronous writes of an open,
+// about 4 ms each on a virtual disk. Nothing reads that file back: the backend
+// passes its options in code, and RocksDB itself treats the file as best
+// effort (an open succeeds when writing it fails, unless
+// fail_if_options_file_error is set). Only tools such as `ldb` read it, and
+// after a power loss they find the previous one or none. The data, the
+// MANIFEST, CURRENT and the WAL are synced exactly as before.
+#pragma once
+
+#include <rocksdb/env.h>
+
+#include <memory>
+
+namespace sds::backend::rocks {
+
+// The default Env, except that the OPTIONS file and its directory entry are
+// not synced. Shared by every database the backend opens.
+rocksdb::Env* env_without_options_file_syncs();
+
+}  // namespace sds::backend::rocks
