@@ -13,4 +13,7 @@ if(TARGET sdsctl)
   target_compile_definitions(sdsctl_tests PRIVATE SDSCTL_PATH="$<TARGET_FILE:sdsctl>")
   add_dependencies(sdsctl_tests sdsctl)
   gtest_discover_tests(sdsctl_tests DISCOVERY_TIMEOUT 60)
+  add_test(NAME sdsctl_completions
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/completions_test.sh
+      ${PROJECT_SOURCE_DIR}/tools/sdsctl/completions)
 endif()
