@@ -16,4 +16,9 @@ if(TARGET sdsctl)
   add_test(NAME sdsctl_completions
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/completions_test.sh
       ${PROJECT_SOURCE_DIR}/tools/sdsctl/completions)
+  if(TARGET sync_session)
+    add_test(NAME readme_sdsctl_session
+      COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readme_session_test.sh
+        ${PROJECT_SOURCE_DIR}/README.md $<TARGET_FILE:sync_session> $<TARGET_FILE:sdsctl>)
+  endif()
 endif()
