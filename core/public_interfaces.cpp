@@ -29,5 +29,9 @@ std::optional<std::uint64_t> Backend::bytes_on_disk() { return std::nullopt; }
 
 void Backend::compact() { throw Error(Errc::unsupported, "this backend has no compaction"); }
 
+IntegrityCheck Backend::check_integrity() {
+  return {false, "this backend has no check of its own", {}};
+}
+
 }  // namespace kv
 }  // namespace sds

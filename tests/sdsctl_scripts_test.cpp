@@ -238,6 +238,35 @@ TEST_F(Scripts, DropPruneAndReleaseAskForYes) {
   EXPECT_EQ(sdsctl({"drop", sqlite("a.db"), "gone", "--yes"}).exit_code, 3);
 }
 
+TEST_F(Scripts, VerifyRunsTheBackendsOwnCheck) {
+  fill(sqlite("a.db"));
+  const Result clean = sdsctl({"verify", sqlite("a.db")});
+  EXPECT_NE(clean.out.find("backend check: SQLite PRAGMA integrity_check: ok"), std::string::npos)
+      << clean.out;
+  // A key moved out of order in the file: SQLite's own check sees it.
+  std::string bytes = read_file(path("a.db"));
+  std::string key = "S";
+  for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>(i == 0 ? 1 : 0));  // store #1
+  key += "p";
+  for (int i = 7; i >= 0; --i) key.push_back(static_cast<char>(i == 0 ? 12 : 0));  // clock 12
+  const std::size_t at = bytes.find(key);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 10] = 0x7f;
+  write_file(path("a.db"), bytes);
+  const Result damaged = sdsctl({"verify", sqlite("a.db"), "--json"});
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.out << damaged.err;
+  const auto report = nlohmann::json::parse(damaged.out);
+  EXPECT_EQ(report["backend_check"]["ran"], true);
+  EXPECT_GE(report["backend_check"]["problems"], 1);
+  if (has_scheme("lmdb")) {
+    fill("lmdb:" + path("env"));
+    const Result lmdb = sdsctl({"verify", "lmdb:" + path("env")});
+    EXPECT_NE(lmdb.out.find("backend check: none (LMDB 0.9 has no check of its own"),
+              std::string::npos)
+        << lmdb.out;
+  }
+}
+
 TEST_F(Scripts, HelpLeadsSomewhere) {
   const Result typo = sdsctl({"cpoy"});
   EXPECT_EQ(typo.exit_code, 2);

@@ -22,4 +22,12 @@ if(TARGET sdsctl)
   target_compile_definitions(sdsctl_bench_tests PRIVATE SDSCTL_PATH="$<TARGET_FILE:sdsctl>")
   add_dependencies(sdsctl_bench_tests sdsctl)
   gtest_discover_tests(sdsctl_bench_tests DISCOVERY_TIMEOUT 60)
+  add_test(NAME sdsctl_completions
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/completions_test.sh
+      ${PROJECT_SOURCE_DIR}/tools/sdsctl/completions)
+  if(TARGET sync_session)
+    add_test(NAME readme_sdsctl_session
+      COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/readme_session_test.sh
+        ${PROJECT_SOURCE_DIR}/README.md $<TARGET_FILE:sync_session> $<TARGET_FILE:sdsctl>)
+  endif()
 endif()

@@ -116,6 +116,7 @@ class SqliteBackend final : public kv::Backend {
   void flush() override;
   std::optional<std::uint64_t> bytes_on_disk() override;
   void compact() override;
+  kv::IntegrityCheck check_integrity() override;
 
   // Executes a statement that returns no rows; throws on failure.
   void step_done(Statement& statement, std::string_view what) {
@@ -296,6 +297,20 @@ void SqliteBackend::compact() {
         sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
     if (rc != SQLITE_OK) fail(rc, "compacting (WAL checkpoint)");
   }
+}
+
+kv::IntegrityCheck SqliteBackend::check_integrity() {
+  kv::IntegrityCheck check{true, "SQLite PRAGMA integrity_check", {}};
+  std::lock_guard lock(mutex_);
+  Statement statement;
+  prepare(statement, "PRAGMA integrity_check");
+  int rc;
+  while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
+    const auto* line = reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0));
+    if (line && std::string_view(line) != "ok") check.problems.emplace_back(line);
+  }
+  if (rc != SQLITE_DONE) check.problems.push_back(std::string("it stopped: ") + sqlite3_errstr(rc));
+  return check;
 }
 
 std::optional<std::uint64_t> SqliteBackend::bytes_on_disk() {

@@ -42,6 +42,10 @@ class Verifier {
     blobs();
     ref_counts();
     unknown_keys();
+    report_.backend_check = shared_.kv().check_integrity();
+    for (const std::string& line : report_.backend_check.problems) {
+      problem(report_.backend_check.what + ": " + line);
+    }
     return std::move(report_);
   }
 

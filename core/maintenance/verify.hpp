@@ -29,6 +29,8 @@ struct VerifyReport {
   std::uint64_t notes = 0;
   // The first kMaxListedFindings findings, in key order.
   std::vector<Finding> findings;
+  // The backend's own check of its files; its problems are findings too.
+  kv::IntegrityCheck backend_check;
 };
 
 inline constexpr std::size_t kMaxListedFindings = 1000;
@@ -36,8 +38,9 @@ inline constexpr std::size_t kMaxListedFindings = 1000;
 // Checks the format record, the store id table, every store record (framing,
 // checksum, decompression, snapshot header against snapshot, patch clocks
 // against the snapshot's), every blob against its reference count (missing,
-// zero or below, or a count without data), and keys of no known kind. Memory
-// stays bounded. Throws only when it cannot read at all (io_error, busy).
+// zero or below, or a count without data), and keys of no known kind, then
+// runs the backend's own check (kv::Backend::check_integrity). Memory stays
+// bounded. Throws only when it cannot read at all (io_error, busy).
 VerifyReport verify_database(SharedBackend& shared, const Progress& progress);
 
 }  // namespace sds::core::maintenance

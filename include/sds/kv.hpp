@@ -12,7 +12,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "sds/error.hpp"
 #include "sds/export.hpp"
@@ -64,6 +66,13 @@ class SDS_API WriteTransaction : public ReadTransaction {
   ~WriteTransaction() = default;
 };
 
+// What a backend's own check of its files found (Backend::check_integrity).
+struct IntegrityCheck {
+  bool ran = false;                   // false: the backend has no check of its own
+  std::string what;                   // what ran, or why nothing could
+  std::vector<std::string> problems;  // one line each; empty when clean
+};
+
 // One open database. Every method is safe to call from several threads at once.
 // Methods throw sds::Error with the codes of error.hpp, naming the URI.
 class SDS_API Backend {
@@ -96,6 +105,11 @@ class SDS_API Backend {
   // where that is unsafe while other processes have the database open, and
   // Errc::unsupported (the default) where the backend has nothing to reclaim.
   virtual void compact();
+
+  // Runs the library's own check of its files, beyond the records the core
+  // reads and checks itself: SQLite's PRAGMA integrity_check, RocksDB's
+  // checksum verification (sdsctl verify). The default runs nothing.
+  virtual IntegrityCheck check_integrity();
 };
 
 }  // namespace sds::kv

@@ -40,12 +40,11 @@ void check_target(sds::core::SharedBackend& target, sds::core::TargetPolicy poli
   const sds::core::TargetContents contents = sds::core::count_target(target);
   if (contents.empty()) return;
   throw sds::Error(sds::Errc::invalid_argument,
-                   in_quotes(target.uri()) + " holds " + count_of(contents.stores, "store") +
-                       " and " + count_of(contents.blobs, "blob") + " already",
-                   "--merge adds to them (a store id it has already is refused), --force "
-                   "replaces its stores of the same ids; either adds the reference counts to "
-                   "its own, so a blob may leak but is never deleted early. Or name an empty "
-                   "or new database");
+                   in_quotes(target.uri()) + " holds " + count_of(contents.stores, "store") + " and " +
+                       count_of(contents.blobs, "blob") + " already",
+                   "pass --merge to add to them, or --force to replace its stores of the same "
+                   "ids (reference counts are added, never lowered), or name an empty or new "
+                   "database");
 }
 
 TransferResult transfer(

@@ -44,7 +44,11 @@ void print_report(const maintenance::VerifyReport& report, const std::string& ur
                 {"problems", report.problems},
                 {"notes", report.notes},
                 {"findings", findings},
-                {"unlisted_findings", unlisted}});
+                {"unlisted_findings", unlisted},
+                {"backend_check",
+                 {{"ran", report.backend_check.ran},
+                  {"what", report.backend_check.what},
+                  {"problems", report.backend_check.problems.size()}}}});
     return;
   }
   if (common.quiet) return;
@@ -52,6 +56,13 @@ void print_report(const maintenance::VerifyReport& report, const std::string& ur
     fmt::print("{}: {}\n", severity_name(finding.severity), finding.message);
   }
   if (unlisted > 0) fmt::print("... and {} more not listed\n", unlisted);
+  const auto& check = report.backend_check;
+  if (!check.ran) {
+    fmt::print("backend check: none ({})\n", check.what);
+  } else {
+    fmt::print("backend check: {}: {}\n", check.what,
+               check.problems.empty() ? "ok" : count_of(check.problems.size(), "problem"));
+  }
   fmt::print("{}: format {}, {}, {} ({}): {}, {}\n", uri, report.format_version,
              count_of(report.stores, "store"), count_of(report.records, "record"),
              human_bytes(report.bytes), count_of(report.problems, "problem"),
