@@ -1,5 +1,6 @@
-// Issue 13, "Found": each item as it was reported, one test each. Every test
-// here failed on the sdsctl before that issue and passes now.
+// The ways the earlier sdsctl lost or damaged data (CHANGELOG.md, Unreleased),
+// one test each, as each was reported. Every test here failed on that sdsctl
+// and passes now.
 #include <sys/wait.h>
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-// sdsctl in pipes and scripts (issue 13, "Deliver"): staged transfers that
+// sdsctl in pipes and scripts: staged transfers that
 // survive SIGKILL, --merge and --force, pipes, --json everywhere, the exit
 // code table, --quiet and --progress, dump ranges, the --yes subcommands,
 // and help that leads somewhere.
