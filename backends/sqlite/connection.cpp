@@ -1,0 +1,74 @@
+#include "backends/sqlite/connection.hpp"
+
+namespace sds::backend::sqlite {
+
+Errc code_of(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Errc::busy;
+    case SQLITE_FULL:
+      return Errc::full;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return Errc::corruption;
+    case SQLITE_TOOBIG:
+      return Errc::invalid_argument;
+    default:
+      return Errc::io_error;
+  }
+}
+
+std::string synchronous_pragma(SyncMode sync) {
+  static constexpr const char* kLevels[] = {"OFF", "NORMAL", "FULL"};
+  return std::string("PRAGMA synchronous=") + kLevels[static_cast<int>(sync)];
+}
+
+Connection::Connection(const ConnectionSettings& settings, bool read_only) : settings_(settings) {
+  const int flags =
+      (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+      SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(settings_.path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) fail(rc, "opening");
+  sqlite3_extended_result_codes(db_, 0);
+  sqlite3_busy_timeout(db_, settings_.busy_timeout_ms);
+  exec(synchronous_pragma(settings_.sync), "setting sync");
+}
+
+void Connection::exec(const std::string& sql, std::string_view what) {
+  const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) fail(rc, what);
+}
+
+void Connection::prepare(Statement& statement, const char* sql) {
+  const int rc =
+      sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement.handle(), nullptr);
+  if (rc != SQLITE_OK) fail(rc, "preparing statements");
+}
+
+void Connection::step_done(Statement& statement, std::string_view what) {
+  const int rc = sqlite3_step(statement.get());
+  statement.reset();
+  if (rc != SQLITE_DONE) fail(rc, what);
+}
+
+std::int64_t Connection::query_int(const char* sql, std::string_view what) {
+  Statement statement;
+  prepare(statement, sql);
+  const int rc = sqlite3_step(statement.get());
+  if (rc != SQLITE_ROW) fail(rc == SQLITE_DONE ? SQLITE_ERROR : rc, what);
+  return statement.column_int(0);
+}
+
+void Connection::fail(int rc, std::string_view what) const {
+  std::string message =
+      "sqlite: " + std::string(what) + " on " + settings_.uri + " failed: " + sqlite3_errstr(rc);
+  if (db_ && sqlite3_errcode(db_) == rc) message += std::string(" (") + sqlite3_errmsg(db_) + ")";
+  if (code_of(rc) == Errc::busy) {
+    message += "; another connection held the lock past busy_timeout=" +
+               std::to_string(settings_.busy_timeout_ms) + "ms";
+  }
+  throw Error(code_of(rc), message);
+}
+
+}  // namespace sds::backend::sqlite
