@@ -6,49 +6,86 @@ namespace sds::backend::sqlite {
 namespace {
 
 constexpr const char* kCreateKv =
-    "CREATE TABLE sds_kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID";
+    "CREATE TABLE sds_kv (k BLOB PRIMARY KEY, v BLOB NOT NULL, vid INTEGER) WITHOUT ROWID";
+// Format 1 had sds_kv without vid: ADD COLUMN gives it the same columns.
+constexpr const char* kAddVid = "ALTER TABLE sds_kv ADD COLUMN vid INTEGER";
+// k repeats the key of the sds_kv row that refers to the value, so that a
+// range deletion finds the values of its range through this table's index.
+constexpr const char* kCreateValues =
+    "CREATE TABLE sds_values (id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v BLOB NOT NULL)";
+
+[[noreturn]] void refuse(const Connection& connection, const std::string& why) {
+  throw Error(Errc::corruption, "'" + connection.settings().uri + "' " + why);
+}
 
 }  // namespace
 
 Layout read_layout(Connection& connection) {
   bool has_kv = false;
+  bool has_values = false;
   int other_tables = 0;
   Statement tables;
   connection.prepare(tables, "SELECT name FROM sqlite_master WHERE type = 'table'");
   int rc;
   while ((rc = sqlite3_step(tables.get())) == SQLITE_ROW) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(tables.get(), 0));
-    if (std::string_view(text ? text : "") == "sds_kv") {
+    const std::string_view name(text ? text : "");
+    if (name == "sds_kv") {
       has_kv = true;
+    } else if (name == "sds_values") {
+      has_values = true;
     } else {
       ++other_tables;
     }
   }
   if (rc != SQLITE_DONE) connection.fail(rc, "reading the schema");
-  if (has_kv) return Layout::inline_only;
-  if (other_tables == 0) return Layout::none;
-  throw Error(Errc::corruption, "'" + connection.settings().uri +
-                                    "' is an SQLite database of another application (it has "
-                                    "tables, none of them sds_kv); refusing to touch it");
+  if (!has_kv) {
+    if (other_tables == 0 && !has_values) return Layout::none;
+    refuse(connection,
+           "is an SQLite database of another application (it has tables, none of them "
+           "sds_kv); refusing to touch it");
+  }
+  const bool has_vid =
+      connection.query_int("SELECT count(*) FROM pragma_table_info('sds_kv') WHERE name = 'vid'",
+                           "reading the schema") > 0;
+  if (has_vid && has_values) return Layout::split;
+  if (!has_vid && !has_values) return Layout::inline_only;
+  refuse(connection, "has sds-persistence tables of a layout this build does not know (sds_kv " +
+                         std::string(has_vid ? "with" : "without") + " a vid column, " +
+                         (has_values ? "with" : "without") + " sds_values); refusing to touch it");
 }
 
 Layout prepare_for_writing(Connection& connection) {
   if (connection.settings().path != ":memory:") {
     connection.exec("PRAGMA journal_mode=WAL", "switching to WAL");
   }
-  // Almost always the table is there already: a read tells.
-  if (read_layout(connection) != Layout::none) return Layout::inline_only;
+  // Almost always the tables are there already: a read tells.
+  if (read_layout(connection) == Layout::split) return Layout::split;
   connection.exec("BEGIN IMMEDIATE", "beginning the schema transaction");
   try {
     // Read under the write lock: another process may have just done this.
     const Layout found = read_layout(connection);
-    if (found == Layout::none) connection.exec(kCreateKv, "creating the table");
+    if (found == Layout::none) {
+      connection.exec(kCreateKv, "creating the tables");
+      connection.exec(kCreateValues, "creating the tables");
+    } else if (found == Layout::inline_only) {
+      connection.exec(kAddVid, "migrating the tables of format 1");
+      connection.exec(kCreateValues, "migrating the tables of format 1");
+    }
     connection.exec("COMMIT", "committing the schema");
     return found;
   } catch (...) {
     sqlite3_exec(connection.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+std::size_t inline_limit(std::int64_t page_size) {
+  // SQLite keeps at most (U - 12) * 64 / 255 - 23 bytes of a cell of an index
+  // B-tree (which a WITHOUT ROWID table is) on its page, U being the usable
+  // page size; the record header of a row takes up to 7 of them.
+  const std::int64_t max_local = (page_size - 12) * 64 / 255 - 23;
+  return static_cast<std::size_t>(max_local - 7);
 }
 
 }  // namespace sds::backend::sqlite

@@ -22,11 +22,12 @@ using sqlite::Layout;
 
 constexpr const char* kMemoryPath = ":memory:";
 
-// A connection with its statements.
+// A connection with the statements of its layout.
 struct Session {
   Session(const ConnectionSettings& settings, bool read_only) : connection(settings, read_only) {}
   Connection connection;
   std::unique_ptr<KvTables> tables;  // declared after the connection: finalized first
+  std::int64_t schema_version = 0;   // of the database when `tables` were prepared
 };
 
 // One transaction: the kv trait's calls, on the tables of one session.
@@ -68,11 +69,14 @@ class SqliteBackend final : public kv::Backend {
   void compact() override;
 
  private:
+  // Prepares the statements of the session's current layout.
+  void prepare(Session& session, Layout layout, bool writes);
   void run(Session& session, bool writes, const std::function<void(SqliteTransaction&)>& fn);
 
   ConnectionSettings settings_;
   bool read_only_;
   bool in_memory_;
+  std::size_t inline_limit_ = 0;
   // One connection: one transaction at a time.
   std::unique_ptr<Session> writer_;
   std::mutex writer_mutex_;
@@ -92,15 +96,28 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
       param(config, "busy_timeout", "5000"), "busy_timeout", 0, std::numeric_limits<int>::max()));
   writer_ = std::make_unique<Session>(settings_, read_only_);
   Connection& connection = writer_->connection;
+  Layout layout;
   if (read_only_) {
-    if (sqlite::read_layout(connection) == Layout::none) {
+    layout = sqlite::read_layout(connection);
+    if (layout == Layout::none) {
       throw Error(Errc::not_found, "cannot open '" + settings_.uri +
                                        "' read-only: it holds no sds-persistence data");
     }
   } else {
     sqlite::prepare_for_writing(connection);
+    layout = Layout::split;
   }
-  writer_->tables = std::make_unique<KvTables>(connection, !read_only_);
+  inline_limit_ = sqlite::inline_limit(connection.query_int("PRAGMA page_size", "reading"));
+  prepare(*writer_, layout, !read_only_);
+}
+
+void SqliteBackend::prepare(Session& session, Layout layout, bool writes) {
+  session.tables.reset();
+  if (layout == Layout::inline_only) {
+    session.schema_version =
+        session.connection.query_int("PRAGMA schema_version", "reading the schema version");
+  }
+  session.tables = std::make_unique<KvTables>(session.connection, layout, inline_limit_, writes);
 }
 
 void SqliteBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
@@ -121,12 +138,19 @@ void SqliteBackend::run(Session& session, bool writes,
   Connection& connection = session.connection;
   connection.exec(writes ? "BEGIN IMMEDIATE" : "BEGIN", "beginning a transaction");
   try {
+    // A database read in the layout of format 1 may have been migrated by a
+    // writer in another process since: look again when its schema changed.
+    if (session.tables->layout() == Layout::inline_only &&
+        connection.query_int("PRAGMA schema_version", "reading the schema version") !=
+            session.schema_version) {
+      prepare(session, sqlite::read_layout(connection), false);
+    }
     SqliteTransaction txn(*session.tables);
     fn(txn);
     session.tables->finish();
     connection.exec("COMMIT", "committing");
   } catch (...) {
-    session.tables->finish();
+    if (session.tables) session.tables->finish();
     // A failed COMMIT may have rolled back already; ROLLBACK then just fails.
     sqlite3_exec(connection.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
@@ -182,7 +206,8 @@ BackendInfo sqlite_backend() {
   BackendInfo info;
   info.scheme = "sqlite";
   info.description =
-      "SQLite file (the reference backend): WAL journal, one table of keys and values";
+      "SQLite file (the reference backend): WAL journal, one table of keys and small values, "
+      "large values out of line";
   info.path_kind = PathKind::file;
   info.private_paths = {kMemoryPath};
   info.params = {{"busy_timeout", "5000",
