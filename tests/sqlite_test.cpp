@@ -301,6 +301,24 @@ TEST(Sqlite, AMigratedDatabaseKeepsOldValuesInlineAndWritesNewOnesOutOfLine) {
   EXPECT_EQ(notes->load_snapshot(), as_bytes_of(fixture::snapshot()));
 }
 
+TEST(Sqlite, CompactionMovesLargeValuesOfFormatOneOutOfLine) {
+  TempDir dir;
+  const std::string path = dir.path() + "/fixture.db";
+  fs::copy_file(std::string(SDS_FIXTURES_DIR) + "/format-1/sqlite.db", path);
+  sds::open_database("sqlite:" + path)->close();  // migrated
+  EXPECT_EQ(Inspector(path).values(), 0);
+  open_kv(path)->compact();  // what sdsctl compact runs
+  Inspector inspector(path);
+  EXPECT_EQ(inspector.values(), 2);  // the snapshot and the photo; the rest is small
+  EXPECT_EQ(inspector.broken_references(), 0);
+  EXPECT_LT(inspector.integer("SELECT max(length(v)) FROM sds_kv"), 1000);
+  auto notes = sds::open("sqlite:" + path, fixture::kNotes);
+  EXPECT_EQ(notes->load_snapshot(), as_bytes_of(fixture::snapshot()));
+  EXPECT_EQ(notes->load_value(fixture::kPhoto), as_bytes_of(fixture::photo()));
+  EXPECT_EQ(notes->load_value(fixture::kText), as_bytes_of(fixture::text()));
+  EXPECT_EQ(notes->load_patches_since(0).size(), 5u);
+}
+
 TEST(Sqlite, AReadOnlyOpenOfFormatOneFollowsAMigrationByAnotherProcess) {
   TempDir dir;
   const std::string path = dir.path() + "/fixture.db";

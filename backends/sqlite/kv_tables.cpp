@@ -1,6 +1,7 @@
 #include "backends/sqlite/kv_tables.hpp"
 
 #include <string>
+#include <vector>
 
 namespace sds::backend::sqlite {
 namespace {
@@ -158,6 +159,29 @@ void KvTables::erase_range(std::string_view from, std::string_view to) {
   erase_range.bind(1, from);
   erase_range.bind(2, to);
   connection_.step_done(erase_range, "deleting a range");
+}
+
+std::size_t KvTables::move_large_values_out_of_line() {
+  require_writes();
+  std::vector<std::string> keys;
+  {
+    // length() of a BLOB reads no overflow page.
+    Statement large;
+    connection_.prepare(large,
+                        "SELECT k FROM sds_kv WHERE vid IS NULL AND length(k) + length(v) > ?1");
+    large.bind(1, static_cast<std::int64_t>(inline_limit_));
+    int rc;
+    while ((rc = sqlite3_step(large.get())) == SQLITE_ROW)
+      keys.emplace_back(as_chars(large.column(0)));
+    if (rc != SQLITE_DONE) connection_.fail(rc, "finding large values");
+  }
+  for (const std::string& key : keys) {
+    const ByteView stored = get(key).value();
+    const Bytes value(stored.begin(), stored.end());
+    put(key, value);
+  }
+  get_.reset();
+  return keys.size();
 }
 
 void KvTables::savepoint() {

@@ -37,6 +37,10 @@ class KvTables {
   void release_savepoint();
   void rollback_to_savepoint();  // and releases it
 
+  // Moves the values of rows over the inline limit that are stored inline
+  // (rows written in format 1) out of line; returns how many moved.
+  std::size_t move_large_values_out_of_line();
+
   // Called when the transaction ends (either way): ends pending reads and
   // gives a large read buffer back.
   void finish();
