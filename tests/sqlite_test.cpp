@@ -1,12 +1,15 @@
 // What only the sqlite: backend promises: its file, and files that are not its;
-// large values out of line; the layout of format 1.
+// large values out of line; the layout of format 1; reader connections.
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
+#include <thread>
 
 #include "tests/conformance.hpp"
 #include "tests/fixtures/format-1/fixture_contents.hpp"
@@ -340,6 +343,48 @@ TEST(Sqlite, AReadOnlyOpenOfFormatOneFollowsAMigrationByAnotherProcess) {
   EXPECT_EQ(Inspector(path).values(), 2);
   EXPECT_EQ(reader->load_value("sha256:big"), big);
   EXPECT_EQ(reader->load_snapshot(), big);
+}
+
+TEST(Sqlite, ReadsDoNotWaitForAWriteInProgress) {
+  TempDir dir;
+  auto db = open_kv(dir.path() + "/x.db");
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", bytes("old")); });
+  std::future<std::optional<Bytes>> read;
+  db->update([&](kv::WriteTransaction& txn) {
+    txn.put("k", bytes("new"));
+    // A read from another thread runs while this write holds the writer.
+    read = std::async(std::launch::async, [&] { return get(*db, "k"); });
+    ASSERT_EQ(read.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  });
+  EXPECT_EQ(read.get(), bytes("old"));
+  EXPECT_EQ(get(*db, "k"), bytes("new"));
+}
+
+TEST(Sqlite, ManyThreadsReadWhileOneWrites) {
+  TempDir dir;
+  auto store = sds::open("sqlite:" + dir.path() + "/x.db", "doc");
+  store->save_snapshot(pattern(100000, 1), 0);
+  std::atomic<bool> writing = true;
+  std::thread writer([&] {
+    for (Clock clock = 1; clock <= 300; ++clock) store->append_patch(pattern(200, clock), clock);
+    writing = false;
+  });
+  std::vector<std::thread> readers;
+  std::atomic<int> bad = 0;
+  for (int i = 0; i < 8; ++i) {
+    readers.emplace_back([&] {
+      std::size_t last = 0;
+      do {
+        const auto patches = store->load_patches_since(0);
+        if (patches.size() < last || store->load_snapshot() != pattern(100000, 1)) ++bad;
+        last = patches.size();
+      } while (writing);
+    });
+  }
+  writer.join();
+  for (auto& reader : readers) reader.join();
+  EXPECT_EQ(bad, 0);
+  EXPECT_EQ(store->load_patches_since(0).size(), 300u);
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "backends/sqlite/sqlite_backend.hpp"
 
+#include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "backends/sqlite/connection.hpp"
 #include "backends/sqlite/kv_tables.hpp"
@@ -21,6 +24,11 @@ using sqlite::KvTables;
 using sqlite::Layout;
 
 constexpr const char* kMemoryPath = ":memory:";
+
+// Reader connections of one database in this process: enough for the two
+// cores of a small server and a few more threads, without a page cache per
+// thread.
+constexpr std::size_t kMaxReaders = 4;
 
 // A connection with the statements of its layout.
 struct Session {
@@ -69,6 +77,8 @@ class SqliteBackend final : public kv::Backend {
   void compact() override;
 
  private:
+  // Opens a connection for reading with the statements of the layout it finds.
+  std::unique_ptr<Session> open_reader();
   // Prepares the statements of the session's current layout.
   void prepare(Session& session, Layout layout, bool writes);
   void run(Session& session, bool writes, const std::function<void(SqliteTransaction&)>& fn);
@@ -76,10 +86,26 @@ class SqliteBackend final : public kv::Backend {
   ConnectionSettings settings_;
   bool read_only_;
   bool in_memory_;
+  // :memory: (a database per connection) uses one connection for reads and
+  // writes.
+  bool single_connection_;
   std::size_t inline_limit_ = 0;
-  // One connection: one transaction at a time.
+  // Set once a connection found the split layout: later ones need not look
+  // (no build goes back to the layout of format 1).
+  std::atomic<bool> split_ = false;
+
+  // The connection of every write (and, with a single connection, every
+  // read); none on a read-only open of a file.
   std::unique_ptr<Session> writer_;
   std::mutex writer_mutex_;
+
+  // Reader connections, opened on demand up to kMaxReaders: a read never
+  // waits for a write of this process (WAL lets readers and a writer run
+  // side by side).
+  std::mutex readers_mutex_;
+  std::condition_variable reader_idle_;
+  std::vector<std::unique_ptr<Session>> idle_readers_;
+  std::size_t readers_ = 0;  // open, idle or in use
 };
 
 std::string param(const BackendConfig& config, const char* name, const char* fallback) {
@@ -94,6 +120,13 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
   settings_.sync = config.sync;
   settings_.busy_timeout_ms = static_cast<int>(core::parse_integer(
       param(config, "busy_timeout", "5000"), "busy_timeout", 0, std::numeric_limits<int>::max()));
+  single_connection_ = in_memory_;
+
+  if (read_only_ && !single_connection_) {
+    idle_readers_.push_back(open_reader());
+    readers_ = 1;
+    return;
+  }
   writer_ = std::make_unique<Session>(settings_, read_only_);
   Connection& connection = writer_->connection;
   Layout layout;
@@ -107,6 +140,7 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
     sqlite::prepare_for_writing(connection);
     layout = Layout::split;
   }
+  split_ = layout == Layout::split;
   inline_limit_ = sqlite::inline_limit(connection.query_int("PRAGMA page_size", "reading"));
   prepare(*writer_, layout, !read_only_);
 }
@@ -120,9 +154,55 @@ void SqliteBackend::prepare(Session& session, Layout layout, bool writes) {
   session.tables = std::make_unique<KvTables>(session.connection, layout, inline_limit_, writes);
 }
 
+std::unique_ptr<Session> SqliteBackend::open_reader() {
+  auto session = std::make_unique<Session>(settings_, true);
+  const Layout layout = split_ ? Layout::split : sqlite::read_layout(session->connection);
+  if (layout == Layout::none) {
+    throw Error(Errc::not_found,
+                "cannot open '" + settings_.uri + "' read-only: it holds no sds-persistence data");
+  }
+  if (layout == Layout::split) split_ = true;
+  prepare(*session, layout, false);
+  return session;
+}
+
 void SqliteBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
-  std::lock_guard lock(writer_mutex_);
-  run(*writer_, false, [&](SqliteTransaction& txn) { fn(txn); });
+  if (single_connection_) {
+    std::lock_guard lock(writer_mutex_);
+    run(*writer_, false, [&](SqliteTransaction& txn) { fn(txn); });
+    return;
+  }
+  std::unique_ptr<Session> session;
+  {
+    std::unique_lock lock(readers_mutex_);
+    reader_idle_.wait(lock, [&] { return !idle_readers_.empty() || readers_ < kMaxReaders; });
+    if (!idle_readers_.empty()) {
+      session = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    } else {
+      ++readers_;
+    }
+  }
+  if (!session) {
+    try {
+      session = open_reader();
+    } catch (...) {
+      std::lock_guard lock(readers_mutex_);
+      --readers_;
+      reader_idle_.notify_one();
+      throw;
+    }
+  }
+  struct GiveBack {
+    SqliteBackend& backend;
+    std::unique_ptr<Session>& session;
+    ~GiveBack() {
+      std::lock_guard lock(backend.readers_mutex_);
+      backend.idle_readers_.push_back(std::move(session));
+      backend.reader_idle_.notify_one();
+    }
+  } give_back{*this, session};
+  run(*session, false, [&](SqliteTransaction& txn) { fn(txn); });
 }
 
 void SqliteBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
@@ -136,14 +216,16 @@ void SqliteBackend::update(const std::function<void(kv::WriteTransaction&)>& fn)
 void SqliteBackend::run(Session& session, bool writes,
                         const std::function<void(SqliteTransaction&)>& fn) {
   Connection& connection = session.connection;
-  connection.exec(writes ? "BEGIN IMMEDIATE" : "BEGIN", "beginning a transaction");
+  connection.exec(writes ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", "beginning a transaction");
   try {
     // A database read in the layout of format 1 may have been migrated by a
     // writer in another process since: look again when its schema changed.
     if (session.tables->layout() == Layout::inline_only &&
         connection.query_int("PRAGMA schema_version", "reading the schema version") !=
             session.schema_version) {
-      prepare(session, sqlite::read_layout(connection), false);
+      const Layout layout = sqlite::read_layout(connection);
+      if (layout == Layout::split) split_ = true;
+      prepare(session, layout, false);
     }
     SqliteTransaction txn(*session.tables);
     fn(txn);
