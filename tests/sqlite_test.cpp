@@ -360,6 +360,27 @@ TEST(Sqlite, ReadsDoNotWaitForAWriteInProgress) {
   EXPECT_EQ(get(*db, "k"), bytes("new"));
 }
 
+TEST(Sqlite, FlushRunsWhileAReaderHoldsAnOlderSnapshot) {
+  TempDir dir;
+  auto db = open_kv(dir.path() + "/x.db");
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", bytes("old")); });
+  std::promise<void> reading, flushed;
+  std::thread reader([&] {
+    db->view([&](kv::ReadTransaction& txn) {
+      EXPECT_EQ(txn.get("k").value().size(), 3u);
+      reading.set_value();
+      flushed.get_future().wait();  // the snapshot stays open meanwhile
+      EXPECT_EQ(Bytes(txn.get("k")->begin(), txn.get("k")->end()), bytes("old"));
+    });
+  });
+  reading.get_future().wait();
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", bytes("new")); });
+  db->flush();  // syncs the WAL although the checkpoint cannot pass the reader
+  flushed.set_value();
+  reader.join();
+  EXPECT_EQ(get(*db, "k"), bytes("new"));
+}
+
 TEST(Sqlite, ManyThreadsReadWhileOneWrites) {
   TempDir dir;
   auto store = sds::open("sqlite:" + dir.path() + "/x.db", "doc");
