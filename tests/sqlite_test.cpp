@@ -1,5 +1,6 @@
 // What only the sqlite: backend promises: its file, and files that are not its;
-// large values out of line; the layout of format 1; reader connections.
+// large values out of line; the layout of format 1; reader connections; the
+// exclusive locking mode.
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -177,6 +178,26 @@ TEST(Sqlite, AWriterHeldByAnotherConnectionIsBusyAfterTheTimeout) {
   sqlite3_close(other);
   store->append_patch(bytes("q"), 2);
   EXPECT_EQ(store->load_patches_since(0).size(), 2u);
+}
+
+TEST(Sqlite, DeclaresItsParametersWithDefaults) {
+  std::map<std::string, std::string> defaults;
+  for (const BackendInfo& info : backend_infos()) {
+    if (info.scheme != "sqlite") continue;
+    for (const ParamSpec& spec : info.params) defaults[spec.name] = spec.default_value;
+  }
+  EXPECT_EQ(defaults,
+            (std::map<std::string, std::string>{{"busy_timeout", "5000"}, {"locking", "normal"}}));
+}
+
+TEST(Sqlite, ValidatesItsParameters) {
+  TempDir dir;
+  for (const char* query : {"locking=EXCLUSIVE", "locking="}) {
+    SCOPED_TRACE(query);
+    expect_error(Errc::invalid_argument,
+                 [&] { sds::open_database("sqlite:" + dir.path() + "/x.db?" + query); });
+  }
+  EXPECT_FALSE(fs::exists(dir.path() + "/x.db"));
 }
 
 TEST(Sqlite, LargeValuesLiveOutOfLineAndSmallOnesInline) {
@@ -406,6 +427,35 @@ TEST(Sqlite, ManyThreadsReadWhileOneWrites) {
   for (auto& reader : readers) reader.join();
   EXPECT_EQ(bad, 0);
   EXPECT_EQ(store->load_patches_since(0).size(), 300u);
+}
+
+TEST(Sqlite, ExclusiveLockingKeepsOtherProcessesOut) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto store = sds::open("sqlite:" + path + "?locking=exclusive", "doc");
+  store->append_patch(bytes("p"), 1);
+  EXPECT_EQ(store->load_patches_since(0).size(), 1u);
+  EXPECT_TRUE(fs::exists(path + "-wal"));
+  EXPECT_FALSE(fs::exists(path + "-shm"));  // no shared memory: one process
+  for (const bool read_only : {false, true}) {
+    EXPECT_TRUE(in_child([&] {
+      try {
+        sds::open_database("sqlite:" + path + "?busy_timeout=50", {.read_only = read_only});
+      } catch (const Error& error) {
+        return error.code() == Errc::busy;
+      }
+      return false;
+    })) << (read_only ? "read-only" : "writable");
+  }
+  store->close();
+  EXPECT_TRUE(in_child(
+      [&] { return sds::open("sqlite:" + path, "doc")->load_patches_since(0).size() == 1; }));
+  // A read-only open takes no exclusive lock: SQLite cannot, through a
+  // read-only file handle.
+  EXPECT_EQ(sds::open("sqlite:" + path + "?locking=exclusive", "doc", {.read_only = true})
+                ->load_patches_since(0)
+                .size(),
+            1u);
 }
 
 }  // namespace

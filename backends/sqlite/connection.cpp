@@ -32,6 +32,9 @@ Connection::Connection(const ConnectionSettings& settings, bool read_only) : set
   if (rc != SQLITE_OK) fail(rc, "opening");
   sqlite3_extended_result_codes(db_, 0);
   sqlite3_busy_timeout(db_, settings_.busy_timeout_ms);
+  // Before the first access: in WAL mode an exclusive connection then never
+  // uses the shared-memory file.
+  if (settings_.exclusive) exec("PRAGMA locking_mode=EXCLUSIVE", "setting the locking mode");
   exec(synchronous_pragma(settings_.sync), "setting sync");
 }
 
@@ -66,7 +69,8 @@ void Connection::fail(int rc, std::string_view what) const {
   if (db_ && sqlite3_errcode(db_) == rc) message += std::string(" (") + sqlite3_errmsg(db_) + ")";
   if (code_of(rc) == Errc::busy) {
     message += "; another connection held the lock past busy_timeout=" +
-               std::to_string(settings_.busy_timeout_ms) + "ms";
+               std::to_string(settings_.busy_timeout_ms) +
+               "ms (a process that opened it with locking=exclusive holds it until it closes)";
   }
   throw Error(code_of(rc), message);
 }

@@ -86,8 +86,8 @@ class SqliteBackend final : public kv::Backend {
   ConnectionSettings settings_;
   bool read_only_;
   bool in_memory_;
-  // :memory: (a database per connection) uses one connection for reads and
-  // writes.
+  // :memory: (a database per connection) and locking=exclusive (a lock per
+  // connection) use one connection for reads and writes.
   bool single_connection_;
   std::size_t inline_limit_ = 0;
   // Set once a connection found the split layout: later ones need not look
@@ -120,7 +120,15 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
   settings_.sync = config.sync;
   settings_.busy_timeout_ms = static_cast<int>(core::parse_integer(
       param(config, "busy_timeout", "5000"), "busy_timeout", 0, std::numeric_limits<int>::max()));
-  single_connection_ = in_memory_;
+  const std::string locking = param(config, "locking", "normal");
+  if (locking != "normal" && locking != "exclusive") {
+    throw Error(Errc::invalid_argument, "cannot open '" + config.uri + "': locking must be " +
+                                            "'normal' or 'exclusive', not '" + locking + "'");
+  }
+  // SQLite cannot hold an exclusive lock through a read-only file handle, and
+  // a read-only open writes nothing that needs one.
+  settings_.exclusive = locking == "exclusive" && !read_only_;
+  single_connection_ = in_memory_ || settings_.exclusive;
 
   if (read_only_ && !single_connection_) {
     idle_readers_.push_back(open_reader());
@@ -306,8 +314,13 @@ BackendInfo sqlite_backend() {
       "large values out of line";
   info.path_kind = PathKind::file;
   info.private_paths = {kMemoryPath};
-  info.params = {{"busy_timeout", "5000",
-                  "milliseconds a writer waits for another process's lock before Errc::busy"}};
+  info.params = {
+      {"busy_timeout", "5000",
+       "milliseconds a writer waits for another process's lock before Errc::busy"},
+      {"locking", "normal",
+       "normal, or exclusive: this process alone holds the file from open to close (no "
+       "shared-memory file, one connection; other processes get Errc::busy)"},
+  };
   info.open_kv = open_sqlite;
   return info;
 }
