@@ -186,18 +186,32 @@ TEST(Sqlite, DeclaresItsParametersWithDefaults) {
     if (info.scheme != "sqlite") continue;
     for (const ParamSpec& spec : info.params) defaults[spec.name] = spec.default_value;
   }
-  EXPECT_EQ(defaults,
-            (std::map<std::string, std::string>{{"busy_timeout", "5000"}, {"locking", "normal"}}));
+  EXPECT_EQ(defaults, (std::map<std::string, std::string>{{"busy_timeout", "5000"},
+                                                          {"locking", "normal"},
+                                                          {"mmap_size", "256MiB"},
+                                                          {"page_size", "4096"}}));
 }
 
 TEST(Sqlite, ValidatesItsParameters) {
   TempDir dir;
-  for (const char* query : {"locking=EXCLUSIVE", "locking="}) {
+  for (const char* query : {"locking=EXCLUSIVE", "locking=", "page_size=1000", "page_size=256",
+                            "page_size=131072", "mmap_size=-1", "mmap_size=lots"}) {
     SCOPED_TRACE(query);
     expect_error(Errc::invalid_argument,
                  [&] { sds::open_database("sqlite:" + dir.path() + "/x.db?" + query); });
   }
   EXPECT_FALSE(fs::exists(dir.path() + "/x.db"));
+}
+
+TEST(Sqlite, PageSizeAppliesToNewDatabasesOnly) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  sds::open("sqlite:" + path + "?page_size=16384&mmap_size=0", "doc")->append_patch(bytes("p"), 1);
+  EXPECT_EQ(Inspector(path).integer("PRAGMA page_size"), 16384);
+  auto store = sds::open("sqlite:" + path + "?page_size=8192", "doc");
+  store->append_patch(bytes("q"), 2);
+  EXPECT_EQ(Inspector(path).integer("PRAGMA page_size"), 16384);
+  EXPECT_EQ(store->load_patches_since(0).size(), 2u);
 }
 
 TEST(Sqlite, LargeValuesLiveOutOfLineAndSmallOnesInline) {

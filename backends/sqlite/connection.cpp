@@ -36,6 +36,7 @@ Connection::Connection(const ConnectionSettings& settings, bool read_only) : set
   // uses the shared-memory file.
   if (settings_.exclusive) exec("PRAGMA locking_mode=EXCLUSIVE", "setting the locking mode");
   exec(synchronous_pragma(settings_.sync), "setting sync");
+  exec("PRAGMA mmap_size=" + std::to_string(settings_.mmap_size), "setting mmap_size");
 }
 
 void Connection::exec(const std::string& sql, std::string_view what) {

@@ -23,7 +23,8 @@ struct ConnectionSettings {
   std::string path;  // a file, or ":memory:"
   SyncMode sync = SyncMode::normal;
   int busy_timeout_ms = 5000;
-  bool exclusive = false;  // PRAGMA locking_mode=EXCLUSIVE
+  std::int64_t mmap_size = 0;  // PRAGMA mmap_size
+  bool exclusive = false;      // PRAGMA locking_mode=EXCLUSIVE
 };
 
 // A prepared statement, finalized with the object. One made with its SQL is
@@ -71,7 +72,7 @@ class Statement {
 class Connection {
  public:
   // Opens `settings.path` read-only or for writing (creating the file), and
-  // applies the busy timeout, the locking mode and the sync mode.
+  // applies the busy timeout, the sync mode, mmap_size and the locking mode.
   Connection(const ConnectionSettings& settings, bool read_only);
   ~Connection() { sqlite3_close_v2(db_); }
   Connection(const Connection&) = delete;

@@ -55,7 +55,11 @@ Layout read_layout(Connection& connection) {
                          (has_values ? "with" : "without") + " sds_values); refusing to touch it");
 }
 
-Layout prepare_for_writing(Connection& connection) {
+Layout prepare_for_writing(Connection& connection, int new_page_size) {
+  // The page size of a database is fixed by its first write (and by WAL mode).
+  if (connection.query_int("PRAGMA page_count", "reading the page count") == 0) {
+    connection.exec("PRAGMA page_size=" + std::to_string(new_page_size), "setting page_size");
+  }
   if (connection.settings().path != ":memory:") {
     connection.exec("PRAGMA journal_mode=WAL", "switching to WAL");
   }

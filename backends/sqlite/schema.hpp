@@ -22,11 +22,11 @@ enum class Layout {
 Layout read_layout(Connection& connection);
 
 // Makes a database opened for writing hold the split layout, in one
-// transaction: creates the tables in an empty database, or migrates the
-// format-1 layout (ALTER TABLE ADD COLUMN and CREATE TABLE; stored values stay
-// inline until they are rewritten). Switches a file to the WAL journal.
-// Returns the layout found.
-Layout prepare_for_writing(Connection& connection);
+// transaction: creates the tables in an empty database (whose pages then have
+// `new_page_size` bytes), or migrates the format-1 layout (ALTER TABLE ADD
+// COLUMN and CREATE TABLE; stored values stay inline until they are
+// rewritten). Switches a file to the WAL journal. Returns the layout found.
+Layout prepare_for_writing(Connection& connection, int new_page_size);
 
 // The largest row (key plus value bytes) that stays inline in sds_kv on pages
 // of `page_size` bytes: the largest whose cell fits its B-tree page without

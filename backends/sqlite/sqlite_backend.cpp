@@ -1,5 +1,6 @@
 #include "backends/sqlite/sqlite_backend.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
@@ -29,6 +30,10 @@ constexpr const char* kMemoryPath = ":memory:";
 // cores of a small server and a few more threads, without a page cache per
 // thread.
 constexpr std::size_t kMaxReaders = 4;
+
+// Defaults of the backend's parameters (sqlite_backend() lists them).
+constexpr const char* kDefaultPageSize = "4096";
+constexpr const char* kDefaultMmapSize = sizeof(void*) >= 8 ? "256MiB" : "0";
 
 // A connection with the statements of its layout.
 struct Session {
@@ -125,6 +130,18 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
     throw Error(Errc::invalid_argument, "cannot open '" + config.uri + "': locking must be " +
                                             "'normal' or 'exclusive', not '" + locking + "'");
   }
+  const auto page_size =
+      core::parse_integer(param(config, "page_size", kDefaultPageSize), "page_size", 512, 65536);
+  if ((page_size & (page_size - 1)) != 0) {
+    throw Error(Errc::invalid_argument, "cannot open '" + config.uri +
+                                            "': page_size must be a power of two from 512 "
+                                            "to 65536, not " +
+                                            std::to_string(page_size));
+  }
+  const std::uint64_t mmap_size =
+      core::parse_size(param(config, "mmap_size", kDefaultMmapSize), "mmap_size");
+  settings_.mmap_size = static_cast<std::int64_t>(
+      std::min<std::uint64_t>(mmap_size, std::numeric_limits<std::int64_t>::max()));
   // SQLite cannot hold an exclusive lock through a read-only file handle, and
   // a read-only open writes nothing that needs one.
   settings_.exclusive = locking == "exclusive" && !read_only_;
@@ -145,7 +162,7 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
                                        "' read-only: it holds no sds-persistence data");
     }
   } else {
-    sqlite::prepare_for_writing(connection);
+    sqlite::prepare_for_writing(connection, static_cast<int>(page_size));
     layout = Layout::split;
   }
   split_ = layout == Layout::split;
@@ -320,6 +337,10 @@ BackendInfo sqlite_backend() {
       {"locking", "normal",
        "normal, or exclusive: this process alone holds the file from open to close (no "
        "shared-memory file, one connection; other processes get Errc::busy)"},
+      {"page_size", kDefaultPageSize,
+       "bytes per page of a database created by this open: a power of two from 512 to 65536"},
+      {"mmap_size", kDefaultMmapSize,
+       "bytes of the file each connection reads through a memory map; 0 reads with read()"},
   };
   info.open_kv = open_sqlite;
   return info;
