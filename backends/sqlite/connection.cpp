@@ -28,15 +28,21 @@ Connection::Connection(const ConnectionSettings& settings, bool read_only) : set
   const int flags =
       (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
       SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(settings_.path.c_str(), &db_, flags, nullptr);
-  if (rc != SQLITE_OK) fail(rc, "opening");
-  sqlite3_extended_result_codes(db_, 0);
-  sqlite3_busy_timeout(db_, settings_.busy_timeout_ms);
-  // Before the first access: in WAL mode an exclusive connection then never
-  // uses the shared-memory file.
-  if (settings_.exclusive) exec("PRAGMA locking_mode=EXCLUSIVE", "setting the locking mode");
-  exec(synchronous_pragma(settings_.sync), "setting sync");
-  exec("PRAGMA mmap_size=" + std::to_string(settings_.mmap_size), "setting mmap_size");
+  // No destructor runs for a constructor that throws: close here then.
+  try {
+    const int rc = sqlite3_open_v2(settings_.path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) fail(rc, "opening");
+    sqlite3_extended_result_codes(db_, 0);
+    sqlite3_busy_timeout(db_, settings_.busy_timeout_ms);
+    // Before the first access: in WAL mode an exclusive connection then never
+    // uses the shared-memory file.
+    if (settings_.exclusive) exec("PRAGMA locking_mode=EXCLUSIVE", "setting the locking mode");
+    exec(synchronous_pragma(settings_.sync), "setting sync");
+    exec("PRAGMA mmap_size=" + std::to_string(settings_.mmap_size), "setting mmap_size");
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    throw;
+  }
 }
 
 void Connection::exec(const std::string& sql, std::string_view what) {
