@@ -80,6 +80,12 @@ Bytes pattern(std::size_t size, std::uint8_t seed) {
 
 Bytes as_bytes_of(const std::vector<std::uint8_t>& data) { return Bytes(data.begin(), data.end()); }
 
+// A copy of what get() returned, taken before the next call invalidates it.
+std::optional<Bytes> copy_of(std::optional<ByteView> value) {
+  if (!value) return std::nullopt;
+  return Bytes(value->begin(), value->end());
+}
+
 std::optional<Bytes> get(kv::Backend& db, std::string_view key) {
   std::optional<Bytes> out;
   db.view([&](kv::ReadTransaction& txn) {
@@ -304,7 +310,7 @@ TEST(Sqlite, OverwritesErasuresAndRollbacksLeaveNoOrphanValues) {
       throw std::runtime_error("no");
     }),
                  std::runtime_error);
-    EXPECT_EQ(Bytes(txn.get("u")->begin(), txn.get("u")->end()), big);
+    EXPECT_EQ(copy_of(txn.get("u")), big);
     txn.nested([&](kv::WriteTransaction& nested) { nested.put("x", other); });
   });
   EXPECT_EQ(scan_all(*db),
@@ -405,7 +411,7 @@ TEST(Sqlite, FlushRunsWhileAReaderHoldsAnOlderSnapshot) {
       EXPECT_EQ(txn.get("k").value().size(), 3u);
       reading.set_value();
       flushed.get_future().wait();  // the snapshot stays open meanwhile
-      EXPECT_EQ(Bytes(txn.get("k")->begin(), txn.get("k")->end()), bytes("old"));
+      EXPECT_EQ(copy_of(txn.get("k")), bytes("old"));
     });
   });
   reading.get_future().wait();
