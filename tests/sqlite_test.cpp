@@ -62,10 +62,10 @@ class Inspector {
   std::int64_t broken_references() {
     return integer(
                "SELECT count(*) FROM sds_values x WHERE NOT EXISTS (SELECT 1 FROM sds_kv r "
-               "WHERE r.k = x.k AND r.vid = x.id AND length(r.v) = 0)") +
+               "WHERE r.k = x.k AND typeof(r.v) = 'integer' AND r.v = x.id)") +
            integer(
-               "SELECT count(*) FROM sds_kv r WHERE r.vid IS NOT NULL AND NOT EXISTS "
-               "(SELECT 1 FROM sds_values x WHERE x.id = r.vid)");
+               "SELECT count(*) FROM sds_kv r WHERE typeof(r.v) = 'integer' AND NOT EXISTS "
+               "(SELECT 1 FROM sds_values x WHERE x.id = r.v)");
   }
 
  private:
@@ -235,8 +235,9 @@ TEST(Sqlite, LargeValuesLiveOutOfLineAndSmallOnesInline) {
   });
   Inspector inspector(path);
   EXPECT_EQ(inspector.values(), 2);
-  EXPECT_EQ(inspector.integer("SELECT count(*) FROM sds_kv WHERE vid IS NOT NULL AND "
-                              "k IN (x'64', x'65') AND length(v) = 0"),
+  EXPECT_EQ(inspector.integer("SELECT count(*) FROM sds_kv WHERE typeof(v) = 'integer'"), 2);
+  EXPECT_EQ(inspector.integer("SELECT count(*) FROM sds_kv WHERE typeof(v) = 'integer' AND "
+                              "k IN (x'64', x'65')"),
             2);
   EXPECT_EQ(inspector.integer("SELECT length(v) FROM sds_kv WHERE k = x'63'"), 994);
   EXPECT_EQ(scan_all(*db), expected);
@@ -332,8 +333,10 @@ TEST(Sqlite, AMigratedDatabaseKeepsOldValuesInlineAndWritesNewOnesOutOfLine) {
             0);
   auto notes = sds::open("sqlite:" + path, fixture::kNotes);
   Inspector inspector(path);
-  EXPECT_EQ(
-      inspector.integer("SELECT count(*) FROM pragma_table_info('sds_kv') WHERE name = 'vid'"), 1);
+  EXPECT_EQ(inspector.integer(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sds_values'"),
+            1);
+  EXPECT_EQ(inspector.integer("SELECT count(*) FROM pragma_table_info('sds_kv')"), 2);
   // Nothing moved: the snapshot of format 1 is still inline.
   EXPECT_EQ(inspector.values(), 0);
   EXPECT_GT(inspector.integer("SELECT max(length(v)) FROM sds_kv"), 20000);

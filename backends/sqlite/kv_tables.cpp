@@ -23,23 +23,8 @@ std::string hex(std::string_view bytes) {
 
 }  // namespace
 
-KvTables::KvTables(Connection& connection, Layout layout, std::size_t inline_limit, bool writes)
-    : connection_(connection),
-      layout_(layout),
-      inline_limit_(inline_limit),
-      writes_(writes),
-      // Format 1 has no vid column: every value is inline.
-      get_(layout == Layout::split ? "SELECT v, vid FROM sds_kv WHERE k = ?1"
-                                   : "SELECT v, NULL FROM sds_kv WHERE k = ?1"),
-      scan_(layout == Layout::split
-                ? "SELECT k, v, vid FROM sds_kv WHERE k >= ?1 AND k < ?2 ORDER BY k"
-                : "SELECT k, v, NULL FROM sds_kv WHERE k >= ?1 AND k < ?2 ORDER BY k"),
-      scan_to_end_(layout == Layout::split
-                       ? "SELECT k, v, vid FROM sds_kv WHERE k >= ?1 ORDER BY k"
-                       : "SELECT k, v, NULL FROM sds_kv WHERE k >= ?1 ORDER BY k") {}
-
 void KvTables::require_writes() const {
-  if (!writes_ || layout_ != Layout::split) {
+  if (!writes_) {
     throw Error(Errc::unsupported, "sqlite: cannot write to " + connection_.settings().uri +
                                        " through a connection opened for reading");
   }
@@ -55,7 +40,7 @@ std::optional<ByteView> KvTables::get(std::string_view key) {
     get.reset();
     connection_.fail(rc, "reading");
   }
-  if (out_of_line(get, 0)) return read_value(get.column_int(1), key);
+  if (out_of_line(get, 0)) return read_value(get.column_int(0), key);
   return get.column(0);
 }
 
@@ -71,7 +56,7 @@ void KvTables::scan(std::string_view from, std::string_view to, const kv::ScanVi
   while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
     const std::string_view key = as_chars(statement.column(0));
     const ByteView value =
-        out_of_line(statement, 1) ? read_value(statement.column_int(2), key) : statement.column(1);
+        out_of_line(statement, 1) ? read_value(statement.column_int(1), key) : statement.column(1);
     if (!visit(key, value)) return;
   }
   if (rc != SQLITE_DONE) connection_.fail(rc, "scanning");
@@ -167,8 +152,8 @@ std::size_t KvTables::move_large_values_out_of_line() {
   {
     // length() of a BLOB reads no overflow page.
     Statement large;
-    connection_.prepare(large,
-                        "SELECT k FROM sds_kv WHERE vid IS NULL AND length(k) + length(v) > ?1");
+    connection_.prepare(
+        large, "SELECT k FROM sds_kv WHERE typeof(v) = 'blob' AND length(k) + length(v) > ?1");
     large.bind(1, static_cast<std::int64_t>(inline_limit_));
     int rc;
     while ((rc = sqlite3_step(large.get())) == SQLITE_ROW)

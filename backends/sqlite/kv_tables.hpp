@@ -1,6 +1,6 @@
 // The key-value operations of the kv trait over the tables of one connection
 // (docs/FORMAT.md, "Backends"): small values inline in sds_kv, large ones in
-// sds_values, referred to by id.
+// sds_values, referred to by their id, an INTEGER in place of the value.
 #pragma once
 
 #include <cstddef>
@@ -10,21 +10,20 @@
 #include <string_view>
 
 #include "backends/sqlite/connection.hpp"
-#include "backends/sqlite/schema.hpp"
 #include "sds/kv.hpp"
 
 namespace sds::backend::sqlite {
 
 class KvTables {
  public:
-  // The statements of `layout` (inline_only or split) on `connection`, each
-  // prepared on first use; writes need `writes` and the split layout. Rows of
-  // more than `inline_limit` bytes (key and value) are stored out of line.
-  KvTables(Connection& connection, Layout layout, std::size_t inline_limit, bool writes);
+  // The statements on `connection`, each prepared on first use. They read
+  // either layout: rows of format 1 are all inline. Writes need `writes` and
+  // the tables of format 2; rows of more than `inline_limit` bytes (key and
+  // value) are then stored out of line.
+  KvTables(Connection& connection, std::size_t inline_limit, bool writes)
+      : connection_(connection), inline_limit_(inline_limit), writes_(writes) {}
   KvTables(const KvTables&) = delete;
   KvTables& operator=(const KvTables&) = delete;
-
-  Layout layout() const { return layout_; }
 
   // The operations of kv::ReadTransaction and kv::WriteTransaction, inside a
   // transaction the caller began.
@@ -46,34 +45,34 @@ class KvTables {
   void finish();
 
  private:
-  // Whether the current row of `statement` (v at `value`, vid after it) keeps
-  // its value in sds_values. A row with a non-empty v is inline whatever its
-  // vid says: an older build may have rewritten v alone.
-  static bool out_of_line(const Statement& statement, int value) {
-    return !statement.column_is_null(value + 1) &&
-           sqlite3_column_bytes(statement.get(), value) == 0;
+  // Whether column `column` of the current row of `statement` is the id of a
+  // value in sds_values (an INTEGER) rather than the value (a BLOB). Asked
+  // before the column is read as a blob, which would convert it.
+  static bool out_of_line(const Statement& statement, int column) {
+    return sqlite3_column_type(statement.get(), column) == SQLITE_INTEGER;
   }
   // Reads the value of sds_values row `id` (of `key`) into buffer_.
   ByteView read_value(std::int64_t id, std::string_view key);
   void require_writes() const;
 
   Connection& connection_;
-  Layout layout_;
   std::size_t inline_limit_;
   bool writes_;
-  Statement get_, scan_, scan_to_end_;
+  // The same in both layouts: format 1 stored nothing but BLOBs in v.
+  Statement get_{"SELECT v FROM sds_kv WHERE k = ?1"};
+  Statement scan_{"SELECT k, v FROM sds_kv WHERE k >= ?1 AND k < ?2 ORDER BY k"};
+  Statement scan_to_end_{"SELECT k, v FROM sds_kv WHERE k >= ?1 ORDER BY k"};
   // An inline put leaves a row whose value is out of line alone (no change):
   // make_inline_ then rewrites it and erase_value_ frees the old value.
   Statement put_inline_{
       "INSERT INTO sds_kv(k, v) VALUES(?1, ?2) "
-      "ON CONFLICT(k) DO UPDATE SET v = excluded.v WHERE vid IS NULL"};
-  Statement make_inline_{"UPDATE sds_kv SET v = ?2, vid = NULL WHERE k = ?1"};
+      "ON CONFLICT(k) DO UPDATE SET v = excluded.v WHERE typeof(v) = 'blob'"};
+  Statement make_inline_{"UPDATE sds_kv SET v = ?2 WHERE k = ?1"};
   Statement put_value_{
       "INSERT INTO sds_values(k, v) VALUES(?1, ?2) "
       "ON CONFLICT(k) DO UPDATE SET v = excluded.v RETURNING id"};
   Statement put_ref_{
-      "INSERT INTO sds_kv(k, v, vid) VALUES(?1, x'', ?2) "
-      "ON CONFLICT(k) DO UPDATE SET v = x'', vid = excluded.vid"};
+      "INSERT INTO sds_kv(k, v) VALUES(?1, ?2) ON CONFLICT(k) DO UPDATE SET v = excluded.v"};
   Statement erase_{"DELETE FROM sds_kv WHERE k = ?1"};
   Statement erase_value_{"DELETE FROM sds_values WHERE k = ?1"};
   Statement erase_range_{"DELETE FROM sds_kv WHERE k >= ?1 AND k < ?2"};

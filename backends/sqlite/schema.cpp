@@ -5,10 +5,10 @@
 namespace sds::backend::sqlite {
 namespace {
 
+// As in format 1. A column of BLOB affinity keeps what it is given: a BLOB is
+// the value, an INTEGER the id of the value in sds_values.
 constexpr const char* kCreateKv =
-    "CREATE TABLE sds_kv (k BLOB PRIMARY KEY, v BLOB NOT NULL, vid INTEGER) WITHOUT ROWID";
-// Format 1 had sds_kv without vid: ADD COLUMN gives it the same columns.
-constexpr const char* kAddVid = "ALTER TABLE sds_kv ADD COLUMN vid INTEGER";
+    "CREATE TABLE sds_kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID";
 // k repeats the key of the sds_kv row that refers to the value, so that a
 // range deletion finds the values of its range through this table's index.
 constexpr const char* kCreateValues =
@@ -39,20 +39,11 @@ Layout read_layout(Connection& connection) {
     }
   }
   if (rc != SQLITE_DONE) connection.fail(rc, "reading the schema");
-  if (!has_kv) {
-    if (other_tables == 0 && !has_values) return Layout::none;
-    refuse(connection,
-           "is an SQLite database of another application (it has tables, none of them "
-           "sds_kv); refusing to touch it");
-  }
-  const bool has_vid =
-      connection.query_int("SELECT count(*) FROM pragma_table_info('sds_kv') WHERE name = 'vid'",
-                           "reading the schema") > 0;
-  if (has_vid && has_values) return Layout::split;
-  if (!has_vid && !has_values) return Layout::inline_only;
-  refuse(connection, "has sds-persistence tables of a layout this build does not know (sds_kv " +
-                         std::string(has_vid ? "with" : "without") + " a vid column, " +
-                         (has_values ? "with" : "without") + " sds_values); refusing to touch it");
+  if (has_kv) return has_values ? Layout::split : Layout::inline_only;
+  if (other_tables == 0 && !has_values) return Layout::none;
+  refuse(connection,
+         "is an SQLite database of another application (it has tables, none of them "
+         "sds_kv); refusing to touch it");
 }
 
 Layout prepare_for_writing(Connection& connection, int new_page_size) {
@@ -73,7 +64,6 @@ Layout prepare_for_writing(Connection& connection, int new_page_size) {
       connection.exec(kCreateKv, "creating the tables");
       connection.exec(kCreateValues, "creating the tables");
     } else if (found == Layout::inline_only) {
-      connection.exec(kAddVid, "migrating the tables of format 1");
       connection.exec(kCreateValues, "migrating the tables of format 1");
     }
     connection.exec("COMMIT", "committing the schema");

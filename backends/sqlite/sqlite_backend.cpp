@@ -1,7 +1,6 @@
 #include "backends/sqlite/sqlite_backend.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <limits>
@@ -35,12 +34,11 @@ constexpr std::size_t kMaxReaders = 4;
 constexpr const char* kDefaultPageSize = "4096";
 constexpr const char* kDefaultMmapSize = sizeof(void*) >= 8 ? "256MiB" : "0";
 
-// A connection with the statements of its layout.
+// A connection with its statements.
 struct Session {
   Session(const ConnectionSettings& settings, bool read_only) : connection(settings, read_only) {}
   Connection connection;
   std::unique_ptr<KvTables> tables;  // declared after the connection: finalized first
-  std::int64_t schema_version = 0;   // of the database when `tables` were prepared
 };
 
 // One transaction: the kv trait's calls, on the tables of one session.
@@ -82,10 +80,8 @@ class SqliteBackend final : public kv::Backend {
   void compact() override;
 
  private:
-  // Opens a connection for reading with the statements of the layout it finds.
+  // Opens a connection for reading.
   std::unique_ptr<Session> open_reader();
-  // Prepares the statements of the session's current layout.
-  void prepare(Session& session, Layout layout, bool writes);
   void run(Session& session, bool writes, const std::function<void(SqliteTransaction&)>& fn);
 
   ConnectionSettings settings_;
@@ -95,9 +91,6 @@ class SqliteBackend final : public kv::Backend {
   // connection) use one connection for reads and writes.
   bool single_connection_;
   std::size_t inline_limit_ = 0;
-  // Set once a connection found the split layout: later ones need not look
-  // (no build goes back to the layout of format 1).
-  std::atomic<bool> split_ = false;
 
   // The connection of every write (and, with a single connection, every
   // read); none on a read-only open of a file.
@@ -147,47 +140,30 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
   settings_.exclusive = locking == "exclusive" && !read_only_;
   single_connection_ = in_memory_ || settings_.exclusive;
 
-  if (read_only_ && !single_connection_) {
-    idle_readers_.push_back(open_reader());
-    readers_ = 1;
-    return;
-  }
-  writer_ = std::make_unique<Session>(settings_, read_only_);
-  Connection& connection = writer_->connection;
-  Layout layout;
+  auto session = std::make_unique<Session>(settings_, read_only_);
+  Connection& connection = session->connection;
   if (read_only_) {
-    layout = sqlite::read_layout(connection);
-    if (layout == Layout::none) {
+    // A read-only open migrates nothing, and both layouts read the same way.
+    if (sqlite::read_layout(connection) == Layout::none) {
       throw Error(Errc::not_found, "cannot open '" + settings_.uri +
                                        "' read-only: it holds no sds-persistence data");
     }
   } else {
     sqlite::prepare_for_writing(connection, static_cast<int>(page_size));
-    layout = Layout::split;
+    inline_limit_ = sqlite::inline_limit(connection.query_int("PRAGMA page_size", "reading"));
   }
-  split_ = layout == Layout::split;
-  inline_limit_ = sqlite::inline_limit(connection.query_int("PRAGMA page_size", "reading"));
-  prepare(*writer_, layout, !read_only_);
-}
-
-void SqliteBackend::prepare(Session& session, Layout layout, bool writes) {
-  session.tables.reset();
-  if (layout == Layout::inline_only) {
-    session.schema_version =
-        session.connection.query_int("PRAGMA schema_version", "reading the schema version");
+  session->tables = std::make_unique<KvTables>(connection, inline_limit_, !read_only_);
+  if (read_only_ && !single_connection_) {
+    idle_readers_.push_back(std::move(session));
+    readers_ = 1;
+  } else {
+    writer_ = std::move(session);
   }
-  session.tables = std::make_unique<KvTables>(session.connection, layout, inline_limit_, writes);
 }
 
 std::unique_ptr<Session> SqliteBackend::open_reader() {
   auto session = std::make_unique<Session>(settings_, true);
-  const Layout layout = split_ ? Layout::split : sqlite::read_layout(session->connection);
-  if (layout == Layout::none) {
-    throw Error(Errc::not_found,
-                "cannot open '" + settings_.uri + "' read-only: it holds no sds-persistence data");
-  }
-  if (layout == Layout::split) split_ = true;
-  prepare(*session, layout, false);
+  session->tables = std::make_unique<KvTables>(session->connection, inline_limit_, false);
   return session;
 }
 
@@ -243,21 +219,12 @@ void SqliteBackend::run(Session& session, bool writes,
   Connection& connection = session.connection;
   connection.exec(writes ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", "beginning a transaction");
   try {
-    // A database read in the layout of format 1 may have been migrated by a
-    // writer in another process since: look again when its schema changed.
-    if (session.tables->layout() == Layout::inline_only &&
-        connection.query_int("PRAGMA schema_version", "reading the schema version") !=
-            session.schema_version) {
-      const Layout layout = sqlite::read_layout(connection);
-      if (layout == Layout::split) split_ = true;
-      prepare(session, layout, false);
-    }
     SqliteTransaction txn(*session.tables);
     fn(txn);
     session.tables->finish();
     connection.exec("COMMIT", "committing");
   } catch (...) {
-    if (session.tables) session.tables->finish();
+    session.tables->finish();
     // A failed COMMIT may have rolled back already; ROLLBACK then just fails.
     sqlite3_exec(connection.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
