@@ -144,7 +144,7 @@ struct Raw {
     sqlite3_open(path.c_str(), &db);
     exec("PRAGMA page_size=4096");
     exec("PRAGMA journal_mode=WAL");
-    exec("CREATE TABLE kv (k BLOB PRIMARY KEY, v BLOB NOT NULL, vid INTEGER) WITHOUT ROWID");
+    exec("CREATE TABLE kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID");
     exec("CREATE TABLE vals (id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v BLOB NOT NULL)");
   }
   ~Raw() {
@@ -177,7 +177,7 @@ void layout_get(benchmark::State& state) {
   const sds::Bytes value = random_bytes(size, 4);
   sqlite3_stmt* put_inline = raw.prepare("INSERT INTO kv(k, v) VALUES(?1, ?2)");
   sqlite3_stmt* put_value = raw.prepare("INSERT INTO vals(k, v) VALUES(?1, ?2)");
-  sqlite3_stmt* put_ref = raw.prepare("INSERT INTO kv(k, v, vid) VALUES(?1, x'', ?2)");
+  sqlite3_stmt* put_ref = raw.prepare("INSERT INTO kv(k, v) VALUES(?1, ?2)");
   raw.exec("BEGIN");
   for (int i = 0; i < rows; ++i) {
     const std::string key = key_of(i);
@@ -194,7 +194,7 @@ void layout_get(benchmark::State& state) {
   }
   raw.exec("COMMIT");
   raw.exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  sqlite3_stmt* get = raw.prepare("SELECT v, vid FROM kv WHERE k = ?1");
+  sqlite3_stmt* get = raw.prepare("SELECT v FROM kv WHERE k = ?1");
   sqlite3_stmt* get_value = raw.prepare("SELECT v FROM vals WHERE id = ?1");
   std::vector<std::uint8_t> out(size);
   std::mt19937 random(5);
@@ -204,8 +204,8 @@ void layout_get(benchmark::State& state) {
     sqlite3_bind_blob(get, 1, key.data(), static_cast<int>(key.size()), SQLITE_STATIC);
     sqlite3_step(get);
     sqlite3_stmt* from = get;
-    if (sqlite3_column_type(get, 1) != SQLITE_NULL) {
-      sqlite3_bind_int64(get_value, 1, sqlite3_column_int64(get, 1));
+    if (sqlite3_column_type(get, 0) == SQLITE_INTEGER) {
+      sqlite3_bind_int64(get_value, 1, sqlite3_column_int64(get, 0));
       sqlite3_step(get_value);
       from = get_value;
     }
