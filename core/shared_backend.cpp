@@ -30,18 +30,22 @@ SharedBackend::SharedBackend(std::shared_ptr<kv::Backend> kv, BackendConfig conf
 
 std::uint32_t SharedBackend::check_format() {
   const std::string key = keys::format();
+  // The version in a format record; Errc::corruption for a record of another magic.
+  const auto version_of = [&](ByteView value) {
+    const Record record = open_record(key, value, where());
+    PayloadReader reader(record.payload, "format record", where());
+    const ByteView magic = reader.bytes(kMagic.size());
+    if (as_chars(magic) != kMagic) {
+      throw Error(Errc::corruption, in_quotes(uri()) + " is not an sds-persistence database",
+                  "check that the URI names the database you meant");
+    }
+    return reader.u32();
+  };
   std::optional<std::uint32_t> stored;
   bool empty = true;
   kv_->view([&](kv::ReadTransaction& txn) {
     if (auto value = txn.get(key)) {
-      const Record record = open_record(key, *value, where());
-      PayloadReader reader(record.payload, "format record", where());
-      const ByteView magic = reader.bytes(kMagic.size());
-      if (as_chars(magic) != kMagic) {
-        throw Error(Errc::corruption, in_quotes(uri()) + " is not an sds-persistence database",
-                    "check that the URI names the database you meant");
-      }
-      stored = reader.u32();
+      stored = version_of(*value);
       return;
     }
     txn.scan("", "", [&](std::string_view, ByteView) { return empty = false; });
@@ -53,7 +57,17 @@ std::uint32_t SharedBackend::check_format() {
                       "; this build reads format " + std::to_string(kFormatVersion) + " and older",
                   "upgrade sds-persistence to open it");
     }
-    return *stored;
+    if (*stored == kFormatVersion || config_.read_only) return *stored;
+    // An older format, opened for writing: the backend migrated its own
+    // layout when it opened (docs/FORMAT.md, "Versions"); the record follows.
+    // Read again in the transaction: another process may have moved it on.
+    write([&](kv::WriteTransaction& txn, WriteContext&) {
+      const auto value = txn.get(key);
+      if (value && version_of(*value) < kFormatVersion) {
+        txn.put(key, encode_raw(key, format_payload()));
+      }
+    });
+    return kFormatVersion;
   }
   if (!empty) {
     throw Error(Errc::corruption,

@@ -19,13 +19,15 @@
 namespace sds::core {
 
 // The current format of the layout in docs/FORMAT.md. Bump it for any change an
-// older build could misread; such a build then refuses the database.
-inline constexpr std::uint32_t kFormatVersion = 1;
+// older build could misread; such a build then refuses the database. A
+// writable open of an older format migrates it (docs/FORMAT.md, "Versions").
+inline constexpr std::uint32_t kFormatVersion = 2;
 
 class SharedBackend {
  public:
-  // Checks the format record, writing it into a new database. Throws
-  // Errc::version for a newer format, Errc::corruption for another layout.
+  // Checks the format record, writing it into a new database and moving an
+  // older one to kFormatVersion on a writable open. Throws Errc::version for
+  // a newer format, Errc::corruption for another layout.
   SharedBackend(std::shared_ptr<kv::Backend> kv, BackendConfig config);
 
   kv::Backend& kv() { return *kv_; }

@@ -1,13 +1,125 @@
-// What only the sqlite: backend promises: its file, and files that are not its.
+// What only the sqlite: backend promises: its file, and files that are not its;
+// large values out of line; the layout of format 1; reader connections; the
+// exclusive locking mode.
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <map>
+#include <thread>
 
 #include "tests/conformance/conformance.hpp"
+#include "tests/fixtures/format-1/fixture_contents.hpp"
 
 namespace sds::test {
 namespace {
+
+namespace fs = std::filesystem;
+
+// Opens the kv trait of sqlite:PATH directly, past the core and its handle
+// cache (so never together with sds::open on the same path in one process).
+std::shared_ptr<kv::Backend> open_kv(const std::string& path,
+                                     std::map<std::string, std::string> params = {},
+                                     bool read_only = false) {
+  for (const BackendInfo& info : backend_infos()) {
+    if (info.scheme != "sqlite") continue;
+    BackendConfig config;
+    config.uri = "sqlite:" + path;
+    config.path = path;
+    config.params = std::move(params);
+    config.read_only = read_only;
+    return info.open_kv(config);
+  }
+  throw std::runtime_error("no sqlite backend");
+}
+
+// A plain connection of our own, to look at the tables.
+class Inspector {
+ public:
+  explicit Inspector(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      throw std::runtime_error("cannot open " + path);
+    }
+  }
+  ~Inspector() { sqlite3_close(db_); }
+  std::int64_t integer(const std::string& sql) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(sqlite3_errmsg(db_));
+    }
+    const std::int64_t value =
+        sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1;
+    sqlite3_finalize(statement);
+    return value;
+  }
+  std::int64_t values() { return integer("SELECT count(*) FROM sds_values"); }
+  // Rows of sds_values that no row of sds_kv refers to, plus rows of sds_kv
+  // that refer to no row of sds_values.
+  std::int64_t broken_references() {
+    return integer(
+               "SELECT count(*) FROM sds_values x WHERE NOT EXISTS (SELECT 1 FROM sds_kv r "
+               "WHERE r.k = x.k AND typeof(r.v) = 'integer' AND r.v = x.id)") +
+           integer(
+               "SELECT count(*) FROM sds_kv r WHERE typeof(r.v) = 'integer' AND NOT EXISTS "
+               "(SELECT 1 FROM sds_values x WHERE x.id = r.v)");
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+Bytes pattern(std::size_t size, std::uint8_t seed) {
+  Bytes out(size);
+  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<std::uint8_t>(seed + i * 7);
+  return out;
+}
+
+Bytes as_bytes_of(const std::vector<std::uint8_t>& data) { return Bytes(data.begin(), data.end()); }
+
+// A copy of what get() returned, taken before the next call invalidates it.
+std::optional<Bytes> copy_of(std::optional<ByteView> value) {
+  if (!value) return std::nullopt;
+  return Bytes(value->begin(), value->end());
+}
+
+std::optional<Bytes> get(kv::Backend& db, std::string_view key) {
+  std::optional<Bytes> out;
+  db.view([&](kv::ReadTransaction& txn) {
+    if (const auto value = txn.get(key)) out = Bytes(value->begin(), value->end());
+  });
+  return out;
+}
+
+std::map<std::string, Bytes> scan_all(kv::Backend& db) {
+  std::map<std::string, Bytes> out;
+  db.view([&](kv::ReadTransaction& txn) {
+    txn.scan("", "", [&](std::string_view key, ByteView value) {
+      out.emplace(key, Bytes(value.begin(), value.end()));
+      return true;
+    });
+  });
+  return out;
+}
+
+// Runs `body` in a child process that reports through its exit status.
+template <class Body>
+bool in_child(Body&& body) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    int status = 1;
+    try {
+      status = body() ? 0 : 1;
+    } catch (...) {
+    }
+    _exit(status);
+  }
+  int status = 0;
+  return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
 
 TEST(Sqlite, AFileThatIsNotADatabaseIsCorruption) {
   TempDir dir;
@@ -72,6 +184,301 @@ TEST(Sqlite, AWriterHeldByAnotherConnectionIsBusyAfterTheTimeout) {
   sqlite3_close(other);
   store->append_patch(bytes("q"), 2);
   EXPECT_EQ(store->load_patches_since(0).size(), 2u);
+}
+
+TEST(Sqlite, DeclaresItsParametersWithDefaults) {
+  std::map<std::string, std::string> defaults;
+  for (const BackendInfo& info : backend_infos()) {
+    if (info.scheme != "sqlite") continue;
+    for (const ParamSpec& spec : info.params) defaults[spec.name] = spec.default_value;
+  }
+  EXPECT_EQ(defaults, (std::map<std::string, std::string>{{"busy_timeout", "5000"},
+                                                          {"locking", "normal"},
+                                                          {"mmap_size", "256MiB"},
+                                                          {"page_size", "4096"}}));
+}
+
+TEST(Sqlite, ValidatesItsParameters) {
+  TempDir dir;
+  for (const char* query : {"locking=EXCLUSIVE", "locking=", "page_size=1000", "page_size=256",
+                            "page_size=131072", "mmap_size=-1", "mmap_size=lots"}) {
+    SCOPED_TRACE(query);
+    expect_error(Errc::invalid_argument,
+                 [&] { sds::open_database("sqlite:" + dir.path() + "/x.db?" + query); });
+  }
+  EXPECT_FALSE(fs::exists(dir.path() + "/x.db"));
+}
+
+TEST(Sqlite, PageSizeAppliesToNewDatabasesOnly) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  sds::open("sqlite:" + path + "?page_size=16384&mmap_size=0", "doc")->append_patch(bytes("p"), 1);
+  EXPECT_EQ(Inspector(path).integer("PRAGMA page_size"), 16384);
+  auto store = sds::open("sqlite:" + path + "?page_size=8192", "doc");
+  store->append_patch(bytes("q"), 2);
+  EXPECT_EQ(Inspector(path).integer("PRAGMA page_size"), 16384);
+  EXPECT_EQ(store->load_patches_since(0).size(), 2u);
+}
+
+TEST(Sqlite, LargeValuesLiveOutOfLineAndSmallOnesInline) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  // With 4 KiB pages a row of up to 995 bytes (key and value) stays inline.
+  std::map<std::string, Bytes> expected = {
+      {"a", Bytes()},         {"b", pattern(200, 1)},    {"c", pattern(994, 2)},
+      {"d", pattern(995, 3)}, {"e", pattern(100000, 4)}, {"f", pattern(3, 5)}};
+  db->update([&](kv::WriteTransaction& txn) {
+    for (const auto& [key, value] : expected) txn.put(key, value);
+    // Reads in the transaction see its writes, inline or not.
+    EXPECT_EQ(txn.get("e").value().size(), 100000u);
+  });
+  Inspector inspector(path);
+  EXPECT_EQ(inspector.values(), 2);
+  EXPECT_EQ(inspector.integer("SELECT count(*) FROM sds_kv WHERE typeof(v) = 'integer'"), 2);
+  EXPECT_EQ(inspector.integer("SELECT count(*) FROM sds_kv WHERE typeof(v) = 'integer' AND "
+                              "k IN (x'64', x'65')"),
+            2);
+  EXPECT_EQ(inspector.integer("SELECT length(v) FROM sds_kv WHERE k = x'63'"), 994);
+  EXPECT_EQ(scan_all(*db), expected);
+  for (const auto& [key, value] : expected) EXPECT_EQ(get(*db, key), value) << key;
+  // A scan that stops on a value out of line, and one over a bounded range.
+  std::vector<std::string> seen;
+  db->view([&](kv::ReadTransaction& txn) {
+    txn.scan("b", "f", [&](std::string_view key, ByteView value) {
+      seen.emplace_back(key);
+      EXPECT_EQ(Bytes(value.begin(), value.end()), expected.at(std::string(key)));
+      return key != "e";
+    });
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"b", "c", "d", "e"}));
+}
+
+TEST(Sqlite, OverwritesErasuresAndRollbacksLeaveNoOrphanValues) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  Inspector inspector(path);
+  const Bytes big = pattern(50000, 1);
+  const Bytes other = pattern(70000, 2);
+  const Bytes small = pattern(100, 3);
+
+  // Overwrites: large over large, small over large, large over small.
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", big); });
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", other); });
+  EXPECT_EQ(inspector.values(), 1);
+  EXPECT_EQ(get(*db, "k"), other);
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", small); });
+  EXPECT_EQ(inspector.values(), 0);
+  EXPECT_EQ(get(*db, "k"), small);
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", big); });
+  EXPECT_EQ(get(*db, "k"), big);
+  EXPECT_EQ(inspector.values(), 1);
+
+  // erase, and erase_range over values of both kinds.
+  db->update([&](kv::WriteTransaction& txn) { txn.erase("k"); });
+  EXPECT_EQ(inspector.values(), 0);
+  db->update([&](kv::WriteTransaction& txn) {
+    for (const char* key : {"r1", "r2", "r3", "r4"}) txn.put(key, key[1] % 2 ? big : small);
+    txn.put("s", other);
+    txn.erase_range("r2", "s");
+    EXPECT_FALSE(txn.get("r3").has_value());
+  });
+  EXPECT_EQ(scan_all(*db), (std::map<std::string, Bytes>{{"r1", big}, {"s", other}}));
+  EXPECT_EQ(inspector.values(), 2);
+  EXPECT_EQ(inspector.broken_references(), 0);
+
+  // A rolled-back update writes nothing, out of line included.
+  EXPECT_THROW(db->update([&](kv::WriteTransaction& txn) {
+    txn.put("t", big);
+    txn.put("r1", small);
+    txn.erase("s");
+    throw std::runtime_error("no");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(scan_all(*db), (std::map<std::string, Bytes>{{"r1", big}, {"s", other}}));
+  EXPECT_EQ(inspector.values(), 2);
+
+  // A nested transaction that throws is undone; the rest commits.
+  db->update([&](kv::WriteTransaction& txn) {
+    txn.put("u", big);
+    EXPECT_THROW(txn.nested([&](kv::WriteTransaction& nested) {
+      nested.put("v", other);
+      nested.put("u", other);
+      nested.put("s", small);
+      nested.erase("r1");
+      nested.nested([&](kv::WriteTransaction& inner) { inner.put("w", big); });
+      throw std::runtime_error("no");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(copy_of(txn.get("u")), big);
+    txn.nested([&](kv::WriteTransaction& nested) { nested.put("x", other); });
+  });
+  EXPECT_EQ(scan_all(*db),
+            (std::map<std::string, Bytes>{{"r1", big}, {"s", other}, {"u", big}, {"x", other}}));
+  EXPECT_EQ(inspector.values(), 4);
+  EXPECT_EQ(inspector.broken_references(), 0);
+
+  db->update([&](kv::WriteTransaction& txn) { txn.erase_range("a", "z"); });
+  EXPECT_EQ(inspector.values(), 0);
+  EXPECT_EQ(inspector.integer("SELECT count(*) FROM sds_kv"), 0);
+}
+
+TEST(Sqlite, AMigratedDatabaseKeepsOldValuesInlineAndWritesNewOnesOutOfLine) {
+  TempDir dir;
+  const std::string path = dir.path() + "/fixture.db";
+  fs::copy_file(std::string(SDS_FIXTURES_DIR) + "/format-1/sqlite.db", path);
+  EXPECT_EQ(Inspector(path).integer(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sds_values'"),
+            0);
+  auto notes = sds::open("sqlite:" + path, fixture::kNotes);
+  Inspector inspector(path);
+  EXPECT_EQ(inspector.integer(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sds_values'"),
+            1);
+  EXPECT_EQ(inspector.integer("SELECT count(*) FROM pragma_table_info('sds_kv')"), 2);
+  // Nothing moved: the snapshot of format 1 is still inline.
+  EXPECT_EQ(inspector.values(), 0);
+  EXPECT_GT(inspector.integer("SELECT max(length(v)) FROM sds_kv"), 20000);
+  notes->checkpoint(bytes(std::string(30000, 'x')), fixture::kLastPatch);  // zstd: small
+  notes->save_value("sha256:new", as_bytes_of(fixture::photo()));
+  notes->checkpoint(as_bytes_of(fixture::snapshot()), fixture::kLastPatch);
+  EXPECT_EQ(inspector.values(), 2);  // the new snapshot and the new blob
+  EXPECT_EQ(inspector.broken_references(), 0);
+  EXPECT_EQ(notes->load_snapshot(), as_bytes_of(fixture::snapshot()));
+}
+
+TEST(Sqlite, CompactionMovesLargeValuesOfFormatOneOutOfLine) {
+  TempDir dir;
+  const std::string path = dir.path() + "/fixture.db";
+  fs::copy_file(std::string(SDS_FIXTURES_DIR) + "/format-1/sqlite.db", path);
+  sds::open_database("sqlite:" + path)->close();  // migrated
+  EXPECT_EQ(Inspector(path).values(), 0);
+  open_kv(path)->compact();  // what sdsctl compact runs
+  Inspector inspector(path);
+  EXPECT_EQ(inspector.values(), 2);  // the snapshot and the photo; the rest is small
+  EXPECT_EQ(inspector.broken_references(), 0);
+  EXPECT_LT(inspector.integer("SELECT max(length(v)) FROM sds_kv"), 1000);
+  auto notes = sds::open("sqlite:" + path, fixture::kNotes);
+  EXPECT_EQ(notes->load_snapshot(), as_bytes_of(fixture::snapshot()));
+  EXPECT_EQ(notes->load_value(fixture::kPhoto), as_bytes_of(fixture::photo()));
+  EXPECT_EQ(notes->load_value(fixture::kText), as_bytes_of(fixture::text()));
+  EXPECT_EQ(notes->load_patches_since(0).size(), 5u);
+}
+
+TEST(Sqlite, AReadOnlyOpenOfFormatOneFollowsAMigrationByAnotherProcess) {
+  TempDir dir;
+  const std::string path = dir.path() + "/fixture.db";
+  fs::copy_file(std::string(SDS_FIXTURES_DIR) + "/format-1/sqlite.db", path);
+  auto reader = sds::open("sqlite:" + path, fixture::kNotes, {.read_only = true});
+  EXPECT_EQ(reader->load_snapshot(), as_bytes_of(fixture::snapshot()));
+  const Bytes big = as_bytes_of(fixture::random_bytes(200000, 9));
+  ASSERT_TRUE(in_child([&] {
+    try {
+      auto writer = sds::open("sqlite:" + path, fixture::kNotes);
+      writer->save_value("sha256:big", big);
+      writer->checkpoint(big, fixture::kLastPatch);
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "child: %s\n", error.what());
+      return false;
+    }
+    return true;
+  }));
+  EXPECT_EQ(Inspector(path).values(), 2);
+  EXPECT_EQ(reader->load_value("sha256:big"), big);
+  EXPECT_EQ(reader->load_snapshot(), big);
+}
+
+TEST(Sqlite, ReadsDoNotWaitForAWriteInProgress) {
+  TempDir dir;
+  auto db = open_kv(dir.path() + "/x.db");
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", bytes("old")); });
+  std::future<std::optional<Bytes>> read;
+  db->update([&](kv::WriteTransaction& txn) {
+    txn.put("k", bytes("new"));
+    // A read from another thread runs while this write holds the writer.
+    read = std::async(std::launch::async, [&] { return get(*db, "k"); });
+    ASSERT_EQ(read.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  });
+  EXPECT_EQ(read.get(), bytes("old"));
+  EXPECT_EQ(get(*db, "k"), bytes("new"));
+}
+
+TEST(Sqlite, FlushRunsWhileAReaderHoldsAnOlderSnapshot) {
+  TempDir dir;
+  auto db = open_kv(dir.path() + "/x.db");
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", bytes("old")); });
+  std::promise<void> reading, flushed;
+  std::thread reader([&] {
+    db->view([&](kv::ReadTransaction& txn) {
+      EXPECT_EQ(txn.get("k").value().size(), 3u);
+      reading.set_value();
+      flushed.get_future().wait();  // the snapshot stays open meanwhile
+      EXPECT_EQ(copy_of(txn.get("k")), bytes("old"));
+    });
+  });
+  reading.get_future().wait();
+  db->update([&](kv::WriteTransaction& txn) { txn.put("k", bytes("new")); });
+  db->flush();  // syncs the WAL although the checkpoint cannot pass the reader
+  flushed.set_value();
+  reader.join();
+  EXPECT_EQ(get(*db, "k"), bytes("new"));
+}
+
+TEST(Sqlite, ManyThreadsReadWhileOneWrites) {
+  TempDir dir;
+  auto store = sds::open("sqlite:" + dir.path() + "/x.db", "doc");
+  store->save_snapshot(pattern(100000, 1), 0);
+  std::atomic<bool> writing = true;
+  std::thread writer([&] {
+    for (Clock clock = 1; clock <= 300; ++clock) store->append_patch(pattern(200, clock), clock);
+    writing = false;
+  });
+  std::vector<std::thread> readers;
+  std::atomic<int> bad = 0;
+  for (int i = 0; i < 8; ++i) {
+    readers.emplace_back([&] {
+      std::size_t last = 0;
+      do {
+        const auto patches = store->load_patches_since(0);
+        if (patches.size() < last || store->load_snapshot() != pattern(100000, 1)) ++bad;
+        last = patches.size();
+      } while (writing);
+    });
+  }
+  writer.join();
+  for (auto& reader : readers) reader.join();
+  EXPECT_EQ(bad, 0);
+  EXPECT_EQ(store->load_patches_since(0).size(), 300u);
+}
+
+TEST(Sqlite, ExclusiveLockingKeepsOtherProcessesOut) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto store = sds::open("sqlite:" + path + "?locking=exclusive", "doc");
+  store->append_patch(bytes("p"), 1);
+  EXPECT_EQ(store->load_patches_since(0).size(), 1u);
+  EXPECT_TRUE(fs::exists(path + "-wal"));
+  EXPECT_FALSE(fs::exists(path + "-shm"));  // no shared memory: one process
+  for (const bool read_only : {false, true}) {
+    EXPECT_TRUE(in_child([&] {
+      try {
+        sds::open_database("sqlite:" + path + "?busy_timeout=50", {.read_only = read_only});
+      } catch (const Error& error) {
+        return error.code() == Errc::busy;
+      }
+      return false;
+    })) << (read_only ? "read-only" : "writable");
+  }
+  store->close();
+  EXPECT_TRUE(in_child(
+      [&] { return sds::open("sqlite:" + path, "doc")->load_patches_since(0).size() == 1; }));
+  // A read-only open takes no exclusive lock: SQLite cannot, through a
+  // read-only file handle.
+  EXPECT_EQ(sds::open("sqlite:" + path + "?locking=exclusive", "doc", {.read_only = true})
+                ->load_patches_since(0)
+                .size(),
+            1u);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
-// sqlite:PATH (and sqlite::memory:), the reference backend: one table of keys
-// and values in one database file, WAL journal, BEGIN IMMEDIATE for writers.
+// sqlite:PATH (and sqlite::memory:), the reference backend: one database file,
+// WAL journal; keys and small values in one table, large values in a second
+// (docs/FORMAT.md); one writer connection (BEGIN IMMEDIATE), reads on reader
+// connections of their own.
 #pragma once
 
 #include "sds/registry.hpp"

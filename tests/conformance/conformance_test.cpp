@@ -19,7 +19,7 @@ std::vector<std::string> texts(const std::vector<Bytes>& values) {
 TEST_P(Conformance, OpenCreatesAnEmptyDatabase) {
   auto db = open_db();
   EXPECT_TRUE(db->stores().empty());
-  EXPECT_EQ(db->stats().format_version, 1u);
+  EXPECT_EQ(db->stats().format_version, 2u);
   db->close();
   EXPECT_EQ(open_db()->stats().store_count, 0u);
 }

@@ -1,0 +1,86 @@
+#include "backends/sqlite/schema.hpp"
+
+#include <string>
+
+namespace sds::backend::sqlite {
+namespace {
+
+// As in format 1. A column of BLOB affinity keeps what it is given: a BLOB is
+// the value, an INTEGER the id of the value in sds_values.
+constexpr const char* kCreateKv =
+    "CREATE TABLE sds_kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID";
+// k repeats the key of the sds_kv row that refers to the value, so that a
+// range deletion finds the values of its range through this table's index.
+constexpr const char* kCreateValues =
+    "CREATE TABLE sds_values (id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v BLOB NOT NULL)";
+
+[[noreturn]] void refuse(const Connection& connection, const std::string& why) {
+  throw Error(Errc::corruption, "'" + connection.settings().uri + "' " + why,
+              "check the path; a new database needs a new file");
+}
+
+}  // namespace
+
+Layout read_layout(Connection& connection) {
+  bool has_kv = false;
+  bool has_values = false;
+  int other_tables = 0;
+  Statement tables;
+  connection.prepare(tables, "SELECT name FROM sqlite_master WHERE type = 'table'");
+  int rc;
+  while ((rc = sqlite3_step(tables.get())) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(tables.get(), 0));
+    const std::string_view name(text ? text : "");
+    if (name == "sds_kv") {
+      has_kv = true;
+    } else if (name == "sds_values") {
+      has_values = true;
+    } else {
+      ++other_tables;
+    }
+  }
+  if (rc != SQLITE_DONE) connection.fail(rc, "reading the schema");
+  if (has_kv) return has_values ? Layout::split : Layout::inline_only;
+  if (other_tables == 0 && !has_values) return Layout::none;
+  refuse(connection,
+         "is an SQLite database of another application (it has tables, none of them "
+         "sds_kv); refusing to touch it");
+}
+
+Layout prepare_for_writing(Connection& connection, int new_page_size) {
+  // The page size of a database is fixed by its first write (and by WAL mode).
+  if (connection.query_int("PRAGMA page_count", "reading the page count") == 0) {
+    connection.exec("PRAGMA page_size=" + std::to_string(new_page_size), "setting page_size");
+  }
+  if (connection.settings().path != ":memory:") {
+    connection.exec("PRAGMA journal_mode=WAL", "switching to WAL");
+  }
+  // Almost always the tables are there already: a read tells.
+  if (read_layout(connection) == Layout::split) return Layout::split;
+  connection.exec("BEGIN IMMEDIATE", "beginning the schema transaction");
+  try {
+    // Read under the write lock: another process may have just done this.
+    const Layout found = read_layout(connection);
+    if (found == Layout::none) {
+      connection.exec(kCreateKv, "creating the tables");
+      connection.exec(kCreateValues, "creating the tables");
+    } else if (found == Layout::inline_only) {
+      connection.exec(kCreateValues, "migrating the tables of format 1");
+    }
+    connection.exec("COMMIT", "committing the schema");
+    return found;
+  } catch (...) {
+    sqlite3_exec(connection.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::size_t inline_limit(std::int64_t page_size) {
+  // SQLite keeps at most (U - 12) * 64 / 255 - 23 bytes of a cell of an index
+  // B-tree (which a WITHOUT ROWID table is) on its page, U being the usable
+  // page size; the record header of a row takes up to 7 of them.
+  const std::int64_t max_local = (page_size - 12) * 64 / 255 - 23;
+  return static_cast<std::size_t>(max_local - 7);
+}
+
+}  // namespace sds::backend::sqlite
