@@ -90,8 +90,9 @@ Target::Target(const std::string& uri, const sds::core::SharedBackend* source)
     }
     if (same) {
       throw sds::Error(sds::Errc::invalid_argument,
-                       "cannot write " + in_quotes(source->uri()) + " into " + in_quotes(config.uri) +
-                           ": they are the same database ('" + config.path + "')",
+                       "cannot write " + in_quotes(source->uri()) + " into " +
+                           in_quotes(config.uri) + ": they are the same database ('" + config.path +
+                           "')",
                        "name another target");
     }
   }
