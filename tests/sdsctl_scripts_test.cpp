@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "core/keys.hpp"
+#include "core/open_shared_backend.hpp"
 #include "tests/sdsctl_support.hpp"
 
 namespace sds::test {
@@ -265,6 +267,29 @@ TEST_F(Scripts, VerifyRunsTheBackendsOwnCheck) {
               std::string::npos)
         << lmdb.out;
   }
+}
+
+TEST_F(Scripts, SalvageLeavesAHeaderWithoutItsSnapshotBehind) {
+  fill(sqlite("a.db"));
+  {
+    // The snapshot of "notes" (store #1) damaged: its header must go too, or
+    // the copy would claim a snapshot clock without a snapshot.
+    const auto opened = sds::core::open_shared_backend(sqlite("a.db"), {});
+    opened.shared->kv().update([](sds::kv::WriteTransaction& txn) {
+      const std::string key = sds::core::keys::snapshot(1);
+      sds::Bytes value(txn.get(key)->begin(), txn.get(key)->end());
+      value.back() ^= 0x01;
+      txn.put(key, value);
+    });
+  }
+  const Result salvaged = sdsctl({"salvage", sqlite("a.db"), sqlite("b.db"), "--json"});
+  EXPECT_EQ(salvaged.exit_code, 1) << salvaged.out << salvaged.err;
+  const auto report = nlohmann::json::parse(salvaged.out);
+  EXPECT_EQ(report["skipped"], 2) << salvaged.out;  // the snapshot and its header
+  EXPECT_EQ(sdsctl({"verify", sqlite("b.db")}).exit_code, 0);
+  auto notes = sds::open(sqlite("b.db"), "notes", {.read_only = true});
+  EXPECT_FALSE(notes->snapshot_clock().has_value());
+  EXPECT_EQ(notes->stats().patch_count, 11u);
 }
 
 TEST_F(Scripts, HelpLeadsSomewhere) {

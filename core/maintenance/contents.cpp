@@ -42,12 +42,14 @@ class Reader {
     ++counts_.stores;
     const std::string where = source_.where(id);
     const std::string name = "store '" + keys::printable(id) + "'";
-    // Salvage holds the snapshot header back until its snapshot is read.
-    std::optional<std::pair<KvEntry, SnapshotHeader>> header;
+    // Salvage decides up front whether the snapshot header and the snapshot
+    // can go (each needs the other), so that records still go in key order.
+    std::optional<SnapshotPlan> plan;
+    if (log_) plan = plan_snapshot(number, where);
     try {
       scan_batches(source_.kv(), keys::store_begin(number), keys::store_end(number),
                    [&](std::vector<KvEntry>& batch) {
-                     for (KvEntry& entry : batch) store_record(entry, where, name, header);
+                     for (const KvEntry& entry : batch) store_record(entry, where, name, plan);
                      return true;
                    });
     } catch (const Error& error) {
@@ -55,7 +57,6 @@ class Reader {
       if (!log_ || error.code() != Errc::corruption) throw;
       skip("the rest of " + name, std::string(error.message()));
     }
-    if (header) skip("the snapshot header of " + name, "its snapshot is missing or damaged");
   }
 
   void blobs() {
@@ -144,8 +145,58 @@ class Reader {
   ContentCounts counts() const { return counts_; }
 
  private:
-  void store_record(KvEntry& entry, const std::string& where, const std::string& name,
-                    std::optional<std::pair<KvEntry, SnapshotHeader>>& header) {
+  // Salvage: what becomes of a store's snapshot header and snapshot.
+  struct SnapshotPlan {
+    std::optional<SnapshotHeader> header;  // to write, sizes taken from the snapshot
+    std::string skip_header;               // why the header is left behind, if it is
+    std::string skip_snapshot;             // why the snapshot is left behind, if it is
+    bool repaired = false;                 // the header's sizes were wrong
+  };
+
+  SnapshotPlan plan_snapshot(std::uint64_t number, const std::string& where) {
+    SnapshotPlan plan;
+    std::optional<SnapshotHeader> header;
+    std::optional<SnapshotHeader> snapshot;  // its sizes
+    std::string header_problem = "it is missing";
+    std::string snapshot_problem = "it is missing";
+    source_.kv().view([&](kv::ReadTransaction& txn) {
+      const std::string meta = keys::meta(number);
+      if (const auto stored = txn.get(meta)) {
+        try {
+          const Record record = open_record(meta, *stored, where);
+          if (record.codec != Codec::raw) {
+            throw Error(Errc::corruption, "the snapshot header is compressed");
+          }
+          header = parse_snapshot_header(record.payload, where);
+        } catch (const Error& error) {
+          if (error.code() != Errc::corruption) throw;
+          header_problem = std::string(error.message());
+        }
+      }
+      const std::string data = keys::snapshot(number);
+      if (const auto stored = txn.get(data)) {
+        try {
+          const Record record = checked(data, *stored, where);
+          snapshot = SnapshotHeader{0, record.raw_size, kRecordHeaderSize + record.payload.size()};
+        } catch (const Error& error) {
+          if (error.code() != Errc::corruption) throw;
+          snapshot_problem = std::string(error.message());
+        }
+      }
+    });
+    if (header && snapshot) {
+      plan.repaired =
+          header->raw_size != snapshot->raw_size || header->stored_size != snapshot->stored_size;
+      plan.header = SnapshotHeader{header->clock, snapshot->raw_size, snapshot->stored_size};
+    } else {
+      if (header) plan.skip_header = "its snapshot cannot be copied: " + snapshot_problem;
+      if (snapshot) plan.skip_snapshot = "its header, which holds its clock: " + header_problem;
+    }
+    return plan;
+  }
+
+  void store_record(const KvEntry& entry, const std::string& where, const std::string& name,
+                    const std::optional<SnapshotPlan>& plan) {
     const auto parsed = keys::parse_store_key(entry.key);
     std::optional<Record> record;
     try {
@@ -160,34 +211,22 @@ class Reader {
       return;
     }
     const auto kind = keys::parse_store_suffix(parsed->suffix)->kind;
-    if (log_ && kind == keys::StoreRecordKind::snapshot_header) {
-      try {
-        if (record->codec != Codec::raw) {
-          throw Error(Errc::corruption, "the snapshot header is compressed");
-        }
-        header.emplace(std::move(entry), parse_snapshot_header(record->payload, where));
-      } catch (const Error& error) {
-        skip("the snapshot header of " + name, std::string(error.message()));
-      }
-      return;
-    }
-    if (log_ && kind == keys::StoreRecordKind::snapshot) {
-      if (!header) {
-        skip("the snapshot of " + name, "its header, which holds its clock, is missing or damaged");
+    if (plan && kind == keys::StoreRecordKind::snapshot_header) {
+      if (!plan->header) {
+        skip("the snapshot header of " + name, plan->skip_header);
         return;
       }
-      SnapshotHeader fixed = header->second;
-      fixed.raw_size = record->raw_size;
-      fixed.stored_size = kRecordHeaderSize + record->payload.size();
-      if (fixed.raw_size != header->second.raw_size ||
-          fixed.stored_size != header->second.stored_size) {
+      if (plan->repaired) {
         repair("the snapshot header of " + name, "its sizes were taken from the snapshot");
       }
-      const std::string suffix = keys::store_suffix({keys::StoreRecordKind::snapshot_header, 0});
-      const Bytes value = encode_snapshot_header(header->first.key, fixed);
-      visitor_.store_record(suffix, open_record(header->first.key, value, where));
+      const Bytes value = encode_snapshot_header(entry.key, *plan->header);
+      visitor_.store_record(parsed->suffix, open_record(entry.key, value, where));
       count(counts_.records, value.size());
-      header.reset();
+      return;
+    }
+    if (plan && kind == keys::StoreRecordKind::snapshot && !plan->skip_snapshot.empty()) {
+      skip("the snapshot of " + name, plan->skip_snapshot);
+      return;
     }
     visitor_.store_record(parsed->suffix, *record);
     count(counts_.records, entry.value.size());
