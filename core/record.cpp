@@ -64,7 +64,10 @@ struct CctxDeleter {
 // compressing a small snapshot.
 ZSTD_CCtx* thread_cctx() {
   thread_local std::unique_ptr<ZSTD_CCtx, CctxDeleter> context(ZSTD_createCCtx());
-  if (!context) throw Error(Errc::io_error, "zstd: cannot allocate a compression context");
+  if (!context) {
+    throw Error(Errc::io_error, "zstd: cannot allocate a compression context",
+                "the process is out of memory");
+  }
   return context.get();
 }
 

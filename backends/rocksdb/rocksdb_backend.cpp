@@ -281,7 +281,8 @@ void RocksdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn
   {
     std::lock_guard compaction_lock(compaction_mutex_);
     if (!compaction_error_.empty()) {
-      throw Error(Errc::io_error, std::exchange(compaction_error_, std::string()));
+      throw Error(Errc::io_error, std::exchange(compaction_error_, std::string()),
+                  "check the disk; this write was not made, the next ones will be tried");
     }
   }
   rocks::WriteTransaction txn(*db_, uri_);

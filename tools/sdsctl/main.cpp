@@ -139,7 +139,8 @@ int main(int argc, char** argv) {
   } catch (const sdsctl::Interrupted& interrupted) {
     const int signal = sdsctl::interrupt_signal();
     const int code = signal != 0 ? 128 + signal : sdsctl::kExitInterrupted;
-    sdsctl::report_error("interrupted", code, interrupted.what(), "");
+    sdsctl::report_error("interrupted", code, interrupted.what(),
+                         "run the command again to do it");
     return code;
   } catch (const sds::Error& error) {
     const int code = sdsctl::exit_code_of(error.code());
