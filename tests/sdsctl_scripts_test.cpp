@@ -84,6 +84,7 @@ TEST_F(Scripts, MergeAddsStoresAndRefusesAnIdTheTargetHasForceReplacesIt) {
   const Result twice = sdsctl({"copy", sqlite("a.db"), sqlite("b.db"), "--merge"});
   EXPECT_EQ(twice.exit_code, 2) << twice.err;
   EXPECT_NE(twice.err.find("exists"), std::string::npos) << twice.err;
+  EXPECT_EQ(sdsctl({"copy", sqlite("a.db"), sqlite("b.db"), "--merge", "--force"}).exit_code, 2);
   const Result forced = sdsctl({"copy", sqlite("a.db"), sqlite("b.db"), "--force", "--json"});
   ASSERT_EQ(forced.exit_code, 0) << forced.out;
   const auto report = nlohmann::json::parse(forced.out);
@@ -277,7 +278,8 @@ TEST_F(Scripts, SalvageLeavesAHeaderWithoutItsSnapshotBehind) {
     const auto opened = sds::core::open_shared_backend(sqlite("a.db"), {});
     opened.shared->kv().update([](sds::kv::WriteTransaction& txn) {
       const std::string key = sds::core::keys::snapshot(1);
-      sds::Bytes value(txn.get(key)->begin(), txn.get(key)->end());
+      const auto stored = txn.get(key);  // valid until the next call on txn
+      sds::Bytes value(stored->begin(), stored->end());
       value.back() ^= 0x01;
       txn.put(key, value);
     });

@@ -21,12 +21,14 @@ std::string unchanged(const Target& target) {
 }  // namespace
 
 void add_transfer_flags(CLI::App* sub, TransferFlags& flags) {
-  sub->add_flag("--merge", flags.merge,
-                "Write into a database that holds data: add the stores (an id it has already is "
-                "refused) and add the reference counts");
+  CLI::Option* merge = sub->add_flag(
+      "--merge", flags.merge,
+      "Write into a database that holds data: add the stores (an id it has already is "
+      "refused) and add the reference counts");
   sub->add_flag("--force", flags.force,
                 "Write into a database that holds data, replacing its stores of the same ids; "
-                "reference counts are added, never lowered");
+                "reference counts are added, never lowered")
+      ->excludes(merge);
 }
 
 sds::core::TargetPolicy policy_of(const TransferFlags& flags) {
@@ -40,8 +42,8 @@ void check_target(sds::core::SharedBackend& target, sds::core::TargetPolicy poli
   const sds::core::TargetContents contents = sds::core::count_target(target);
   if (contents.empty()) return;
   throw sds::Error(sds::Errc::invalid_argument,
-                   in_quotes(target.uri()) + " holds " + count_of(contents.stores, "store") + " and " +
-                       count_of(contents.blobs, "blob") + " already",
+                   in_quotes(target.uri()) + " holds " + count_of(contents.stores, "store") +
+                       " and " + count_of(contents.blobs, "blob") + " already",
                    "pass --merge to add to them, or --force to replace its stores of the same "
                    "ids (reference counts are added, never lowered), or name an empty or new "
                    "database");
