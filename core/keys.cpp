@@ -124,6 +124,9 @@ std::string staging_blob(std::string_view hash) { return staging_blobs_begin().a
 std::string staging_blobs_begin() { return tagged(kStagingTag).append(1, kStagingBlobSub); }
 std::string staging_blobs_end() { return tagged(kStagingTag).append(1, kStagingBlobSub + 1); }
 std::string_view staged_blob_hash(std::string_view key) { return key.substr(2); }
+bool is_staged_store(std::string_view key) {
+  return key.size() == 2 + 8 && key.starts_with(staging_stores_begin());
+}
 
 std::vector<KeyRange> unknown_ranges() {
   // The tags of the layout in ascending order; a single-key tag owns only the
@@ -200,7 +203,7 @@ std::string describe(std::string_view key) {
       return "reference count of blob '" + printable(blob_hash(key)) + "'";
     case kStagingTag:
       if (key == staging_header()) return "staging header";
-      if (key.size() == 10 && key[1] == kStagingStoreSub) {
+      if (is_staged_store(key)) {
         return "staged store #" + std::to_string(read_u64_be(key.substr(2)));
       }
       if (key.size() > 2 && key[1] == kStagingBlobSub) {

@@ -96,6 +96,8 @@ std::string staging_blobs_begin();
 std::string staging_blobs_end();
 // The hash of a key made by staging_blob().
 std::string_view staged_blob_hash(std::string_view key);
+// Whether `key` was made by staging_store().
+bool is_staged_store(std::string_view key);
 
 // A key range, from <= key < to; an empty `to` has no upper bound.
 struct KeyRange {

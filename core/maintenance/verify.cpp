@@ -56,7 +56,7 @@ class Verifier {
     scan_batches(shared_.kv(), keys::staging_begin(), keys::staging_end(), [&](auto& batch) {
       for (const KvEntry& entry : batch) {
         const std::optional<Bytes> value = decode(entry.key, entry.value, shared_.where());
-        if (!value || entry.key.size() < 2 || entry.key[1] != keys::kStagingStoreSub) continue;
+        if (!value || !keys::is_staged_store(entry.key)) continue;
         try {
           staged_numbers_.insert(parse_staged_store(*value, shared_.where()).number);
         } catch (const Error&) {
