@@ -25,13 +25,16 @@ void add_common_options(CLI::App* sub) {
   sub->add_flag("--json", options.json,
                 "Print the result, and any error, as JSON on stdout (docs/SDSCTL.md)");
   sub->add_flag("-q,--quiet", options.quiet, "Print nothing on success but the data asked for");
-  sub->add_option("--progress", options.progress,
-                  "Draw a progress bar on stderr: auto (when stderr is a terminal), always, never")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ProgressMode>{{"auto", ProgressMode::automatic},
-                                              {"always", ProgressMode::always},
-                                              {"never", ProgressMode::never}},
-          CLI::ignore_case));
+  sub->add_option_function<std::string>(
+         "--progress",
+         [](const std::string& when) {
+           common_options().progress = when == "always"  ? ProgressMode::always
+                                       : when == "never" ? ProgressMode::never
+                                                         : ProgressMode::automatic;
+         },
+         "Draw a progress bar on stderr: auto (when stderr is a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("auto|always|never");
 }
 
 int exit_code_of(sds::Errc code) {
@@ -139,8 +142,7 @@ int main(int argc, char** argv) {
   } catch (const sdsctl::Interrupted& interrupted) {
     const int signal = sdsctl::interrupt_signal();
     const int code = signal != 0 ? 128 + signal : sdsctl::kExitInterrupted;
-    sdsctl::report_error("interrupted", code, interrupted.what(),
-                         "run the command again to do it");
+    sdsctl::report_error("interrupted", code, interrupted.what(), "run the command again to do it");
     return code;
   } catch (const sds::Error& error) {
     const int code = sdsctl::exit_code_of(error.code());
