@@ -39,7 +39,12 @@ int run_import(const ImportOptions& options) {
   if (!from_stdin) {
     // A file is checked whole first: a damaged one creates and writes nothing.
     maintenance::DiscardingVisitor check;
-    maintenance::read_archive(options.file, check, bar.callback());
+    try {
+      maintenance::read_archive(options.file, check, bar.callback());
+    } catch (const Interrupted&) {
+      throw Interrupted(fmt::format("interrupted while checking {} ({} read); nothing was written",
+                                    name, human_bytes(bar.done())));
+    }
   }
   Target target(options.uri, nullptr);
   const sds::core::TargetPolicy policy = policy_of(options.flags);
