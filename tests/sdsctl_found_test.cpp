@@ -43,7 +43,8 @@ TEST_F(SdsctlTest, Found1RefreshingABackupFromADamagedSourceKeepsTheBackup) {
   const Result forced = sdsctl({"copy", sqlite("bad.db"), sqlite("backup.db"), "--force"});
   EXPECT_EQ(forced.exit_code, kCorruption) << forced.err;
   EXPECT_NE(forced.err.find("patch at clock 12"), std::string::npos) << forced.err;
-  EXPECT_TRUE(exported(sqlite("backup.db"), "after-force.sdsa") == before) << "the contents changed";
+  EXPECT_TRUE(exported(sqlite("backup.db"), "after-force.sdsa") == before)
+      << "the contents changed";
   EXPECT_EQ(sdsctl({"verify", sqlite("backup.db")}).exit_code, 0);
 }
 
