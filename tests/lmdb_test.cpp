@@ -1,7 +1,6 @@
 // What only the lmdb: backend promises: its directory, a map that grows by
 // itself (in this process and in others), several processes on one
 // environment, and a compaction that refuses to run while others have it open.
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,27 +22,6 @@ Bytes random_bytes(std::size_t size, std::uint64_t seed) {
   Bytes out(size);
   for (auto& byte : out) byte = static_cast<std::uint8_t>(shared());
   return out;
-}
-
-// Runs `body` in a child process that reports through its exit status; the
-// child never returns into GoogleTest.
-template <class Body>
-pid_t fork_child(Body&& body) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    int status = 1;
-    try {
-      status = body() ? 0 : 1;
-    } catch (...) {
-    }
-    _exit(status);
-  }
-  return pid;
-}
-
-bool exited_cleanly(pid_t pid) {
-  int status = 0;
-  return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 // Opens the key-value trait directly, past the core and its handle cache (so
@@ -213,7 +191,7 @@ TEST(Lmdb, SeveralProcessesAppendToOneStoreAndNothingIsLost) {
       return true;
     }));
   }
-  for (const pid_t child : children) EXPECT_TRUE(exited_cleanly(child));
+  for (const pid_t child : children) EXPECT_EQ(wait_for(child), 0);
   const auto patches = sds::open(uri, "shared")->load_patches_since(0);
   ASSERT_EQ(patches.size(), static_cast<std::size_t>(kProcesses * kPatches));
   for (std::size_t i = 0; i < patches.size(); ++i) {
@@ -238,7 +216,7 @@ TEST(Lmdb, AMapGrownByAnotherProcessIsAdopted) {
   auto store = sds::open(uri, "doc");  // maps 1 MiB
   store->append_patch(bytes("first"), 1);
   ASSERT_EQ(write(go[1], "g", 1), 1);
-  EXPECT_TRUE(exited_cleanly(child));
+  EXPECT_EQ(wait_for(child), 0);
   close(go[0]);
   close(go[1]);
   // The other process grew the file past this process's map.
@@ -395,7 +373,7 @@ TEST(Lmdb, CompactionIsBusyWhileAnotherProcessHasTheEnvironmentOpen) {
   const std::string message = expect_error(Errc::busy, [&] { db->compact(); });
   EXPECT_NE(message.find("another process"), std::string::npos) << message;
   ASSERT_EQ(write(go[1], "g", 1), 1);
-  EXPECT_TRUE(exited_cleanly(child));
+  EXPECT_EQ(wait_for(child), 0);
   for (int fd : {opened[0], opened[1], go[0], go[1]}) close(fd);
   const auto before = keys_of(*db);
   EXPECT_FALSE(before.empty());

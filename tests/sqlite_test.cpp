@@ -2,7 +2,6 @@
 // large values out of line; the layout of format 1; reader connections; the
 // exclusive locking mode.
 #include <sqlite3.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -103,22 +102,6 @@ std::map<std::string, Bytes> scan_all(kv::Backend& db) {
     });
   });
   return out;
-}
-
-// Runs `body` in a child process that reports through its exit status.
-template <class Body>
-bool in_child(Body&& body) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    int status = 1;
-    try {
-      status = body() ? 0 : 1;
-    } catch (...) {
-    }
-    _exit(status);
-  }
-  int status = 0;
-  return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 TEST(Sqlite, AFileThatIsNotADatabaseIsCorruption) {

@@ -122,6 +122,26 @@ void KvTables::put(std::string_view key, ByteView value) {
   connection_.step_done(put_ref, "writing");
 }
 
+bool KvTables::insert(std::string_view key, ByteView value) {
+  require_writes();
+  if (key.size() + value.size() <= inline_limit_) {
+    // One statement: an append of a patch costs one lookup, not a get and a put.
+    Statement& insert_inline = connection_.ready(insert_inline_);
+    insert_inline.bind(1, key);
+    insert_inline.bind(2, value);
+    connection_.step_done(insert_inline, "writing");
+    return sqlite3_changes(connection_.get()) > 0;
+  }
+  Statement& exists = connection_.ready(exists_);
+  exists.bind(1, key);
+  const int rc = sqlite3_step(exists.get());
+  exists.reset();
+  if (rc == SQLITE_ROW) return false;
+  if (rc != SQLITE_DONE) connection_.fail(rc, "reading");
+  put(key, value);
+  return true;
+}
+
 void KvTables::erase(std::string_view key) {
   require_writes();
   Statement& erase = connection_.ready(erase_);

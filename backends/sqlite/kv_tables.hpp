@@ -30,6 +30,7 @@ class KvTables {
   std::optional<ByteView> get(std::string_view key);
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit);
   void put(std::string_view key, ByteView value);
+  bool insert(std::string_view key, ByteView value);
   void erase(std::string_view key);
   void erase_range(std::string_view from, std::string_view to);
   void savepoint();
@@ -67,6 +68,8 @@ class KvTables {
   Statement put_inline_{
       "INSERT INTO sds_kv(k, v) VALUES(?1, ?2) "
       "ON CONFLICT(k) DO UPDATE SET v = excluded.v WHERE typeof(v) = 'blob'"};
+  Statement insert_inline_{"INSERT OR IGNORE INTO sds_kv(k, v) VALUES(?1, ?2)"};
+  Statement exists_{"SELECT 1 FROM sds_kv WHERE k = ?1"};
   Statement make_inline_{"UPDATE sds_kv SET v = ?2 WHERE k = ?1"};
   Statement put_value_{
       "INSERT INTO sds_values(k, v) VALUES(?1, ?2) "

@@ -1,6 +1,5 @@
 // What a process that dies leaves behind, and several processes at once.
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,29 +9,6 @@
 
 namespace sds::test {
 namespace {
-
-// Forks a child that runs `body` and _exits with its result (0 = fine), so
-// that no gtest or static destructor runs twice.
-template <class Body>
-pid_t fork_child(Body&& body) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    int code = 1;
-    try {
-      code = body();
-    } catch (const std::exception& error) {
-      std::fprintf(stderr, "child: %s\n", error.what());
-    }
-    _exit(code);
-  }
-  return pid;
-}
-
-int wait_for(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 TEST_P(DurableConformance, SigkillLosesNothingThatWasAcknowledged) {
   int pipe_fds[2];
@@ -44,7 +20,7 @@ TEST_P(DurableConformance, SigkillLosesNothingThatWasAcknowledged) {
     for (Clock clock = 1;; ++clock) {
       store->append_patch(bytes("patch " + std::to_string(clock)), clock);
       if (clock % 10 == 0) store->save_value("blob-" + std::to_string(clock), bytes("b"));
-      if (write(pipe_fds[1], &clock, sizeof clock) != sizeof clock) return 1;
+      if (write(pipe_fds[1], &clock, sizeof clock) != sizeof clock) return false;
     }
   });
   close(pipe_fds[1]);
@@ -84,7 +60,7 @@ TEST_P(MultiProcessConformance, SeveralProcessesAppendToOneStore) {
         store->append_patch(bytes(std::to_string(p)), 1 + p * kPerProcess + i);
         if (i % 25 == 0) store->save_value("shared", bytes("blob"));
       }
-      return 0;
+      return true;
     }));
   }
   for (pid_t child : children) EXPECT_EQ(wait_for(child), 0);

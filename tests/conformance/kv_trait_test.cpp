@@ -127,6 +127,35 @@ TEST_P(KvConformance, AWriteTransactionSeesItsOwnWritesAndCommits) {
   EXPECT_EQ(get(*kv, "new"), "v:new");
 }
 
+// Small values and large ones (64 KiB: out of the row where a backend keeps
+// large values apart), over each other, committed and within one transaction.
+TEST_P(KvConformance, InsertStoresOnlyWhereTheKeyIsFree) {
+  auto kv = open_kv();
+  const std::string large(64 * 1024, 'L');
+  const std::string other_large(64 * 1024, 'M');
+  put(*kv, {"small", "large"});
+  kv->update([&](kv::WriteTransaction& txn) { txn.put("large", as_bytes(large)); });
+  kv->update([&](kv::WriteTransaction& txn) {
+    EXPECT_FALSE(txn.insert("small", as_bytes("changed")));
+    EXPECT_FALSE(txn.insert("small", as_bytes(other_large)));
+    EXPECT_FALSE(txn.insert("large", as_bytes("changed")));
+    EXPECT_FALSE(txn.insert("large", as_bytes(other_large)));
+    EXPECT_TRUE(txn.insert("new-small", as_bytes("v:new-small")));
+    EXPECT_TRUE(txn.insert("new-large", as_bytes(other_large)));
+    EXPECT_FALSE(txn.insert("new-small", as_bytes("again")));  // its own write counts
+    EXPECT_FALSE(txn.insert("new-large", as_bytes("again")));
+  });
+  EXPECT_EQ(get(*kv, "small"), "v:small");
+  EXPECT_EQ(get(*kv, "large"), large);
+  EXPECT_EQ(get(*kv, "new-small"), "v:new-small");
+  EXPECT_EQ(get(*kv, "new-large"), other_large);
+  kv->update([&](kv::WriteTransaction& txn) {
+    txn.erase("small");
+    EXPECT_TRUE(txn.insert("small", as_bytes("back")));  // an erased key is free
+  });
+  EXPECT_EQ(get(*kv, "small"), "back");
+}
+
 TEST_P(KvConformance, EraseRangeRemovesExactlyTheRange) {
   auto kv = open_kv();
   put(*kv, kKeys);

@@ -3,7 +3,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <exception>
 #include <sds/sds.hpp>
 #include <string>
 #include <string_view>
@@ -37,6 +40,35 @@ std::string expect_error(Errc code, Fn&& fn) {
   }
   ADD_FAILURE() << "expected sds::Error(" << to_string(code) << ")";
   return {};
+}
+
+// Forks a child that runs `body` (returning true when all went well) and
+// _exits with 0 or 1, so that no GoogleTest or static destructor runs twice.
+// An exception fails the child; its message goes to stderr.
+template <class Body>
+pid_t fork_child(Body&& body) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    bool fine = false;
+    try {
+      fine = body();
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "child: %s\n", error.what());
+    } catch (...) {
+      std::fprintf(stderr, "child: an exception that is no std::exception\n");
+    }
+    _exit(fine ? 0 : 1);
+  }
+  return pid;
+}
+
+// Waits for a child: its exit code, or 128 + the signal that ended it.
+int wait_for(pid_t pid);
+
+// Runs `body` in a child process (fork_child) and waits: whether it went well.
+template <class Body>
+bool in_child(Body&& body) {
+  return wait_for(fork_child(std::forward<Body>(body))) == 0;
 }
 
 }  // namespace sds::test
