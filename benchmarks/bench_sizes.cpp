@@ -8,7 +8,7 @@ BenchSizes default_sizes() {
   BenchSizes sizes{};
   sizes.append_runs = 5;
   sizes.appends_per_run = 5000;
-  sizes.synced_appends_per_run = 100;
+  sizes.synced_appends_per_run = 400;
   sizes.batch = 100;
   sizes.restore = {.snapshot_bytes = kMiB, .patches = 2621, .patch_bytes = 200};
   sizes.cold_restore_runs = 10;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 namespace sds::core {
 namespace {
@@ -16,6 +17,8 @@ constexpr std::size_t kMaxGroup = 128;
 // costs), and at most kMaxGather.
 constexpr auto kMinGather = std::chrono::microseconds(10);
 constexpr auto kMaxGather = std::chrono::microseconds(200);
+// Shorter waits yield instead of sleeping.
+constexpr auto kMinSleep = std::chrono::microseconds(100);
 
 }  // namespace
 
@@ -37,7 +40,10 @@ void GroupCommitter::write(const WriteFn& fn) {
     const std::size_t taken = std::min(queue_.size(), kMaxGroup);
     std::vector<Pending*> group(queue_.begin(), queue_.begin() + taken);
     queue_.erase(queue_.begin(), queue_.begin() + taken);
-    expected_ = std::max(taken, expected_ > 1 ? expected_ - 1 : 1);
+    // The writers of this group will be back, and those queued meanwhile are
+    // waiting: the next group may expect all of them.
+    expected_ =
+        std::min(std::max(taken + queue_.size(), expected_ > 1 ? expected_ - 1 : 1), kMaxGroup);
     lock.unlock();
     const auto started = Clock::now();
     const Clock::duration writing = commit(group);
@@ -45,11 +51,12 @@ void GroupCommitter::write(const WriteFn& fn) {
     lock.lock();
     commit_overhead_ = std::chrono::duration_cast<std::chrono::microseconds>(took - writing);
     committing_ = false;
+    // The next leader first: nothing is committed until it runs.
+    if (!queue_.empty()) queue_.front()->wake.notify_one();
     for (Pending* pending : group) {
       pending->done = true;
       if (pending != &self) pending->wake.notify_one();
     }
-    if (!queue_.empty()) queue_.front()->wake.notify_one();  // the next leader
   }
   if (self.error) std::rethrow_exception(self.error);
 }
@@ -58,16 +65,27 @@ void GroupCommitter::write(const WriteFn& fn) {
 // soon as they run. Where commits are quick (sync=normal), the leader would
 // otherwise commit alone before they are back, again and again, on few cores
 // especially. So it waits, at most what a commit costs beyond its writes,
-// until as many writers have queued as it expects: the size of the largest
-// recent group (each group lowers the expectation by one, so writers that
-// stopped are soon no longer waited for). A lone writer never waits, and
+// until as many writers have queued as it expects: those of the last group
+// and those that queued behind it (each group lowers the expectation by one,
+// so writers that stopped are soon no longer waited for). A lone writer never waits, and
 // neither does the writer of a backend whose commit costs less than a few
 // wake-ups (RocksDB without sync): there, grouping cannot pay.
 void GroupCommitter::gather(std::unique_lock<std::mutex>& lock) {
   if (queue_.size() >= expected_ || commit_overhead_ < kMinGather) return;
   const auto patience = std::min(commit_overhead_, kMaxGather);
   gathering_ = true;
-  arrived_.wait_for(lock, patience, [&] { return queue_.size() >= expected_; });
+  if (patience < kMinSleep) {
+    // A timed wait this short would sleep for the kernel's timer slack
+    // (50 µs), several commits' worth: yield the core to the writers instead.
+    const auto until = Clock::now() + patience;
+    while (queue_.size() < expected_ && Clock::now() < until) {
+      lock.unlock();
+      std::this_thread::yield();
+      lock.lock();
+    }
+  } else {
+    arrived_.wait_for(lock, patience, [&] { return queue_.size() >= expected_; });
+  }
   gathering_ = false;
 }
 

@@ -63,7 +63,7 @@ class GroupCommitter {
   std::vector<Pending*> queue_;
   bool committing_ = false;
   bool gathering_ = false;
-  std::size_t expected_ = 1;  // the size of the last group
+  std::size_t expected_ = 1;  // writers the next group may expect (see gather())
   // What the last commit cost beyond its writes: BEGIN, COMMIT, the sync.
   std::chrono::microseconds commit_overhead_{0};
 };
