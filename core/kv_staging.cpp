@@ -8,12 +8,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <fstream>
 #include <iterator>
 #include <limits>
 #include <mutex>
 #include <random>
-#include <sstream>
 
 #include "core/batch_scan.hpp"
 #include "core/catalog.hpp"
@@ -21,6 +19,7 @@
 #include "core/keys.hpp"
 #include "core/payloads.hpp"
 #include "core/record.hpp"
+#include "core/small_file.hpp"
 #include "core/staging.hpp"
 #include "sds/error.hpp"
 
@@ -31,22 +30,21 @@ namespace {
 // /proc/PID/stat), which tells a process from a later one of the same pid;
 // 0 where unknown.
 std::uint64_t process_started(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  const std::string stat{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  const std::size_t name_end = stat.rfind(')');  // the command name may hold spaces
-  if (name_end == std::string::npos || name_end + 2 > stat.size()) return 0;
-  std::istringstream fields(stat.substr(name_end + 2));
-  std::string field;
-  for (int index = 3; fields >> field; ++index) {
-    if (index == 22) return std::strtoull(field.c_str(), nullptr, 10);
+  const std::string stat =
+      read_small_file("/proc/" + std::to_string(pid) + "/stat").value_or(std::string());
+  std::size_t at = stat.rfind(')');  // the command name may hold spaces
+  if (at == std::string::npos) return 0;
+  // Fields are separated by one space; the state (field 3) follows the name.
+  for (int index = 2; index < 22; ++index) {
+    at = stat.find(' ', at + 1);
+    if (at == std::string::npos) return 0;
   }
-  return 0;
+  return std::strtoull(stat.c_str() + at + 1, nullptr, 10);
 }
 
 std::string boot_id() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  std::getline(in, id);
+  std::string id = read_small_file("/proc/sys/kernel/random/boot_id").value_or(std::string());
+  if (const std::size_t end = id.find('\n'); end != std::string::npos) id.resize(end);
   return id;
 }
 

@@ -91,6 +91,29 @@ TEST(Lmdb, AFileOrAGarbageEnvironmentIsCorruption) {
   EXPECT_NE(message.find("MDB_INVALID"), std::string::npos) << message;
 }
 
+// LMDB's files hold the word size of the build that wrote them. A data.mdb
+// whose meta pages have the other word size's header (LMDB's magic 8 bytes
+// after a page number of that size) is refused as such, with the way to move
+// the data, not called damaged.
+TEST(Lmdb, AnEnvironmentOfTheOtherWordSizeIsRefusedWithAdvice) {
+  TempDir dir;
+  const std::string path = dir.path() + "/foreign";
+  fs::create_directory(path);
+  constexpr std::size_t kOtherWordBytes = sizeof(std::size_t) == 8 ? 4 : 8;
+  std::string pages(2 * 4096, '\0');
+  for (const std::size_t page : {0, 4096}) {
+    const std::size_t magic = page + kOtherWordBytes + 8;
+    pages.replace(magic, 8,
+                  std::string("\xde\xc0\xef\xbe\x01\x00\x00\x00", 8));  // magic, version 1
+  }
+  std::ofstream(path + "/data.mdb", std::ios::binary) << pages;
+  const std::string message =
+      expect_error(Errc::version, [&] { sds::open_database("lmdb:" + path); });
+  EXPECT_NE(message.find(std::to_string(kOtherWordBytes * 8) + "-bit build"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("sdsctl export"), std::string::npos) << message;
+}
+
 TEST(Lmdb, AReadOnlyOpenCreatesNothingAndRefusesWrites) {
   TempDir dir;
   const std::string empty = dir.path() + "/empty";

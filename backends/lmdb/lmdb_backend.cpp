@@ -8,10 +8,12 @@
 #include <cerrno>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 
 #include "core/size_units.hpp"
+#include "core/small_file.hpp"
 #include "sds/error.hpp"
 
 namespace sds::backend {
@@ -50,6 +52,28 @@ Errc code_of(int rc) {
     default:
       return Errc::io_error;
   }
+}
+
+// An environment's data.mdb starts with a meta page: a header of the page
+// number (a size_t), 8 more bytes, then LMDB's magic number. So a file that
+// another word size wrote has the magic where this build does not look for
+// it, and LMDB calls it invalid. The word size that wrote it, in bits, when
+// that is the case.
+std::optional<int> foreign_word_size(const std::string& directory) {
+  constexpr std::uint32_t kMagic = 0xBEEFC0DE;
+  const std::optional<std::string> head = core::read_small_file(directory + "/data.mdb", 24);
+  if (!head || head->size() < 24) return std::nullopt;
+  const auto magic_at = [&](std::size_t offset) {
+    std::uint32_t value = 0;
+    for (int i = 3; i >= 0; --i) {
+      value = value << 8 | static_cast<unsigned char>((*head)[offset + i]);  // little-endian
+    }
+    return value == kMagic;
+  };
+  constexpr int kOwnBits = sizeof(std::size_t) * 8;
+  constexpr int kOtherBits = kOwnBits == 64 ? 32 : 64;
+  if (magic_at(kOwnBits / 8 + 8) || !magic_at(kOtherBits / 8 + 8)) return std::nullopt;
+  return kOtherBits;
 }
 
 MDB_val to_val(std::string_view bytes) { return {bytes.size(), const_cast<char*>(bytes.data())}; }
@@ -213,6 +237,17 @@ void LmdbBackend::open_env(std::uint64_t map_size) {
                     "cannot open '" + uri_ + "': a map of " + std::to_string(map_size) +
                         " bytes does not fit in memory",
                     "lower map_size");
+      }
+      if (rc == MDB_INVALID) {
+        if (const std::optional<int> bits = foreign_word_size(path_)) {
+          throw Error(Errc::version,
+                      "cannot open '" + uri_ + "': it was written by a " + std::to_string(*bits) +
+                          "-bit build, and this build is " +
+                          std::to_string(sizeof(std::size_t) * 8) +
+                          "-bit; LMDB's files are not portable between word sizes",
+                      "move the data with `sdsctl export` where it was written and `sdsctl "
+                      "import` here");
+        }
       }
       fail(rc, "opening the environment");
     }

@@ -21,7 +21,8 @@ enum class Errc {
                      // patch or blob: those are nullopt or empty)
   corruption,        // checksum mismatch, not a database, undecodable record,
                      // a database of another layout
-  version,           // written by a newer, incompatible format
+  version,           // written by a newer, incompatible format, or in a form this
+                     // build cannot read (LMDB files of another word size)
   io_error,          // the operating system or the library failed
   full,              // disk full, quota, a map that cannot grow
   busy,              // another process holds what is needed past the timeout
