@@ -28,6 +28,15 @@ void set_counters(benchmark::State& state, const workloads::Figures& figures) {
   if (figures.bytes_on_disk) {
     state.counters["bytes_on_disk"] = static_cast<double>(*figures.bytes_on_disk);
   }
+  // Flash wear: device bytes per payload byte, and syncs per 1,000 operations.
+  if (figures.io && figures.bytes > 0 && figures.ops > 0) {
+    state.counters["write_amplification"] =
+        static_cast<double>(figures.io->device_write_bytes) / static_cast<double>(figures.bytes);
+    if (figures.io->syncs) {
+      state.counters["syncs_per_1000"] =
+          static_cast<double>(*figures.io->syncs) * 1000 / static_cast<double>(figures.ops);
+    }
+  }
 }
 
 void register_workload(const std::string& name, int runs, WorkloadMaker make) {
@@ -41,6 +50,13 @@ void register_workload(const std::string& name, int runs, WorkloadMaker make) {
         total.ops += figures.ops;
         total.bytes += figures.bytes;
         total.bytes_on_disk = figures.bytes_on_disk;
+        if (figures.io) {
+          if (total.io) {
+            *total.io += *figures.io;
+          } else {
+            total.io = figures.io;
+          }
+        }
       }
       set_counters(state, total);
     });

@@ -1,14 +1,39 @@
 #!/usr/bin/env bash
 # Installs what building and testing sds-persistence needs, from Debian 12's
 # packages. Run as root, or as a user who may sudo.
+#
+#   scripts/install-deps.sh           the native build, its tests and tools
+#   scripts/install-deps.sh --cross   also the armhf and arm64 cross builds
+#                                     (presets embedded-armhf, embedded-arm64):
+#                                     Debian's cross toolchains, the target's
+#                                     -dev packages, qemu-user-static to run
+#                                     their tests
 set -euo pipefail
+cross=0
+for arg in "$@"; do
+  case "$arg" in
+    --cross) cross=1 ;;
+    *) echo "install-deps.sh: unknown option '$arg' (known: --cross)" >&2; exit 2 ;;
+  esac
+done
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+if [ "$cross" = 1 ]; then
+  $sudo dpkg --add-architecture armhf
+  $sudo dpkg --add-architecture arm64
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config help2man \
   libsqlite3-dev liblmdb-dev librocksdb-dev libzstd-dev libxxhash-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libcli11-dev libfmt-dev nlohmann-json3-dev >/dev/null
+if [ "$cross" = 1 ]; then
+  packages=(crossbuild-essential-armhf crossbuild-essential-arm64 qemu-user-static)
+  for arch in armhf arm64; do
+    packages+=("liblmdb-dev:$arch" "libzstd-dev:$arch" "libxxhash-dev:$arch" "libgtest-dev:$arch")
+  done
+  $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
 echo "dependencies installed"

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "io_counters.hpp"
 #include "place.hpp"
 #include "stopwatch.hpp"
 #include "subject.hpp"
@@ -28,9 +29,11 @@ class Append final : public Workload {
   Figures run() override {
     const Clock first = next_clock_;
     next_clock_ += options_.patches_per_run;
+    const std::optional<IoCounts> before = io_counts_now();
     const double seconds = options_.threads == 1 ? time_one_thread(first) : time_threads(first);
+    const std::optional<IoCounts> io = io_counts_between(before, io_counts_now());
     return {seconds, options_.patches_per_run, options_.patches_per_run * options_.patch_bytes,
-            place_.bytes_on_disk()};
+            place_.bytes_on_disk(), io};
   }
 
  private:

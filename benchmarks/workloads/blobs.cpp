@@ -33,7 +33,7 @@ class Blobs final : public Workload {
     }
     const double seconds = stopwatch.seconds();
     const auto ops = static_cast<std::uint64_t>(options_.blobs_per_run);
-    Figures figures{seconds, ops, ops * options_.blob_bytes, place_.bytes_on_disk()};
+    Figures figures{seconds, ops, ops * options_.blob_bytes, place_.bytes_on_disk(), std::nullopt};
     // Saved blobs are released so that memory: databases do not grow run by run.
     if (saving) {
       for (const std::string& hash : hashes) subject_->release_value(hash);

@@ -26,7 +26,7 @@ class Checkpoint final : public Workload {
     Stopwatch stopwatch;
     store->checkpoint(snapshot_, next_clock_ - 1);  // keeps the last patch, as an engine does
     const double seconds = stopwatch.seconds();
-    return {seconds, 1, snapshot_.size(), place_.bytes_on_disk()};
+    return {seconds, 1, snapshot_.size(), place_.bytes_on_disk(), std::nullopt};
   }
 
  private:
@@ -51,8 +51,8 @@ class Prune final : public Workload {
     Stopwatch stopwatch;
     store->prune_patches(options_.pruned + 1);  // clocks 1 .. pruned
     const double seconds = stopwatch.seconds();
-    return {seconds, options_.pruned, options_.pruned * options_.patch_bytes,
-            place.bytes_on_disk()};
+    return {seconds, options_.pruned, options_.pruned * options_.patch_bytes, place.bytes_on_disk(),
+            std::nullopt};
   }
 
  private:

@@ -91,7 +91,7 @@ Figures measure_in_child(const std::function<Figures()>& measure) {
   if (message.size() == 1 + sizeof(WireFigures) && message[0] == kFigures) {
     WireFigures wire{};
     std::memcpy(&wire, message.data() + 1, sizeof wire);
-    return {wire.seconds, wire.ops, wire.bytes, std::nullopt};
+    return {wire.seconds, wire.ops, wire.bytes, std::nullopt, std::nullopt};
   }
   if (!message.empty() && message[0] == kError) {
     throw std::runtime_error("in the child process: " + message.substr(1));

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "io_counters.hpp"
+
 namespace sds::workloads {
 
 struct Figures {
@@ -13,6 +15,9 @@ struct Figures {
   // Allocated size of the database's files after the run (as du); nullopt where
   // nothing is on disk (memory:).
   std::optional<std::uint64_t> bytes_on_disk;
+  // What the measured part wrote to the device and how often it synced,
+  // where the workload measures it (appends).
+  std::optional<IoCounts> io;
 };
 
 }  // namespace sds::workloads

@@ -37,7 +37,7 @@ class ManyStores final : public Workload {
       throw std::runtime_error("store '" + restored_ + "' read back something else than written");
     }
     return {seconds, 1, snapshot->size() + patches.size() * options_.patch_bytes,
-            place_.bytes_on_disk()};
+            place_.bytes_on_disk(), std::nullopt};
   }
 
  private:

@@ -32,7 +32,8 @@ Figures restore(Subject& subject, const RestoreOptions& options) {
       patches.size() != options.patches) {
     throw std::runtime_error("restore read back something else than was written");
   }
-  return {0, 1, snapshot->size() + patches.size() * options.patch_bytes, std::nullopt};
+  return {0, 1, snapshot->size() + patches.size() * options.patch_bytes, std::nullopt,
+          std::nullopt};
 }
 
 class WarmRestore final : public Workload {
