@@ -30,7 +30,7 @@ $sudo apt-get install -y -qq --no-install-recommends \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libcli11-dev libfmt-dev nlohmann-json3-dev >/dev/null
 if [ "$cross" = 1 ]; then
-  packages=(crossbuild-essential-armhf crossbuild-essential-arm64 qemu-user-static)
+  packages=(crossbuild-essential-armhf crossbuild-essential-arm64 qemu-user-static time)
   for arch in armhf arm64; do
     packages+=("liblmdb-dev:$arch" "libzstd-dev:$arch" "libxxhash-dev:$arch" "libgtest-dev:$arch")
   done

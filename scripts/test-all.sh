@@ -2,7 +2,8 @@
 # Builds and runs every test: a Release build, the installed package (a
 # project outside the tree built against it with find_package and pkg-config,
 # with a backend of its own under the installed conformance suite), and an
-# AddressSanitizer+UBSan build. Prints how long each stage took. Run from
+# AddressSanitizer+UBSan build, and the armhf and arm64 embedded builds under
+# qemu-user. Prints how long each stage took. Run from
 # anywhere; builds go to build-*/ in the repo.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,3 +39,18 @@ end_stage "sanitizer build"
 start_stage "sanitizer tests"
 ctest --test-dir "$repo/build-asan" -j"$jobs" --output-on-failure
 end_stage "sanitizer tests"
+
+# The embedded presets, cross-built for 32-bit ARM and arm64 (needs
+# `scripts/install-deps.sh --cross`): the conformance suite, the LMDB tests
+# and the heap budget run under qemu-user; then the main job's size and memory.
+for cross in armhf:arm-linux-gnueabihf:qemu-arm-static:1200000 \
+             arm64:aarch64-linux-gnu:qemu-aarch64-static:; do
+  IFS=: read -r arch triple qemu max_bytes <<<"$cross"
+  start_stage "embedded-$arch build"
+  (cd "$repo" && cmake --preset "embedded-$arch" >/dev/null && cmake --build --preset "embedded-$arch")
+  end_stage "embedded-$arch build"
+  start_stage "embedded-$arch tests under $qemu"
+  (cd "$repo" && ctest --preset "embedded-$arch")
+  "$repo/scripts/embedded-budgets.sh" "$repo/build-embedded-$arch" "$triple" "$qemu" $max_bytes
+  end_stage "embedded-$arch tests under $qemu"
+done

@@ -2,3 +2,12 @@
 if(SDS_WITH_LMDB)
   target_sources(sds_conformance_tests PRIVATE lmdb_test.cpp)
 endif()
+
+# The heap an LMDB session needs (embedded budgets): prints its figures.
+if(SDS_WITH_LMDB)
+  add_executable(sds_heap_budget heap_budget.cpp)
+  target_link_libraries(sds_heap_budget PRIVATE sds)
+  target_compile_options(sds_heap_budget PRIVATE -Wall -Wextra)
+  add_test(NAME heap_budget COMMAND sds_heap_budget)
+  set_tests_properties(heap_budget PROPERTIES LABELS budget)
+endif()
