@@ -34,6 +34,7 @@ set(SDS_CONFORMANCE_SOURCES
   conformance_checkpoint_test.cpp
   conformance_concurrency_test.cpp
   conformance_durability_test.cpp
+  conformance_memory_test.cpp
   batch_test.cpp
   group_commit_test.cpp
   instrumented_backend.cpp

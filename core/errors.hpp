@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "sds/error.hpp"
+
 namespace sds::core {
 
 // A URI as every message quotes it: 'sqlite:notes.db' (any password is masked
@@ -19,5 +21,14 @@ inline std::string in_quotes(std::string_view uri) {
 // The advice of every error about damaged data.
 inline constexpr const char* kDamagedAdvice =
     "run `sdsctl verify` to see all damage, then restore from a backup";
+
+// The error of a call that could not allocate the memory it needed (a value
+// is held once or twice while it is written or read): never std::bad_alloc,
+// which would escape the API's promise that every failure is an sds::Error.
+// `where` says where: "on store 'x' of 'sqlite:a.db'".
+inline Error out_of_memory(std::string_view where) {
+  return Error(Errc::full, "not enough memory for this call " + std::string(where),
+               "free memory, or store smaller values");
+}
 
 }  // namespace sds::core

@@ -1,6 +1,7 @@
 #include "core/kv_backed_store.hpp"
 
 #include <limits>
+#include <new>
 
 #include "core/batch_scan.hpp"
 #include "core/catalog.hpp"
@@ -39,6 +40,14 @@ void KvBackedStore::check_writable() const {
   if (options_.read_only) {
     throw Error(Errc::unsupported, "cannot write " + where_ + ": the database is open read-only",
                 "open it without read_only to write");
+  }
+}
+
+Encoded KvBackedStore::encode(ByteView data) const {
+  try {
+    return compress(data, options_.compression);
+  } catch (const std::bad_alloc&) {
+    throw out_of_memory(where_);
   }
 }
 
@@ -90,14 +99,14 @@ std::optional<Clock> KvBackedStore::snapshot_clock() {
 void KvBackedStore::save_snapshot(ByteView data, Clock clock) {
   check_value_size(data.size(), "snapshot", where_);
   check_writable();
-  const Encoded encoded = compress(data, options_.compression);
+  const Encoded encoded = encode(data);
   commit_writes([&](StoreWrites& writes) { writes.save_snapshot(encoded, clock, false); });
 }
 
 void KvBackedStore::checkpoint(ByteView snapshot, Clock clock) {
   check_value_size(snapshot.size(), "snapshot", where_);
   check_writable();
-  const Encoded encoded = compress(snapshot, options_.compression);
+  const Encoded encoded = encode(snapshot);
   commit_writes([&](StoreWrites& writes) { writes.save_snapshot(encoded, clock, true); });
 }
 
@@ -202,7 +211,7 @@ void KvBackedStore::save_value(std::string_view hash, ByteView data) {
   // Most saves of a known hash only add a reference: compress only for a new
   // blob, and before the transaction, so that no writer waits for zstd.
   std::optional<Encoded> encoded;
-  if (!blob_exists(hash)) encoded = compress(data, options_.compression);
+  if (!blob_exists(hash)) encoded = encode(data);
   commit_writes(
       [&](StoreWrites& writes) { writes.save_value(hash, data, encoded, options_.compression); });
 }
@@ -223,7 +232,7 @@ void KvBackedStore::write(const WriteBatch& batch) {
     const bool snapshot =
         operation.kind == Kind::save_snapshot || operation.kind == Kind::checkpoint;
     if (snapshot || (operation.kind == Kind::save_value && !blob_exists(operation.hash))) {
-      encoded[i] = compress(operation.data, options_.compression);
+      encoded[i] = encode(operation.data);
     }
   }
   commit_writes([&](StoreWrites& writes) {

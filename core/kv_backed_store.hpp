@@ -47,6 +47,8 @@ class KvBackedStore final : public Store {
   // Runs `fn` in a read transaction with this store's number, if it has one.
   void read(const std::function<void(kv::ReadTransaction&, std::optional<std::uint64_t>)>& fn);
   void check_writable() const;
+  // compress() with the store's settings; out of memory is Errc::full.
+  Encoded encode(ByteView data) const;
   // Whether a blob is stored under `hash` now (it may change before a write).
   bool blob_exists(std::string_view hash);
 

@@ -2,17 +2,20 @@
 #pragma once
 
 #include <memory>
+#include <new>
 #include <shared_mutex>
 #include <string>
 #include <utility>
 
+#include "core/errors.hpp"
 #include "core/shared_backend.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core {
 
 // Holds the SharedBackend until close(). Calls run under a shared lock, so close()
-// waits for calls in flight and every later call throws Errc::closed.
+// waits for calls in flight and every later call throws Errc::closed. A call
+// that runs out of memory throws Errc::full.
 class SharedBackendHandle {
  public:
   SharedBackendHandle(std::shared_ptr<SharedBackend> shared, std::string what)
@@ -22,7 +25,11 @@ class SharedBackendHandle {
   decltype(auto) use(Fn&& fn) const {
     std::shared_lock lock(mutex_);
     if (!shared_) throw_closed();
-    return fn(*shared_);
+    try {
+      return fn(*shared_);
+    } catch (const std::bad_alloc&) {
+      throw out_of_memory("on " + what_);
+    }
   }
 
   std::shared_ptr<SharedBackend> share() const {

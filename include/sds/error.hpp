@@ -24,7 +24,7 @@ enum class Errc {
   version,           // written by a newer, incompatible format, or in a form this
                      // build cannot read (LMDB files of another word size)
   io_error,          // the operating system or the library failed
-  full,              // disk full, quota, a map that cannot grow
+  full,              // disk full, quota, a map that cannot grow, not enough memory
   busy,              // another process holds what is needed past the timeout
   closed,            // a call after close()
 };
