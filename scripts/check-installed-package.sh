@@ -35,6 +35,7 @@ libdir=$prefix/$(cache CMAKE_INSTALL_LIBDIR)
 echo "--- installed files"
 for file in "$libdir/pkgconfig/sds.pc" "$libdir/cmake/sds/sdsConfig.cmake" \
             "$prefix/include/sds/sds.hpp" "$prefix/include/sds/version.hpp" \
+            "$prefix/include/sds_persistence.h" \
             "$prefix/share/doc/sds/README.md" "$prefix/share/doc/sds/LICENSE" \
             "$prefix/share/doc/sds/CHANGELOG.md" "$prefix/share/doc/sds/docs/DESIGN.md" \
             "$prefix/share/sds/conformance/conformance.hpp"; do
@@ -78,6 +79,14 @@ mkdir -p "$work/run"
   fail "readme_usage (pkg-config build) failed"
 grep -q '"text":"hello"' "$work/readme_usage.out" ||
   fail "readme_usage printed no document: $(cat "$work/readme_usage.out")"
+echo "ok"
+
+echo "--- pkg-config: cc -std=c99 -pedantic-errors c_api_test.c \$(pkg-config --cflags --libs sds)"
+# shellcheck disable=SC2046  # pkg-config's output is meant to be split
+cc -std=c99 -pedantic-errors -Wall -Wextra "$repo/tests/c_api_test.c" -o "$work/c_api_test" \
+  $(pkg-config "${static[@]}" --cflags --libs sds) \
+  -Wl,-rpath,"$(pkg-config --variable=libdir sds)"
+"$work/c_api_test" || fail "c_api_test (pkg-config build) failed"
 echo "ok"
 
 echo "--- find_package(sds): tests/package"
