@@ -309,6 +309,107 @@ SDSP_API sdsp_code sdsp_batch_release_value(sdsp_batch *batch, const void *hash,
 /* Applies the batch in one transaction; the batch is left as it was. */
 SDSP_API sdsp_code sdsp_store_write(sdsp_store *store, const sdsp_batch *batch, sdsp_error **error);
 
+/* ---- Backends written in C (sds/kv.hpp, sds::register_backend) ---- */
+
+/* A backend is a key-value store with transactions (docs/DESIGN.md section
+ * 3): keys and values are byte strings, keys ordered bytewise (memcmp, then
+ * the shorter first). The engine hands it its work as a body to run inside a
+ * transaction; the backend passes its own transaction pointer, whatever it
+ * is, to the body, and the engine passes it back to the methods below.
+ *
+ * A body returns SDSP_OK, or the code of a failure: the backend then undoes
+ * every write of that transaction and returns the same code (setting no
+ * error: the engine has it). A method that fails itself returns its code and
+ * may set *error to an error made with sdsp_error_new(). Every method may be
+ * called from several threads at once, each on its own transaction. */
+typedef sdsp_code (*sdsp_kv_body)(void *body_context, void *txn);
+
+/* Called for each entry of a scan, ascending; return nonzero to go on. The
+ * bytes are valid only during the call. */
+typedef int (*sdsp_kv_visitor)(void *context, const uint8_t *key, size_t key_size,
+                               const uint8_t *value, size_t value_size);
+
+typedef struct sdsp_kv_methods {
+  /* Runs body in a read-only transaction that sees one committed state. */
+  sdsp_code (*view)(void *backend, sdsp_kv_body body, void *body_context, sdsp_error **error);
+  /* Runs body in a read-write transaction, one at a time; commits when it
+   * returns SDSP_OK, with the durability of the config's sync mode. */
+  sdsp_code (*update)(void *backend, sdsp_kv_body body, void *body_context, sdsp_error **error);
+  /* Makes every committed write durable. */
+  sdsp_code (*flush)(void *backend, sdsp_error **error);
+  /* The last user of the backend is gone: release it. */
+  void (*close)(void *backend);
+
+  /* In any transaction: the value under key (valid until the next call on
+   * the transaction or its end), *found 0 when there is none. */
+  sdsp_code (*get)(void *txn, const uint8_t *key, size_t key_size, const uint8_t **value,
+                   size_t *value_size, int *found, sdsp_error **error);
+  /* Every entry with from <= key < to, ascending; to_size 0 means no bound. */
+  sdsp_code (*scan)(void *txn, const uint8_t *from, size_t from_size, const uint8_t *to,
+                    size_t to_size, sdsp_kv_visitor visit, void *visit_context, sdsp_error **error);
+  /* In a write transaction, which sees its own writes: insert or replace;
+   * remove (a missing key is no error); remove from <= key < to (to_size is
+   * never 0); and run body in a transaction nested in this one, whose writes
+   * are undone when body fails, the outer transaction going on as before. */
+  sdsp_code (*put)(void *txn, const uint8_t *key, size_t key_size, const uint8_t *value,
+                   size_t value_size, sdsp_error **error);
+  sdsp_code (*erase)(void *txn, const uint8_t *key, size_t key_size, sdsp_error **error);
+  sdsp_code (*erase_range)(void *txn, const uint8_t *from, size_t from_size, const uint8_t *to,
+                           size_t to_size, sdsp_error **error);
+  sdsp_code (*nested)(void *txn, sdsp_kv_body body, void *body_context, sdsp_error **error);
+} sdsp_kv_methods;
+
+/* The `sync` URI parameter (docs/DESIGN.md section 9). */
+typedef enum sdsp_sync_mode {
+  SDSP_SYNC_OFF = 0,
+  SDSP_SYNC_NORMAL = 1,
+  SDSP_SYNC_FULL = 2
+} sdsp_sync_mode;
+
+/* What the engine parsed and checked of a URI, for open(); valid during the
+ * call. */
+typedef struct sdsp_backend_config {
+  const char *uri;       /* for messages: any password masked */
+  const char *authority; /* "" when absent */
+  const char *path;      /* percent-decoded; canonical for files and directories */
+  size_t param_count;    /* the backend's own parameters, as written */
+  const char *const *param_names;
+  const char *const *param_values;
+  sdsp_sync_mode sync;
+  int read_only; /* then update() is never called, and nothing may be created */
+} sdsp_backend_config;
+
+/* Opens the database config names: *backend gets the pointer the methods
+ * receive. Called once per canonical path while that path is open in the
+ * process. */
+typedef sdsp_code (*sdsp_kv_open)(void *context, const sdsp_backend_config *config, void **backend,
+                                  sdsp_error **error);
+
+typedef struct sdsp_backend_definition {
+  const char *scheme;      /* lower case letters, digits, + - . */
+  const char *description; /* one line */
+  sdsp_path_kind path_kind;
+  int persistent;    /* the data outlives the process (docs/DESIGN.md 3.5) */
+  int multi_process; /* several processes may open one database */
+  size_t private_path_count;
+  const char *const *private_paths; /* paths opened afresh each time */
+  size_t param_count;
+  const sdsp_param *params; /* the backend's own URI parameters */
+  /* These three must stay valid until the process ends. */
+  const sdsp_kv_methods *methods;
+  sdsp_kv_open open;
+  void *context;
+} sdsp_backend_definition;
+
+/* Adds a scheme whose databases the methods serve (the strings are copied).
+ * SDSP_INVALID_ARGUMENT for a malformed or taken scheme, or a missing method. */
+SDSP_API sdsp_code sdsp_register_backend(const sdsp_backend_definition *definition,
+                                         sdsp_error **error);
+
+/* An error for a backend method to return in *error; NULL when even that
+ * cannot be allocated. A NULL message or advice is "". */
+SDSP_API sdsp_error *sdsp_error_new(sdsp_code code, const char *message, const char *advice);
+
 #ifdef __cplusplus
 }
 #endif

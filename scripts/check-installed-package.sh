@@ -81,9 +81,10 @@ grep -q '"text":"hello"' "$work/readme_usage.out" ||
   fail "readme_usage printed no document: $(cat "$work/readme_usage.out")"
 echo "ok"
 
-echo "--- pkg-config: cc -std=c99 -pedantic-errors c_api_test.c \$(pkg-config --cflags --libs sds)"
+echo "--- pkg-config: cc -std=c99 -pedantic-errors c_api_test.c ... \$(pkg-config --cflags --libs sds)"
 # shellcheck disable=SC2046  # pkg-config's output is meant to be split
-cc -std=c99 -pedantic-errors -Wall -Wextra "$repo/tests/c_api_test.c" -o "$work/c_api_test" \
+cc -std=c99 -pedantic-errors -Wall -Wextra -pthread "$repo/tests/c_api_test.c" \
+  "$repo/tests/c_api_map_backend.c" -o "$work/c_api_test" \
   $(pkg-config "${static[@]}" --cflags --libs sds) \
   -Wl,-rpath,"$(pkg-config --variable=libdir sds)"
 "$work/c_api_test" || fail "c_api_test (pkg-config build) failed"

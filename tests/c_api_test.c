@@ -1,7 +1,8 @@
 /* The C API (include/sds_persistence.h), from a program compiled as C99 with
  * -pedantic: the cases of the Node package's tests (snapshot, patches since,
  * duplicate append, prune, blobs with reference counts) and the extras, on
- * every scheme this build has, then the error cases. Prints
+ * every scheme this build has and on `cmap:`, a backend written in C
+ * (c_api_map_backend.c), then the error cases. Prints
  * "N passed, N failed" and exits non-zero on any failure. */
 #define _XOPEN_SOURCE 700 /* mkdtemp, nftw */
 
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "c_api_map_backend.h"
 #include "sds_persistence.h"
 
 static int passed = 0, failed = 0;
@@ -344,6 +346,29 @@ static void errors(const char *dir) {
   CHECK(strcmp(sdsp_code_name((sdsp_code)42), "unknown") == 0);
 }
 
+/* Registering backends written in C, and their errors reaching callers. */
+static void c_backends(void) {
+  sdsp_backend_definition definition = c_map_definition();
+  sdsp_database *database = NULL;
+  sdsp_kv_methods incomplete;
+
+  current = "cmap";
+  OK(c_map_register(&err));
+  FAILS(SDSP_INVALID_ARGUMENT, c_map_register(&err)); /* taken */
+  definition.scheme = "Not A Scheme";
+  FAILS(SDSP_INVALID_ARGUMENT, sdsp_register_backend(&definition, &err));
+  definition = c_map_definition();
+  definition.scheme = "cmap-incomplete";
+  incomplete = *definition.methods;
+  incomplete.nested = NULL;
+  definition.methods = &incomplete;
+  FAILS(SDSP_INVALID_ARGUMENT, sdsp_register_backend(&definition, &err));
+  FAILS(SDSP_INVALID_ARGUMENT, sdsp_register_backend(NULL, &err));
+  FAILS(SDSP_BUSY, sdsp_open_database("cmap:fail-busy", 0, &database, &err));
+  CHECK(strstr(last_message, "fail-busy is busy") != NULL &&
+        strstr(last_message, "'cmap:fail-busy'") != NULL);
+}
+
 static int remove_entry(const char *path, const struct stat *info, int flag, struct FTW *ftw) {
   (void)info;
   (void)flag;
@@ -369,13 +394,14 @@ int main(void) {
   }
   if (!CHECK(mkdtemp(dir) != NULL)) return 1;
 
+  c_backends();
   OK(sdsp_common_params(&common, &err));
   for (i = 0; i < common.count && strcmp(common.items[i].name, "sync") != 0; ++i) continue;
   CHECK(i < common.count && strcmp(common.items[i].default_value, "normal") == 0);
   sdsp_param_list_free(&common);
 
   if (OK(sdsp_backend_infos(&infos, &err))) {
-    CHECK(infos.count >= 2); /* memory and at least one of lmdb, sqlite, rocksdb */
+    CHECK(infos.count >= 3); /* cmap, memory, and at least one of lmdb, sqlite, rocksdb */
     for (i = 0; i < infos.count; ++i) {
       const sdsp_backend_info *info = &infos.items[i];
       current = info->scheme;

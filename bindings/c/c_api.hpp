@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <string>
@@ -35,6 +36,9 @@ namespace sds::capi {
 // Runs `body`; returns SDSP_OK, or the code of what it threw, with the error
 // object in *error when `error` is not NULL. Nothing escapes it.
 sdsp_code guard(sdsp_error** error, const std::function<void()>& body) noexcept;
+
+// The sdsp_code of an exception, as guard() reports it.
+sdsp_code code_of(std::exception_ptr exception) noexcept;
 
 // Throws invalid_argument naming `what` (the function and the parameter)
 // unless `condition` holds: for NULL handles and pointers.

@@ -44,6 +44,18 @@ sdsp_code fail(sdsp_error** error, sdsp_code code, std::string_view message,
 
 namespace sds::capi {
 
+sdsp_code code_of(std::exception_ptr exception) noexcept {
+  try {
+    std::rethrow_exception(exception);
+  } catch (const sds::Error& e) {
+    return static_cast<sdsp_code>(static_cast<int>(e.code()) + 1);
+  } catch (const std::bad_alloc&) {
+    return SDSP_OUT_OF_MEMORY;
+  } catch (...) {
+    return SDSP_INTERNAL;
+  }
+}
+
 sdsp_code guard(sdsp_error** error, const std::function<void()>& body) noexcept {
   try {
     body();
@@ -95,6 +107,14 @@ const char* sdsp_error_message(const sdsp_error* error) {
 
 const char* sdsp_error_advice(const sdsp_error* error) {
   return error == nullptr ? "" : error->advice.c_str();
+}
+
+sdsp_error* sdsp_error_new(sdsp_code code, const char* message, const char* advice) {
+  try {
+    return new sdsp_error{code, message == nullptr ? "" : message, advice == nullptr ? "" : advice};
+  } catch (...) {
+    return nullptr;
+  }
 }
 
 void sdsp_error_free(sdsp_error* error) {

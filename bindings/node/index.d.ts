@@ -104,7 +104,8 @@ export class SDS_NativePersistenceProvider implements SDS_PersistenceProvider {
 
 export class SDS_NativeDatabase {
   constructor(uriOrPath: string)
-  /** The URI opened (a bare path as its sds-node: URI). */
+  /** The URI this object opens: as given, or a bare path's sds-node: URI.
+   * Unlike the engine's messages, it is not masked: keep a password out of logs. */
   readonly uri: string
   /** A provider on the store `StoreId`, sharing this database's worker. */
   store(StoreId: string): SDS_NativePersistenceProvider
