@@ -8,7 +8,7 @@
 namespace sds::node {
 
 std::shared_ptr<Worker> Worker::start(napi_env env) {
-  std::shared_ptr<Worker> worker(new Worker(env));
+  std::shared_ptr<Worker> worker(new Worker());
   Worker* raw = worker.get();
   check(
       env,

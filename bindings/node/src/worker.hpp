@@ -51,7 +51,7 @@ class Worker {
   ~Worker();
 
  private:
-  explicit Worker(napi_env env) : env_(env) {}
+  Worker() = default;
   void loop();
   void run_appends(std::vector<std::unique_ptr<Job>>& jobs, std::size_t begin, std::size_t end);
   void finish_job(std::unique_ptr<Job> job);
@@ -60,7 +60,6 @@ class Worker {
   static void on_finalize(napi_env env, void* data, void* hint);
   static void on_teardown(void* arg);
 
-  napi_env env_;
   napi_threadsafe_function settle_ = nullptr;
   std::thread thread_;
   std::shared_ptr<Worker> self_;  // keeps the worker alive until settle_ is finalized
