@@ -8,6 +8,10 @@ const { SDS_NativePersistenceProvider, openDatabase } = native
 
 const dir = tempDir()
 
+test('the package has the version of the engine it was built with', () => {
+  assert.equal(require('sds-persistence-native/package.json').version, native.version)
+})
+
 test('every built-in scheme is there', () => {
   for (const scheme of ['sqlite', 'lmdb', 'rocksdb', 'memory']) assert.ok(schemes.includes(scheme), scheme)
 })
