@@ -7,6 +7,7 @@ install(TARGETS sds EXPORT sdsTargets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY include/sds DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES include/sds_persistence.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})  # the C API
 install(FILES ${SDS_GENERATED_INCLUDE_DIR}/sds/version.hpp
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sds)
 install(EXPORT sdsTargets NAMESPACE sds:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sds)
@@ -50,7 +51,9 @@ foreach(backend_module SQLITE:sqlite3 LMDB:lmdb ROCKSDB:rocksdb)
 endforeach()
 list(JOIN SDS_PC_REQUIRES_PRIVATE " " SDS_PC_REQUIRES_PRIVATE)
 list(JOIN SDS_PC_BACKENDS ", " SDS_PC_BACKENDS)
-set(SDS_PC_LIBS_PRIVATE "-pthread")
+# The C++ runtime too, for C programs (include/sds_persistence.h) that link
+# libsds.a with a C compiler.
+set(SDS_PC_LIBS_PRIVATE "-lstdc++ -lm -pthread")
 configure_file(cmake/sds.pc.in ${CMAKE_CURRENT_BINARY_DIR}/sds.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/sds.pc DESTINATION ${SDS_PC_INSTALL_DIR})
 

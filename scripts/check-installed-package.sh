@@ -35,6 +35,7 @@ libdir=$prefix/$(cache CMAKE_INSTALL_LIBDIR)
 echo "--- installed files"
 for file in "$libdir/pkgconfig/sds.pc" "$libdir/cmake/sds/sdsConfig.cmake" \
             "$prefix/include/sds/sds.hpp" "$prefix/include/sds/version.hpp" \
+            "$prefix/include/sds_persistence.h" \
             "$prefix/share/doc/sds/README.md" "$prefix/share/doc/sds/LICENSE" \
             "$prefix/share/doc/sds/CHANGELOG.md" "$prefix/share/doc/sds/docs/DESIGN.md" \
             "$prefix/share/sds/conformance/conformance.hpp"; do
@@ -79,6 +80,43 @@ mkdir -p "$work/run"
 grep -q '"text":"hello"' "$work/readme_usage.out" ||
   fail "readme_usage printed no document: $(cat "$work/readme_usage.out")"
 echo "ok"
+
+echo "--- pkg-config: cc -std=c99 -pedantic-errors c_api_test.c ... \$(pkg-config --cflags --libs sds)"
+# shellcheck disable=SC2046  # pkg-config's output is meant to be split
+cc -std=c99 -pedantic-errors -Wall -Wextra -pthread "$repo/tests/c_api_test.c" \
+  "$repo/tests/c_api_map_backend.c" -o "$work/c_api_test" \
+  $(pkg-config "${static[@]}" --cflags --libs sds) \
+  -Wl,-rpath,"$(pkg-config --variable=libdir sds)"
+"$work/c_api_test" || fail "c_api_test (pkg-config build) failed"
+echo "ok"
+
+if is_on "$(cache SDS_BUILD_NODE)"; then
+  echo "--- the Node addon: NODE_PATH=<prefix>/lib/node_modules, from this prefix and a moved copy"
+  package=$prefix/lib/node_modules/sds-persistence-native
+  for file in package.json index.js index.d.ts sds_persistence_native.node; do
+    [ -f "$package/$file" ] || fail "missing lib/node_modules/sds-persistence-native/$file"
+  done
+  runpath=$(objdump -p "$package/sds_persistence_native.node" | awk '$1 == "RUNPATH" || $1 == "RPATH" { print $2 }')
+  case "$runpath" in
+    '$ORIGIN'*) ;;
+    *) fail "the addon's RUNPATH '$runpath' is not relative to \$ORIGIN" ;;
+  esac
+  cp -a "$prefix" "$work/moved-prefix"
+  for modules in "$prefix/lib/node_modules" "$work/moved-prefix/lib/node_modules"; do
+    # shellcheck disable=SC2016  # the JS is in single quotes on purpose
+    (cd "$work/run" && env -u LD_LIBRARY_PATH NODE_PATH="$modules" node -e '
+      const { SDS_NativePersistenceProvider } = require("sds-persistence-native")
+      const provider = new SDS_NativePersistenceProvider("sqlite:node-check.db", "doc")
+      provider.appendPatch(new TextEncoder().encode("hello"), 1)
+        .then(() => provider.loadPatchesSince(0))
+        .then((patches) => { console.log(new TextDecoder().decode(patches.at(-1))); return provider.close() })
+        .catch((error) => { console.error(error); process.exitCode = 1 })') >"$work/node.out" ||
+      fail "the installed addon failed under $modules: $(cat "$work/node.out")"
+    grep -qx hello "$work/node.out" || fail "the installed addon printed: $(cat "$work/node.out")"
+  done
+  rm -rf "$work/moved-prefix"
+  echo "ok"
+fi
 
 echo "--- find_package(sds): tests/package"
 cmake -S "$repo/tests/package" -B "$work/package" -DCMAKE_PREFIX_PATH="$prefix" \

@@ -29,6 +29,15 @@ $sudo apt-get install -y -qq --no-install-recommends \
   libsqlite3-dev liblmdb-dev librocksdb-dev libzstd-dev libxxhash-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libcli11-dev libfmt-dev nlohmann-json3-dev >/dev/null
+# Node.js with npm and its N-API headers (/usr/include/node/node_api.h), for
+# the Node addon: Debian's nodejs, npm and libnode-dev, unless a Node.js that
+# brings all three is installed already (NodeSource's nodejs package ships
+# npm and the headers itself, and conflicts with Debian's npm).
+if ! { command -v node && command -v npm && [ -f /usr/include/node/node_api.h ]; } >/dev/null; then
+  $sudo apt-get install -y -qq --no-install-recommends nodejs npm libnode-dev >/dev/null
+fi
+# The Node addon's type check (CTest node_addon_types) runs tsc, from npm.
+$sudo npm install --global --no-fund --no-audit typescript@5 >/dev/null
 if [ "$cross" = 1 ]; then
   packages=(crossbuild-essential-armhf crossbuild-essential-arm64 qemu-user-static time)
   for arch in armhf arm64; do

@@ -1,0 +1,187 @@
+// SDS_NativeDatabase: an sds::Database whose stores are providers sharing
+// its worker, so that appends to several stores coalesce too.
+#include <string>
+
+#include "bindings/node/src/handles.hpp"
+#include "bindings/node/src/stats.hpp"
+
+namespace sds::node {
+
+namespace {
+
+DatabaseHandle& unwrap(napi_env env, napi_value self) {
+  bool is_database = false;
+  void* data = nullptr;
+  if (napi_check_object_type_tag(env, self, &kDatabaseTag, &is_database) != napi_ok ||
+      !is_database || napi_unwrap(env, self, &data) != napi_ok || data == nullptr) {
+    invalid_argument("`this` is not an SDS_NativeDatabase");
+  }
+  return *static_cast<DatabaseHandle*>(data);
+}
+
+template <std::size_t N, class MakeJob>
+napi_value database_call(napi_env env, napi_callback_info info, MakeJob make_job) {
+  return js_entry(env, [&]() -> napi_value {
+    auto call = call_info<N>(env, info);
+    DatabaseHandle& handle = unwrap(env, call.self);
+    if (handle.closed) return rejected(env, {"closed", "the database is closed", ""});
+    std::unique_ptr<Job> job;
+    try {
+      job = make_job(env, handle.slot, call.args);
+    } catch (const JsFailure& e) {
+      return rejected(env, e.failure);
+    }
+    return queue_call(env, *handle.worker, std::move(job));
+  });
+}
+
+using Slot = std::shared_ptr<DatabaseSlot>;
+
+napi_value stores(napi_env env, napi_callback_info info) {
+  return database_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
+    return std::make_unique<CallJob<std::vector<std::string>>>(
+        [slot] { return slot->get().stores(); },
+        [](napi_env env, std::vector<std::string>& ids) {
+          napi_value array = nullptr;
+          check(env, napi_create_array_with_length(env, ids.size(), &array), "napi_create_array");
+          for (std::size_t i = 0; i < ids.size(); ++i) {
+            check(env, napi_set_element(env, array, static_cast<uint32_t>(i), string(env, ids[i])),
+                  "napi_set_element");
+          }
+          return array;
+        });
+  });
+}
+
+napi_value drop_store(napi_env env, napi_callback_info info) {
+  return database_call<1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+    std::string id = string_arg(env, args[0], "dropStore: StoreId");
+    return std::make_unique<VoidJob>([slot, id] { slot->get().drop_store(id); });
+  });
+}
+
+napi_value flush(napi_env env, napi_callback_info info) {
+  return database_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
+    return std::make_unique<VoidJob>([slot] { slot->get().flush(); });
+  });
+}
+
+napi_value stats(napi_env env, napi_callback_info info) {
+  return database_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
+    return std::make_unique<CallJob<DatabaseStats>>(
+        [slot] { return slot->get().stats(); },
+        [](napi_env env, DatabaseStats& figures) { return database_stats_object(env, figures); });
+  });
+}
+
+napi_value ready(napi_env env, napi_callback_info info) {
+  return database_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
+    return std::make_unique<VoidJob>([slot] { slot->get(); });
+  });
+}
+
+std::unique_ptr<Job> close_job(const Slot& slot) {
+  return std::make_unique<VoidJob>([slot] {
+    std::unique_ptr<Database> database = std::move(slot->database);
+    if (database) database->close();
+  });
+}
+
+// Providers made by store() stay usable, as sds::Database promises.
+napi_value close(napi_env env, napi_callback_info info) {
+  return js_entry(env, [&]() -> napi_value {
+    auto call = call_info<0>(env, info);
+    DatabaseHandle& handle = unwrap(env, call.self);
+    if (handle.closed) return resolved(env);
+    handle.closed = true;
+    napi_value promise = queue_call(env, *handle.worker, close_job(handle.slot));
+    handle.worker->release();
+    return promise;
+  });
+}
+
+// store(id): a provider on this database, sharing its worker.
+napi_value store(napi_env env, napi_callback_info info) {
+  return js_entry(env, [&] {
+    auto call = call_info<1>(env, info);
+    unwrap(env, call.self);
+    napi_value args[2] = {call.self, call.args[0]};
+    napi_value provider = nullptr;
+    check(env, napi_new_instance(env, provider_class(env), 2, args, &provider),
+          "napi_new_instance");
+    return provider;
+  });
+}
+
+napi_value queue_stats(napi_env env, napi_callback_info info) {
+  return js_entry(env, [&] {
+    auto call = call_info<0>(env, info);
+    return queue_figures_object(env, unwrap(env, call.self).worker->figures());
+  });
+}
+
+napi_value uri(napi_env env, napi_callback_info info) {
+  return js_entry(env, [&] {
+    auto call = call_info<0>(env, info);
+    return string(env, unwrap(env, call.self).slot->uri);
+  });
+}
+
+void finalize(napi_env env, void* data, void*) {
+  auto* handle = static_cast<DatabaseHandle*>(data);
+  if (!handle->closed) {
+    handle->closed = true;
+    try {
+      handle->worker->submit(env, close_job(handle->slot));
+    } catch (...) {  // nothing to report to: the close is best effort here
+    }
+    handle->worker->release();
+  }
+  delete handle;
+}
+
+// new SDS_NativeDatabase(uriOrPath); openDatabase() in index.js waits for
+// ready() too.
+napi_value construct(napi_env env, napi_callback_info info) {
+  return js_entry(env, [&]() -> napi_value {
+    auto call = call_info<1>(env, info);
+    auto handle = std::make_unique<DatabaseHandle>();
+    handle->slot = std::make_shared<DatabaseSlot>();
+    handle->slot->uri = uri_of(string_arg(env, call.args[0], "openDatabase: URI or path"));
+    handle->worker = open_on_worker(env, handle->slot);
+    handle->worker->retain();
+    check(env, napi_type_tag_object(env, call.self, &kDatabaseTag), "napi_type_tag_object");
+    check(env, napi_wrap(env, call.self, handle.get(), finalize, nullptr, nullptr), "napi_wrap");
+    handle.release();
+    return call.self;
+  });
+}
+
+}  // namespace
+
+napi_value define_database_class(napi_env env) {
+  auto method = [](const char* name, napi_callback callback) {
+    return napi_property_descriptor{
+        name, nullptr, callback, nullptr, nullptr, nullptr, napi_default_method, nullptr};
+  };
+  const napi_property_descriptor properties[] = {
+      method("store", store),
+      method("stores", stores),
+      method("dropStore", drop_store),
+      method("flush", flush),
+      method("stats", stats),
+      method("ready", ready),
+      method("close", close),
+      method("queueStats", queue_stats),
+      napi_property_descriptor{"uri", nullptr, nullptr, uri, nullptr, nullptr, napi_enumerable,
+                               nullptr},
+  };
+  napi_value constructor = nullptr;
+  check(env,
+        napi_define_class(env, "SDS_NativeDatabase", NAPI_AUTO_LENGTH, construct, nullptr,
+                          std::size(properties), properties, &constructor),
+        "napi_define_class");
+  return constructor;
+}
+
+}  // namespace sds::node

@@ -1,0 +1,93 @@
+// The calls the worker runs for JS (docs/DESIGN.md section 15): a Job per
+// call, the open Database and Store objects they act on, and how a Job's
+// result becomes a JS value.
+#pragma once
+
+#include <node_api.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "bindings/node/src/napi_support.hpp"
+#include "sds/database.hpp"
+#include "sds/store.hpp"
+
+namespace sds::node {
+
+// One open database as the worker sees it. Touched only on the worker
+// thread once made.
+struct DatabaseSlot {
+  std::string uri;
+  std::unique_ptr<Database> database;
+  std::optional<Failure> open_failure;  // set when opening failed
+
+  // The open database; throws the open failure, or closed.
+  Database& get();
+};
+
+// One open store; `database` is the slot it came from.
+struct StoreSlot {
+  std::shared_ptr<DatabaseSlot> database;
+  std::string id;
+  std::unique_ptr<Store> store;
+  std::optional<Failure> open_failure;
+  bool closed = false;
+
+  // The open store (made on first use); throws the open failure, or closed.
+  Store& get();
+};
+
+// A call queued on a worker. run() runs on the worker; value() on the JS
+// thread, after a run() that threw nothing.
+class Job {
+ public:
+  virtual ~Job() = default;
+  virtual void run() = 0;
+  virtual napi_value value(napi_env env) { return undefined(env); }
+
+  napi_deferred deferred = nullptr;  // null for the addon's own jobs (open, close)
+  std::optional<Failure> failure;
+};
+
+// appendPatch: the worker runs consecutive ones together (Worker::run_appends).
+class AppendJob final : public Job {
+ public:
+  AppendJob(std::shared_ptr<StoreSlot> slot, Bytes patch, Clock clock)
+      : slot(std::move(slot)), patch(std::move(patch)), clock(clock) {}
+  void run() override { slot->get().append_patch(patch, clock); }
+
+  std::shared_ptr<StoreSlot> slot;
+  Bytes patch;
+  Clock clock;
+};
+
+// Any other call: `work` computes a Result on the worker, `convert` makes it
+// a JS value.
+template <class Result>
+class CallJob final : public Job {
+ public:
+  CallJob(std::function<Result()> work, std::function<napi_value(napi_env, Result&)> convert)
+      : work_(std::move(work)), convert_(std::move(convert)) {}
+  void run() override { result_ = work_(); }
+  napi_value value(napi_env env) override { return convert_(env, result_); }
+
+ private:
+  std::function<Result()> work_;
+  std::function<napi_value(napi_env, Result&)> convert_;
+  Result result_{};
+};
+
+// A call whose promise resolves to undefined.
+class VoidJob final : public Job {
+ public:
+  explicit VoidJob(std::function<void()> work) : work_(std::move(work)) {}
+  void run() override { work_(); }
+
+ private:
+  std::function<void()> work_;
+};
+
+}  // namespace sds::node

@@ -1,0 +1,36 @@
+'use strict'
+// What the addon's tests share: a fresh directory per test file, and a URI
+// per registered scheme, made from what the scheme's path names.
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { after } = require('node:test')
+const native = require('sds-persistence-native')
+
+// A directory removed when the test file is done.
+function tempDir () {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sds-native-'))
+  after(() => fs.rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+let names = 0
+// A URI of `scheme` for a new database `name` in `dir`. Every registered
+// scheme must have one here, so that a new backend is not left untested.
+function uriFor (scheme, dir, name) {
+  switch (scheme) {
+    case 'sqlite': return `sqlite:${dir}/${name}.db`
+    case 'lmdb': return `lmdb:${dir}/${name}.lmdb`
+    case 'rocksdb': return `rocksdb:${dir}/${name}.rocksdb`
+    case 'memory': return `memory:${name}-${process.pid}-${++names}`
+    default: throw new Error(`no test URI for the scheme '${scheme}': add one to test/support.js`)
+  }
+}
+
+// The schemes whose data outlives the process.
+const persistent = new Set(['sqlite', 'lmdb', 'rocksdb'])
+
+const bytes = (text) => new TextEncoder().encode(text)
+const text = (data) => new TextDecoder().decode(data)
+
+module.exports = { native, tempDir, uriFor, persistent, bytes, text, schemes: native.backends() }
