@@ -64,10 +64,11 @@ TEST_P(Conformance, ACheckpointThatFailsAfterWritingIsRolledBack) {
   // One transaction: the first checkpoint erases patches and writes its
   // snapshot, then the stale second one throws. The backend must undo the
   // writes already made (the kv trait's rollback when `fn` throws).
-  WriteBatch batch;
-  batch.checkpoint(bytes("at 5"), 5);
-  batch.append_patch(bytes("new"), 7);
-  batch.checkpoint(bytes("at 2"), 2);
+  const Bytes at5 = bytes("at 5"), patch = bytes("new"), at2 = bytes("at 2");
+  WriteBatch batch;  // refers to the bytes above until write() returns
+  batch.checkpoint(at5, 5);
+  batch.append_patch(patch, 7);
+  batch.checkpoint(at2, 2);
   expect_error(Errc::invalid_argument, [&] { store->write(batch); });
   const auto check = [&](Store& reader) {
     EXPECT_EQ(text(*reader.load_snapshot()), "at 1");

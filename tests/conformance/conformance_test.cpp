@@ -290,8 +290,9 @@ TEST_P(Conformance, CallsAfterCloseThrowClosed) {
   expect_error(Errc::closed, [&] { store->snapshot_clock(); });
   expect_error(Errc::closed,
                [&] { store->visit_patches_since(0, [](Clock, ByteView) { return true; }); });
-  WriteBatch batch;
-  batch.append_patch(bytes("p"), 1);
+  const Bytes patch = bytes("p");
+  WriteBatch batch;  // refers to `patch`
+  batch.append_patch(patch, 1);
   expect_error(Errc::closed, [&] { store->write(batch); });
   EXPECT_EQ(store->id(), "doc");
   auto other = db->store("doc");  // the database itself is still open

@@ -42,7 +42,7 @@ TEST(ErrorText, ANulInAUriIsShownAndDoesNotCutTheMessage) {
 TEST(ErrorText, EscapeSequencesInUrisAndNamesNeverReachTheMessage) {
   const std::string escape = "\x1b[2J\x1b]0;pwned\x07";
   std::vector<std::function<void()>> calls = {
-      [&] { sds::open_database("memory:" + escape, {.read_only = true}); },  // memory backend
+      [&] { sds::open_database("memory:" + escape, {.read_only = true}); },   // memory backend
       [&] { sds::open_database("memory:x?sync=" + escape); },                 // a parameter value
       [&] { sds::open_database("memory:x?" + escape + "=1"); },               // a parameter name
       [&] { sds::open_database("memory:x?a=%" + escape); },                   // a bad escape

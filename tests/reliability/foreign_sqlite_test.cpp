@@ -44,13 +44,12 @@ TEST_P(ForeignSqliteFile, IsCorruptionAndLeftUntouched) {
   ASSERT_EQ(before.substr(18, 2), std::string("\x01\x01", 2));  // a rollback journal
   for (const bool read_only : {false, true}) {
     SCOPED_TRACE(read_only ? "read-only" : "writable");
-    const std::string message = expect_error(Errc::corruption, [&] {
-      sds::open_database("sqlite:" + path, {.read_only = read_only});
-    });
+    const std::string message = expect_error(
+        Errc::corruption, [&] { sds::open_database("sqlite:" + path, {.read_only = read_only}); });
     EXPECT_NE(message.find("refusing to touch it"), std::string::npos) << message;
     const std::string after = contents(path);
-    EXPECT_TRUE(after == before) << "the file changed; header bytes 18-19 now "
-                                 << int(after.at(18)) << " " << int(after.at(19));
+    EXPECT_TRUE(after == before) << "the file changed; header bytes 18-19 now " << int(after.at(18))
+                                 << " " << int(after.at(19));
     for (const char* suffix : {"-wal", "-shm", "-journal"}) {
       EXPECT_FALSE(std::filesystem::exists(path + suffix)) << suffix;
     }

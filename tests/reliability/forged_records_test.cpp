@@ -47,9 +47,9 @@ Bytes truncated_frame(std::uint64_t content_size, int rle_blocks) {
   core::append_u64_le(frame, content_size);
   for (int i = 0; i < rle_blocks; ++i) {
     const std::uint32_t header = (128u << 10) << 3 | 1u << 1;  // RLE, not last
-    frame.insert(frame.end(), {static_cast<std::uint8_t>(header),
-                               static_cast<std::uint8_t>(header >> 8),
-                               static_cast<std::uint8_t>(header >> 16), 0});
+    frame.insert(frame.end(),
+                 {static_cast<std::uint8_t>(header), static_cast<std::uint8_t>(header >> 8),
+                  static_cast<std::uint8_t>(header >> 16), 0});
   }
   return frame;
 }
@@ -82,9 +82,8 @@ TEST_P(ForgedRecords, ACompressedPatchIsCorruptionAndAllocatesNothingLarge) {
   const AllocationProbe probe;
   const std::string message = expect_error(Errc::corruption, [&] { store->load_patches_since(0); });
   EXPECT_NE(message.find("patch at clock 2"), std::string::npos) << message;
-  expect_error(Errc::corruption, [&] { store->visit_patches_since(0, [](Clock, ByteView) {
-    return true;
-  }); });
+  expect_error(Errc::corruption,
+               [&] { store->visit_patches_since(0, [](Clock, ByteView) { return true; }); });
   EXPECT_LT(probe.largest(), kAllocationBound);
   // sdsctl verify reads through the same decoding and reports each one.
   core::OpenedBackend opened = core::open_shared_backend(uri_, {.read_only = true});
@@ -129,9 +128,8 @@ TEST_P(ForgedRecords, AForgedStoreCounterNeverSharesAStore) {
   const std::string counter = core::keys::next_store();
   Bytes one;
   core::append_u64_le(one, kFirstStore);
-  with_raw_kv(uri_, [&](kv::WriteTransaction& txn) {
-    txn.put(counter, core::encode_raw(counter, one));
-  });
+  with_raw_kv(uri_,
+              [&](kv::WriteTransaction& txn) { txn.put(counter, core::encode_raw(counter, one)); });
   auto b = open_store("b");
   const std::string message =
       expect_error(Errc::corruption, [&] { b->save_snapshot(bytes("B"), 2); });
@@ -155,8 +153,8 @@ TEST_P(ForgedRecords, TheStoreCounterNeverWraps) {
   {
     auto db = open_db();
     db->store("last")->append_patch(bytes("p"), 1);  // gets 2^64-2
-    const std::string message = expect_error(
-        Errc::corruption, [&] { db->store("beyond")->append_patch(bytes("p"), 1); });
+    const std::string message =
+        expect_error(Errc::corruption, [&] { db->store("beyond")->append_patch(bytes("p"), 1); });
     EXPECT_NE(message.find("2^64-1"), std::string::npos) << message;
     db->drop_store("last");
   }
