@@ -1,9 +1,11 @@
 #include "core/catalog.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "core/binary.hpp"
+#include "core/errors.hpp"
 #include "core/keys.hpp"
 #include "core/record.hpp"
 #include "sds/error.hpp"
@@ -42,12 +44,39 @@ Bucket read_bucket(kv::ReadTransaction& txn, const std::string& key, std::string
   return stored ? decode_bucket(key, *stored, where) : Bucket{};
 }
 
+[[noreturn]] void damaged_counter(std::string_view where, const std::string& why) {
+  throw Error(Errc::corruption, "the store counter " + std::string(where) + " is damaged: " + why,
+              kDamagedAdvice);
+}
+
+// Whether any record lies in the range of store `number`.
+bool has_records(kv::ReadTransaction& txn, std::uint64_t number) {
+  bool found = false;
+  txn.scan(keys::store_begin(number), keys::store_end(number), [&](std::string_view, ByteView) {
+    found = true;
+    return false;
+  });
+  return found;
+}
+
+// The counter is trusted only as far as it is checked: a number is handed out
+// once (never 0, never 2^64-1, after which it would wrap) and only while no
+// record lies under it, so a damaged counter cannot make two stores share
+// records.
 std::uint64_t next_number(kv::WriteTransaction& txn, std::string_view where) {
   const std::string key = keys::next_store();
   std::uint64_t number = 1;
   if (const auto stored = txn.get(key)) {
     PayloadReader reader(open_record(key, *stored, where).payload, "store counter", where);
     number = reader.u64();
+  }
+  if (number == 0) damaged_counter(where, "it holds 0, and store numbers start at 1");
+  if (number == std::numeric_limits<std::uint64_t>::max()) {
+    damaged_counter(where, "it holds 2^64-1, the end of the store numbers");
+  }
+  if (has_records(txn, number)) {
+    damaged_counter(where, "it holds " + std::to_string(number) + ", and store #" +
+                               std::to_string(number) + " has records already");
   }
   Bytes payload;
   append_u64_le(payload, number + 1);

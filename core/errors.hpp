@@ -5,16 +5,17 @@
 #include <string>
 #include <string_view>
 
+#include "core/keys.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core {
 
 // A URI as every message quotes it: 'sqlite:notes.db' (any password is masked
-// before it gets here).
+// before it gets here), its bytes as keys::printable() shows them, whole: a NUL
+// would cut what() short, and escape sequences would reach the terminal.
 inline std::string in_quotes(std::string_view uri) {
   std::string out;  // built by appending: GCC 12 warns wrongly about "'" + std::string
-  out.reserve(uri.size() + 2);
-  out.append(1, '\'').append(uri).append(1, '\'');
+  out.append(1, '\'').append(keys::printable(uri, keys::kWhole)).append(1, '\'');
   return out;
 }
 

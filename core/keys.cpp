@@ -2,6 +2,8 @@
 
 #include <xxhash.h>
 
+#include <limits>
+
 #include "core/binary.hpp"
 #include "core/errors.hpp"
 #include "sds/error.hpp"
@@ -43,7 +45,9 @@ std::string store_begin(std::uint64_t store) {
   return key;
 }
 std::string store_end(std::uint64_t store) {
-  // Store numbers are handed out from 1 upward and never reach 2^64-1.
+  // The counter never hands out 2^64-1 (core/catalog.cpp), but a forged id
+  // table entry may name it: its range then ends where the store tag does.
+  if (store == std::numeric_limits<std::uint64_t>::max()) return stores_end();
   return store_begin(store + 1);
 }
 std::string meta(std::uint64_t store) { return store_key(store, kMetaSub); }
@@ -61,6 +65,13 @@ Clock patch_clock(std::string_view key, std::string_view where) {
                 kDamagedAdvice);
   }
   return read_u64_be(key.substr(kStorePrefix + 1));
+}
+
+bool may_be_compressed(std::string_view key) {
+  if (key.empty()) return false;
+  if (key[0] == kBlobTag) return true;
+  const auto store_key = parse_store_key(key);
+  return store_key && store_key->suffix == std::string_view(&kSnapshotSub, 1);
 }
 
 std::string stores_begin() { return tagged(kStoreTag); }

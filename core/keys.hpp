@@ -99,6 +99,11 @@ std::string_view staged_blob_hash(std::string_view key);
 // Whether `key` was made by staging_store().
 bool is_staged_store(std::string_view key);
 
+// Whether the record under `key` may be stored compressed: snapshot data and
+// blob data only (docs/FORMAT.md, "Records"). Every other record, patches
+// included, is raw.
+bool may_be_compressed(std::string_view key);
+
 // A key range, from <= key < to; an empty `to` has no upper bound.
 struct KeyRange {
   std::string from;

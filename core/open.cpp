@@ -29,7 +29,8 @@ namespace fs = std::filesystem;
 
 SyncMode parse_sync(const std::string& value, const std::string& uri) {
   if (const auto mode = core::parse_sync(value)) return *mode;
-  bad_uri(uri, "sync=" + value + " is not a sync mode", "write sync=off, normal or full");
+  bad_uri(uri, "sync=" + core::keys::printable(value) + " is not a sync mode",
+          "write sync=off, normal or full");
 }
 
 // Applies the common parameters to `config` and `options`; keeps the backend's
@@ -45,7 +46,7 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
     } else if (key == "compression") {
       const auto enabled = core::parse_compression(value);
       if (!enabled) {
-        bad_uri(config.uri, "compression=" + value + " is not a compression",
+        bad_uri(config.uri, "compression=" + core::keys::printable(value) + " is not a compression",
                 "write compression=zstd or none");
       }
       options.compression.enabled = *enabled;
@@ -65,7 +66,8 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
         }
       }
       const auto meant = core::closest(key, names);
-      bad_uri(config.uri, "unknown parameter '" + key + "' for scheme " + info.scheme,
+      bad_uri(config.uri,
+              "unknown parameter '" + core::keys::printable(key) + "' for scheme " + info.scheme,
               (meant ? "did you mean '" + *meant + "'? " : std::string()) +
                   "the parameters accepted are " + accepted);
     }
@@ -89,13 +91,14 @@ void resolve_path(const BackendInfo& info, BackendConfig& config) {
   const fs::path parent = absolute.parent_path();
   if (error || !fs::is_directory(parent, error)) {
     throw Error(Errc::not_found,
-                "cannot open " + core::in_quotes(config.uri) + ": directory '" + parent.string() +
-                    "' does not exist",
+                "cannot open " + core::in_quotes(config.uri) + ": directory '" +
+                    core::keys::printable(parent.string(), core::keys::kWhole) + "' does not exist",
                 "create it first, or correct the path");
   }
   if (config.read_only && !fs::exists(absolute, error)) {
     throw Error(Errc::not_found,
-                "cannot open " + core::in_quotes(config.uri) + " read-only: '" + absolute.string() +
+                "cannot open " + core::in_quotes(config.uri) + " read-only: '" +
+                    core::keys::printable(absolute.string(), core::keys::kWhole) +
                     "' does not exist",
                 "check the path; an open for reading only creates nothing");
   }
@@ -114,7 +117,8 @@ ResolvedUri resolve_uri(std::string_view uri, const OpenOptions& options) {
   const BackendInfo info = core::find_backend(parsed.scheme, config.uri);
   if (parsed.has_authority && !parsed.authority.empty() && info.path_kind != PathKind::name) {
     bad_uri(config.uri,
-            "scheme " + info.scheme + " takes a path, not a host ('" + parsed.authority + "')",
+            "scheme " + info.scheme + " takes a path, not a host ('" +
+                core::keys::printable(parsed.authority) + "')",
             "write " + info.scheme + ":///absolute/path or " + info.scheme + ":relative/path");
   }
   config.authority = parsed.authority;

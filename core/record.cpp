@@ -4,6 +4,9 @@
 // instructions, several times faster than the shared library's generic code.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+// For ZSTD_getFrameHeader (in libzstd since 1.3, exported, outside the stable
+// section of the header).
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include <cstring>
@@ -87,6 +90,79 @@ bool zstd_compress(ByteView data, int level, Bytes& out) {
               kDamagedAdvice);
 }
 
+// Only snapshot and blob data are ever written compressed (docs/FORMAT.md,
+// "Records"); anything else claiming zstd is damage, and reading it as zstd
+// would let a small forged record make a read allocate up to 512 MiB.
+void check_codec(std::string_view key, Codec codec, std::string_view where) {
+  if (codec == Codec::raw) return;
+  if (codec != Codec::zstd)
+    corrupt(key, where, "unknown codec " + std::to_string(static_cast<int>(codec)));
+  if (!keys::may_be_compressed(key)) corrupt(key, where, "compressed, but it is always stored raw");
+}
+
+// The most that the zstd frame `payload` can decompress to, from its block
+// headers (RFC 8878, 3.1.1.2): a raw or RLE block regenerates the size its
+// header gives, a compressed block at most the frame's largest block. Walking
+// the headers costs nothing next to decompressing and allocates nothing.
+// Throws Errc::corruption unless `payload` is exactly one whole frame.
+std::uint64_t zstd_frame_bound(const ZSTD_frameHeader& header, ByteView payload,
+                               std::string_view key, std::string_view where) {
+  constexpr std::size_t kBlockHeaderSize = 3;
+  constexpr std::size_t kChecksumSize = 4;
+  std::size_t at = header.headerSize;
+  std::uint64_t bound = 0;
+  for (bool last = false; !last;) {
+    if (payload.size() - at < kBlockHeaderSize) corrupt(key, where, "zstd frame is truncated");
+    const std::uint32_t block = payload[at] | payload[at + 1] << 8 | payload[at + 2] << 16;
+    at += kBlockHeaderSize;
+    last = (block & 1) != 0;
+    const std::size_t size = block >> 3;
+    std::size_t stored = size;
+    switch ((block >> 1) & 3) {
+      case 0:  // raw
+        bound += size;
+        break;
+      case 1:  // RLE: one byte, repeated `size` times
+        bound += size;
+        stored = 1;
+        break;
+      case 2:  // compressed
+        bound += header.blockSizeMax;
+        break;
+      default:
+        corrupt(key, where, "zstd frame has a reserved block type");
+    }
+    if (payload.size() - at < stored) corrupt(key, where, "zstd frame is truncated");
+    at += stored;
+  }
+  if (header.checksumFlag) at += kChecksumSize;
+  if (at > payload.size()) corrupt(key, where, "zstd frame is truncated");
+  if (at < payload.size()) corrupt(key, where, "data follows the zstd frame");
+  return bound;
+}
+
+// Checks a zstd payload against the raw size its record declares, before
+// anything is allocated for it: one whole frame (not truncated, nothing after
+// it) whose content size is that raw size, and whose blocks can hold that
+// many bytes (a frame of a few hundred bytes cannot decompress to 512 MiB).
+void check_zstd_frame(const Record& record, std::string_view key, std::string_view where) {
+  const ByteView payload = record.payload;
+  ZSTD_frameHeader header;
+  if (ZSTD_getFrameHeader(&header, payload.data(), payload.size()) != 0 ||
+      header.frameType != ZSTD_frame) {
+    corrupt(key, where, "not a whole zstd frame header");
+  }
+  if (header.frameContentSize != record.raw_size) {
+    corrupt(key, where, "zstd frame size differs from header");
+  }
+  const std::uint64_t bound = zstd_frame_bound(header, payload, key, where);
+  if (bound < record.raw_size) {
+    corrupt(key, where,
+            "zstd frame of " + std::to_string(payload.size()) + " bytes cannot hold the " +
+                std::to_string(record.raw_size) + " bytes it declares");
+  }
+}
+
 }  // namespace
 
 Bytes encode_raw(std::string_view key, ByteView data) {
@@ -124,9 +200,7 @@ Record open_record(std::string_view key, ByteView stored, std::string_view where
   record.raw_size = header.u64();
   const std::uint64_t stored_checksum = header.u64();
   record.payload = stored.subspan(kRecordHeaderSize);
-  if (record.codec != Codec::raw && record.codec != Codec::zstd) {
-    corrupt(key, where, "unknown codec " + std::to_string(stored[0]));
-  }
+  check_codec(key, record.codec, where);
   if (checksum(key, record.codec, record.raw_size, record.payload) != stored_checksum) {
     corrupt(key, where, "checksum mismatch");
   }
@@ -145,10 +219,16 @@ Bytes decode_record(const Record& record, std::string_view key, std::string_view
   if (record.raw_size > kMaxValueBytes) {
     corrupt(key, where, "declared size " + std::to_string(record.raw_size) + " exceeds the limit");
   }
-  if (record.codec == Codec::raw) return Bytes(record.payload.begin(), record.payload.end());
-  const unsigned long long frame_size =
-      ZSTD_getFrameContentSize(record.payload.data(), record.payload.size());
-  if (frame_size != record.raw_size) corrupt(key, where, "zstd frame size differs from header");
+  // Records that did not come through open_record() (an archive's) are
+  // checked here as well: this is the one path by which every reader decodes.
+  check_codec(key, record.codec, where);
+  if (record.codec == Codec::raw) {
+    if (record.raw_size != record.payload.size()) {
+      corrupt(key, where, "declared size differs from stored size");
+    }
+    return Bytes(record.payload.begin(), record.payload.end());
+  }
+  check_zstd_frame(record, key, where);
   Bytes out(record.raw_size);
   const std::size_t written =
       ZSTD_decompress(out.data(), out.size(), record.payload.data(), record.payload.size());

@@ -52,16 +52,22 @@ Bytes frame(std::string_view key, const Encoded& encoded);
 // The record that stores `data` under `key` as is.
 Bytes encode_raw(std::string_view key, ByteView data);
 
-// Checks the framing and checksum of `stored`, read under `key`. Throws
-// Errc::corruption naming the key and `where` (URI, store) on any mismatch.
+// Checks the framing and checksum of `stored`, read under `key`, and that its
+// codec is one the key may have. Throws Errc::corruption naming the key and
+// `where` (URI, store) on any mismatch.
 Record open_record(std::string_view key, ByteView stored, std::string_view where);
 
 // The raw size a record's header declares, without verifying anything (0 for
 // a value too short to hold a header). For figures only: reads verify.
 std::uint64_t peek_raw_size(ByteView stored);
 
-// The original bytes of a verified record. The declared size is checked against
-// kMaxValueBytes before anything is allocated. Throws Errc::corruption.
+// The original bytes of a verified record, read under `key`: the one decoding
+// path of every reader. Before anything is allocated, the declared size is
+// checked against kMaxValueBytes, a raw payload against it, and a zstd frame
+// against it (one whole frame, its content size, the most its blocks can
+// hold); only the keys of keys::may_be_compressed() may hold zstd. So a read
+// allocates at most what is stored, or what a valid frame decompresses to.
+// Throws Errc::corruption.
 Bytes decode_record(const Record& record, std::string_view key, std::string_view where);
 
 }  // namespace sds::core

@@ -25,7 +25,7 @@ std::uint64_t parse_size(std::string_view text, std::string_view param, std::str
   auto fail = [&](const std::string& why) -> std::uint64_t {
     throw Error(Errc::invalid_argument,
                 "cannot open " + in_quotes(uri) + ": parameter " + std::string(param) + "=" +
-                    std::string(text) + " is " + why,
+                    keys::printable(text) + " is " + why,
                 "write a whole number with an optional unit: B, KiB, MiB, GiB, TiB, kB, MB, "
                 "GB, TB; e.g. 64MiB");
   };
@@ -38,7 +38,7 @@ std::uint64_t parse_size(std::string_view text, std::string_view param, std::str
     if (number > UINT64_MAX / factor) return fail("too large");
     return number * factor;
   }
-  return fail("of an unknown unit '" + std::string(unit) + "'");
+  return fail("of an unknown unit '" + keys::printable(unit) + "'");
 }
 
 std::string format_size(std::uint64_t bytes) {
@@ -62,7 +62,7 @@ std::int64_t parse_integer(std::string_view text, std::string_view param, std::i
   if (error != std::errc() || end != text.data() + text.size() || number < min || number > max) {
     throw Error(Errc::invalid_argument,
                 "cannot open " + in_quotes(uri) + ": parameter " + std::string(param) + "=" +
-                    std::string(text) + " is out of range or not a whole number",
+                    keys::printable(text) + " is out of range or not a whole number",
                 "write a whole number from " + std::to_string(min) + " to " + std::to_string(max));
   }
   return number;

@@ -24,6 +24,18 @@ bool same_bytes(ByteView a, ByteView b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
+// `count` plus one reference. A count at its maximum refuses: wrapping would
+// make it negative, and the next release would delete a blob still in use.
+std::int64_t one_more(std::int64_t count, std::string_view hash, std::string_view where) {
+  if (count == std::numeric_limits<std::int64_t>::max()) {
+    throw Error(Errc::full,
+                "blob '" + keys::printable(hash) + "' " + std::string(where) +
+                    " has the most references a count holds (2^63-1): cannot add one",
+                "release references first; the blob and its count are unchanged");
+  }
+  return count + 1;
+}
+
 }  // namespace
 
 std::optional<std::int64_t> read_ref_count(kv::ReadTransaction& txn, std::string_view hash,
@@ -100,14 +112,14 @@ void StoreWrites::save_value(std::string_view hash, ByteView data, std::optional
     const std::string blob_key = keys::blob(hash);
     txn_.put(blob_key, frame(blob_key, *encoded));
   }
-  txn_.put(refs_key, encode_ref_count(refs_key, count.value_or(0) + 1));
+  txn_.put(refs_key, encode_ref_count(refs_key, one_more(count.value_or(0), hash, where_)));
 }
 
 bool StoreWrites::retain_value(std::string_view hash) {
   const std::optional<std::int64_t> count = read_ref_count(txn_, hash, where_);
   if (!count) return false;
   const std::string key = keys::refs(hash);
-  txn_.put(key, encode_ref_count(key, *count + 1));
+  txn_.put(key, encode_ref_count(key, one_more(*count, hash, where_)));
   return true;
 }
 

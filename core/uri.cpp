@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/errors.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core {
@@ -14,7 +15,8 @@ constexpr const char* kUriForm =
 
 [[noreturn]] void malformed(std::string_view uri, const std::string& why,
                             const std::string& advice = kUriForm) {
-  throw Error(Errc::invalid_argument, "malformed URI '" + mask_password(uri) + "': " + why, advice);
+  throw Error(Errc::invalid_argument, "malformed URI " + in_quotes(mask_password(uri)) + ": " + why,
+              advice);
 }
 
 bool is_scheme_char(char c) {
@@ -41,7 +43,7 @@ std::string percent_decode(std::string_view part, std::string_view uri) {
     const int high = complete ? hex_value(part[i + 1]) : -1;
     const int low = complete ? hex_value(part[i + 2]) : -1;
     if (high < 0 || low < 0) {
-      malformed(uri, "bad percent escape at '" + std::string(part.substr(i, 3)) + "'",
+      malformed(uri, "bad percent escape at '" + keys::printable(part.substr(i, 3)) + "'",
                 "write a literal % as %25");
     }
     out.push_back(static_cast<char>(high * 16 + low));
@@ -57,7 +59,7 @@ void parse_params(std::string_view query, std::string_view uri, Uri& out) {
     const std::string_view pair = query.substr(start, end - start);
     const std::size_t equals = pair.find('=');
     if (equals == std::string_view::npos) {
-      malformed(uri, "parameter '" + std::string(pair) + "' has no value", "write key=value");
+      malformed(uri, "parameter '" + keys::printable(pair) + "' has no value", "write key=value");
     }
     std::string key = percent_decode(pair.substr(0, equals), uri);
     std::string value = percent_decode(pair.substr(equals + 1), uri);
@@ -65,7 +67,8 @@ void parse_params(std::string_view query, std::string_view uri, Uri& out) {
     const bool repeated = std::any_of(out.params.begin(), out.params.end(),
                                       [&](const auto& p) { return p.first == key; });
     if (repeated) {
-      malformed(uri, "parameter '" + key + "' is given more than once", "give each parameter once");
+      malformed(uri, "parameter '" + keys::printable(key) + "' is given more than once",
+                "give each parameter once");
     }
     out.params.emplace_back(std::move(key), std::move(value));
     start = end + 1;

@@ -30,6 +30,27 @@ TEST(Keys, AStoresRangeHoldsOnlyItsOwnKeys) {
   }
 }
 
+TEST(Keys, TheLastStoreNumbersRangeDoesNotWrap) {
+  // A forged id table entry may name 2^64-1: dropping that store must erase
+  // its records, so its range may not wrap around to store 0.
+  constexpr std::uint64_t kLast = std::numeric_limits<std::uint64_t>::max();
+  for (const std::string& key : {meta(kLast), snapshot(kLast), patch(kLast, 0),
+                                 patch(kLast, std::numeric_limits<Clock>::max())}) {
+    EXPECT_GE(key, store_begin(kLast));
+    EXPECT_LT(key, store_end(kLast));
+  }
+  EXPECT_LE(store_end(kLast), stores_end());
+}
+
+TEST(Keys, OnlySnapshotAndBlobDataMayBeCompressed) {
+  EXPECT_TRUE(may_be_compressed(snapshot(1)));
+  EXPECT_TRUE(may_be_compressed(blob("h")));
+  for (const std::string& key : {patch(1, 7), meta(1), refs("h"), intern("doc"), next_store(),
+                                 format(), staging_header(), std::string()}) {
+    EXPECT_FALSE(may_be_compressed(key)) << describe(key);
+  }
+}
+
 TEST(Keys, KeysStayShortWhateverTheStoreIdOrHash) {
   EXPECT_EQ(intern(std::string(4096, 'x')).size(), 9u);
   EXPECT_NE(intern("a"), intern("ab"));

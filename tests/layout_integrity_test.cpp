@@ -5,11 +5,10 @@
 // core/record.hpp), so they are not part of the installed conformance suite:
 // they link sds_internal, and run on the fixture of that suite for every
 // built-in scheme.
-#include <filesystem>
-
 #include "core/keys.hpp"
 #include "core/record.hpp"
 #include "tests/conformance/conformance.hpp"
+#include "tests/raw_kv.hpp"
 
 namespace sds::test {
 
@@ -20,38 +19,6 @@ std::vector<std::string> conformance_schemes() { return {}; }
 namespace {
 
 class LayoutIntegrity : public Conformance {};
-
-// Opens the backend of `uri` directly, below the core (no sds handle may be
-// open on it), and runs `fn` in one write transaction.
-void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTransaction&)>& fn) {
-  const std::size_t colon = uri.find(':');
-  BackendConfig config;
-  config.uri = uri;
-  config.path = uri.substr(colon + 1);
-  const std::string scheme = uri.substr(0, colon);
-  for (const BackendInfo& info : backend_infos()) {
-    if (info.scheme == scheme) {
-      if (info.path_kind != PathKind::name) {
-        config.path = std::filesystem::weakly_canonical(config.path).string();
-      }
-      info.open_kv(config)->update(fn);
-      return;
-    }
-  }
-  FAIL() << "no backend for " << uri;
-}
-
-// Replaces the value under `key` by what `change` makes of it.
-void rewrite(const std::string& uri, const std::string& key,
-             const std::function<void(Bytes&)>& change) {
-  with_raw_kv(uri, [&](kv::WriteTransaction& txn) {
-    const auto value = txn.get(key);
-    ASSERT_TRUE(value.has_value()) << core::keys::describe(key);
-    Bytes copy(value->begin(), value->end());
-    change(copy);
-    txn.put(key, copy);
-  });
-}
 
 // The first store of a database gets number 1.
 constexpr std::uint64_t kFirstStore = 1;
@@ -117,6 +84,27 @@ TEST_P(LayoutIntegrity, NewerFormatIsRefusedWithVersion) {
 TEST_P(LayoutIntegrity, DataOfAnotherLayoutIsRefused) {
   with_raw_kv(uri_, [](kv::WriteTransaction& txn) { txn.put("foreign", bytes("data")); });
   expect_error(Errc::corruption, [&] { open_db(); });
+}
+
+TEST_P(LayoutIntegrity, DropStoreLeavesNoRecordBehind) {
+  {
+    auto db = open_db();
+    auto doc = db->store("doc");
+    doc->checkpoint(Bytes(3000, 's'), 5);
+    for (Clock clock = 0; clock < 20; ++clock) doc->append_patch(bytes("patch"), clock);
+    doc->save_value("h", bytes("blob"));
+    db->store("other")->append_patch(bytes("kept"), 1);
+    db->drop_store("doc");
+  }
+  // Checked below the API: the store's snapshot, header and patches and its
+  // id table entry are gone; the other store and the blob are not.
+  std::vector<std::string> left;
+  for (const std::string& key : all_keys(uri_)) {
+    if (key != core::keys::format() && key != core::keys::next_store()) left.push_back(key);
+  }
+  const std::uint64_t other = kFirstStore + 1;
+  EXPECT_EQ(left, (std::vector<std::string>{core::keys::blob("h"), core::keys::intern("other"),
+                                            core::keys::refs("h"), core::keys::patch(other, 1)}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LayoutIntegrity, ::testing::ValuesIn(backends_under_test()),

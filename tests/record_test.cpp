@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/binary.hpp"
+#include "core/keys.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core {
@@ -17,6 +18,9 @@ Bytes random_bytes(std::size_t size) {
   for (auto& byte : out) byte = static_cast<std::uint8_t>(generator());
   return out;
 }
+
+// Only snapshot and blob data may be compressed (keys::may_be_compressed).
+const std::string kBlob = keys::blob("k");
 
 Bytes decode(std::string_view key, const Bytes& stored) {
   return decode_record(open_record(key, stored, "in test"), key, "in test");
@@ -36,13 +40,13 @@ TEST(Record, CompressesWhatPaysAndKeepsTheRestRaw) {
   const Encoded compressed = compress(text, {});
   EXPECT_EQ(compressed.codec, Codec::zstd);
   EXPECT_LT(compressed.payload.size(), 1000u);
-  EXPECT_EQ(decode("k", frame("k", compressed)), text);
+  EXPECT_EQ(decode(kBlob, frame(kBlob, compressed)), text);
 
   const Bytes noise = random_bytes(1 << 20);  // as a gzip snapshot looks to zstd
   const Encoded raw = compress(noise, {});
   EXPECT_EQ(raw.codec, Codec::raw);
   EXPECT_EQ(raw.payload.data(), noise.data());  // not even copied
-  EXPECT_EQ(decode("k", frame("k", raw)), noise);
+  EXPECT_EQ(decode(kBlob, frame(kBlob, raw)), noise);
 
   EXPECT_EQ(compress(text, {.enabled = false}).codec, Codec::raw);
   EXPECT_EQ(compress(Bytes(10, 'a'), {}).codec, Codec::raw);  // too small to pay
@@ -72,18 +76,32 @@ TEST(Record, ForgedSizeIsRefusedBeforeAllocating) {
   zstd_frame.resize(
       ZSTD_compress(zstd_frame.data(), zstd_frame.size(), small.data(), small.size(), 1));
   Encoded forged{Codec::zstd, 1ull << 40, zstd_frame, {}};
-  const Bytes stored = frame("k", forged);
-  const Record record = open_record("k", stored, "in test");
+  const Bytes stored = frame(kBlob, forged);
+  const Record record = open_record(kBlob, stored, "in test");
   EXPECT_EQ(record.raw_size, 1ull << 40);
   try {
-    decode_record(record, "k", "in test");
+    decode_record(record, kBlob, "in test");
     FAIL() << "a forged size was accepted";
   } catch (const Error& error) {
     EXPECT_EQ(error.code(), Errc::corruption);
     EXPECT_NE(std::string(error.what()).find("exceeds the limit"), std::string::npos);
   }
   forged.raw_size = 50;  // within limits but not what the frame holds
-  EXPECT_THROW(decode_record(open_record("k", frame("k", forged), ""), "k", ""), Error);
+  EXPECT_THROW(decode_record(open_record(kBlob, frame(kBlob, forged), ""), kBlob, ""), Error);
+}
+
+TEST(Record, OnlySnapshotAndBlobDataMayBeCompressed) {
+  const Encoded compressed = compress(Bytes(1000, 'a'), {});
+  ASSERT_EQ(compressed.codec, Codec::zstd);
+  const std::string patch = keys::patch(1, 1);
+  try {
+    decode(patch, frame(patch, compressed));
+    FAIL() << "a compressed patch was read";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), Errc::corruption);
+    EXPECT_NE(std::string(error.what()).find("always stored raw"), std::string::npos);
+  }
+  EXPECT_EQ(decode(keys::snapshot(1), frame(keys::snapshot(1), compressed)), Bytes(1000, 'a'));
 }
 
 TEST(Record, PayloadReaderRefusesShortPayloads) {

@@ -12,6 +12,7 @@
 
 #include "core/keys.hpp"
 #include "core/open_shared_backend.hpp"
+#include "core/record.hpp"
 #include "tests/sdsctl_support.hpp"
 
 namespace sds::test {
@@ -111,6 +112,25 @@ TEST_F(SdsctlTest, Found3ImportRefusesWhatTheEngineCouldNotReadBack) {
     EXPECT_EQ(result.out.find("verified"), std::string::npos) << result.out;
     EXPECT_FALSE(fs::exists(path("new.db")));
   }
+}
+
+// Issue 9, found 1: an archive of kilobytes with compressed patches, each
+// declaring megabytes, was imported, and every read of the store then
+// materialised what they declared. Patches are stored raw: import refuses it.
+TEST_F(SdsctlTest, Issue9ImportRefusesACompressedPatch) {
+  const core::Encoded zeros = core::compress(Bytes(4 << 20, 0), {});
+  ASSERT_EQ(zeros.codec, core::Codec::zstd);
+  const std::string frame(as_chars(zeros.payload));
+  write_file(path("bomb.sdsa"),
+             ArchiveBuilder()
+                 .store("s")
+                 .patch(1, "a real patch")
+                 .record(core::keys::store_suffix({core::keys::StoreRecordKind::patch, 2}), frame,
+                         1, zeros.raw_size)
+                 .finish());
+  const Result result = sdsctl({"import", path("bomb.sdsa"), sqlite("new.db")});
+  EXPECT_EQ(result.exit_code, kCorruption) << result.out << result.err;
+  EXPECT_FALSE(fs::exists(path("new.db")));
 }
 
 // Found 4: a copy between two hard links of one SQLite file destroyed it.

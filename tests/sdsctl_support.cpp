@@ -72,13 +72,13 @@ ArchiveBuilder& ArchiveBuilder::store(std::string_view id) {
 }
 
 ArchiveBuilder& ArchiveBuilder::record(std::string_view suffix, std::string_view payload,
-                                       std::uint8_t codec) {
+                                       std::uint8_t codec, std::optional<std::uint64_t> raw_size) {
   ++records_;
   std::string body;
   append_le(body, suffix.size(), 4);
   body.append(suffix);
   body.push_back(static_cast<char>(codec));
-  append_le(body, payload.size(), 8);
+  append_le(body, raw_size.value_or(payload.size()), 8);
   body.append(payload);
   entry('R', body);
   return *this;

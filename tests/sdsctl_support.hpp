@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <sds/sds.hpp>
 #include <string>
 #include <vector>
@@ -36,8 +37,9 @@ class ArchiveBuilder {
  public:
   ArchiveBuilder();  // the header entry
   ArchiveBuilder& store(std::string_view id);
-  // codec 0 (raw); `payload` as stored.
-  ArchiveBuilder& record(std::string_view suffix, std::string_view payload, std::uint8_t codec = 0);
+  // codec 0 (raw); `payload` as stored; the raw size `payload`'s unless given.
+  ArchiveBuilder& record(std::string_view suffix, std::string_view payload, std::uint8_t codec = 0,
+                         std::optional<std::uint64_t> raw_size = std::nullopt);
   ArchiveBuilder& patch(Clock clock, std::string_view payload);
   ArchiveBuilder& blob(std::string_view hash, std::int64_t ref_count, std::string_view payload);
   // The archive with its end entry.

@@ -12,6 +12,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "core/errors.hpp"
 #include "core/size_units.hpp"
 #include "core/small_file.hpp"
 #include "sds/error.hpp"
@@ -180,7 +181,8 @@ LmdbBackend::LmdbBackend(const BackendConfig& config)
   const std::uint64_t map_size =
       core::parse_size(param(config, "map_size", kDefaultMapSize), "map_size", config.uri);
   if (map_size < kMinMapSize || map_size > kMaxMapSize) {
-    throw Error(Errc::invalid_argument, "cannot open '" + uri_ + "': map_size is out of range",
+    throw Error(Errc::invalid_argument,
+                "cannot open " + core::in_quotes(uri_) + ": map_size is out of range",
                 "write a map_size from 64KiB to " + std::to_string(kMaxMapSize >> 20) +
                     "MiB (the map grows by itself anyway)");
   }
@@ -190,19 +192,21 @@ LmdbBackend::LmdbBackend(const BackendConfig& config)
   std::error_code error;
   const fs::file_status status = fs::status(path_, error);
   if (fs::exists(status) && !fs::is_directory(status)) {
-    throw Error(
-        Errc::corruption,
-        "cannot open '" + uri_ + "': '" + path_ + "' is a file, not an LMDB environment directory",
-        "an lmdb: URI names a directory; check the path and the scheme");
+    throw Error(Errc::corruption,
+                "cannot open " + core::in_quotes(uri_) + ": '" +
+                    core::keys::printable(path_, core::keys::kWhole) +
+                    "' is a file, not an LMDB environment directory",
+                "an lmdb: URI names a directory; check the path and the scheme");
   }
   if (read_only_ && !fs::exists(path_ + "/data.mdb", error)) {
     throw Error(Errc::not_found,
-                "cannot open '" + uri_ + "' read-only: '" + path_ +
+                "cannot open " + core::in_quotes(uri_) + " read-only: '" + path_ +
                     "' holds no LMDB environment (no data.mdb)",
                 "check the path and the scheme");
   }
   if (!read_only_ && !fs::create_directory(path_, error) && error) {
-    throw Error(Errc::io_error, "cannot create the directory of '" + uri_ + "': " + error.message(),
+    throw Error(Errc::io_error,
+                "cannot create the directory of " + core::in_quotes(uri_) + ": " + error.message(),
                 "check that the parent directory is writable");
   }
   open_env(map_size);
@@ -234,8 +238,8 @@ void LmdbBackend::open_env(std::uint64_t map_size) {
     if ((rc = mdb_env_open(env, path_.c_str(), flags, 0644)) != 0) {
       if (rc == ENOMEM) {
         throw Error(Errc::invalid_argument,
-                    "cannot open '" + uri_ + "': a map of " + std::to_string(map_size) +
-                        " bytes does not fit in memory",
+                    "cannot open " + core::in_quotes(uri_) + ": a map of " +
+                        std::to_string(map_size) + " bytes does not fit in memory",
                     "lower map_size");
       }
       if (rc == MDB_INVALID) {
@@ -287,8 +291,8 @@ void LmdbBackend::close_env() {
 }
 
 [[noreturn]] void LmdbBackend::fail(int rc, std::string_view what) const {
-  std::string message =
-      "lmdb: " + std::string(what) + " on '" + uri_ + "' failed: " + mdb_strerror(rc);
+  std::string message = "lmdb: " + std::string(what) + " on " + core::in_quotes(uri_) +
+                        " failed: " + mdb_strerror(rc);
   std::string advice;
   switch (code_of(rc)) {
     case Errc::full:
@@ -299,7 +303,8 @@ void LmdbBackend::close_env() {
       }
       break;
     case Errc::corruption:
-      message += " ('" + path_ + "' is damaged or not an LMDB environment)";
+      message += " ('" + core::keys::printable(path_, core::keys::kWhole) +
+                 "' is damaged or not an LMDB environment)";
       advice = "check the path; if it is damaged, restore it from a backup";
       break;
     case Errc::busy:
@@ -317,7 +322,8 @@ MDB_txn* LmdbBackend::begin(unsigned flags, std::shared_lock<std::shared_mutex>&
   for (int round = 0;; ++round) {
     lock = std::shared_lock(env_mutex_);
     if (!env_) {
-      throw Error(Errc::io_error, "lmdb: '" + uri_ + "' could not be reopened after a compaction",
+      throw Error(Errc::io_error,
+                  "lmdb: " + core::in_quotes(uri_) + " could not be reopened after a compaction",
                   "close it and open it again");
     }
     MDB_txn* txn = nullptr;
@@ -345,7 +351,8 @@ void LmdbBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
 
 void LmdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
   if (read_only_) {
-    throw Error(Errc::unsupported, "cannot write to '" + uri_ + "': it is open read-only",
+    throw Error(Errc::unsupported,
+                "cannot write to " + core::in_quotes(uri_) + ": it is open read-only",
                 "open it for writing");
   }
   std::lock_guard writer(writer_mutex_);
@@ -386,9 +393,9 @@ void LmdbBackend::grow(std::uint64_t bytes_written) {
   const int rc = target > current ? mdb_env_set_mapsize(env_, target) : MDB_MAP_FULL;
   if (rc != 0) {
     throw Error(Errc::full,
-                "lmdb: the map of '" + uri_ + "' is full at " + std::to_string(current >> 20) +
-                    "MiB and cannot grow to " + std::to_string(target >> 20) +
-                    "MiB: " + mdb_strerror(rc),
+                "lmdb: the map of " + core::in_quotes(uri_) + " is full at " +
+                    std::to_string(current >> 20) + "MiB and cannot grow to " +
+                    std::to_string(target >> 20) + "MiB: " + mdb_strerror(rc),
                 "free disk or address space, or move the data to a backend without this limit");
   }
 }
@@ -427,7 +434,8 @@ bool LmdbBackend::set_process_lock(short type) {
 // holds back any new opener until the reopen below shares the lock again.
 void LmdbBackend::compact() {
   if (read_only_) {
-    throw Error(Errc::unsupported, "cannot compact '" + uri_ + "': it is open read-only",
+    throw Error(Errc::unsupported,
+                "cannot compact " + core::in_quotes(uri_) + ": it is open read-only",
                 "open it for writing");
   }
   // The writer lock keeps this process's writers out; readers go on during the
@@ -435,12 +443,13 @@ void LmdbBackend::compact() {
   std::lock_guard writer(writer_mutex_);
   std::shared_lock copying(env_mutex_);
   const auto busy = [&](const std::string& why) {
-    return Error(Errc::busy, "cannot compact '" + uri_ + "': " + why,
+    return Error(Errc::busy, "cannot compact " + core::in_quotes(uri_) + ": " + why,
                  "compact when no other process has it open");
   };
   if (!env_ || lock_fd_ < 0) {
     throw Error(Errc::io_error,
-                "cannot compact '" + uri_ + "': its environment or lock.mdb could not be opened",
+                "cannot compact " + core::in_quotes(uri_) +
+                    ": its environment or lock.mdb could not be opened",
                 "close it and open it again");
   }
   if (!set_process_lock(F_WRLCK)) throw busy("another process has it open");
@@ -559,7 +568,8 @@ void LmdbTransaction::check_write(int rc, std::string_view what) {
   if (rc == 0) return;
   if (rc == MDB_MAP_FULL) {
     map_full_ = true;
-    throw Error(Errc::full, "lmdb: the map of '" + db_.uri() + "' is full (it grows and retries)");
+    throw Error(Errc::full, "lmdb: the map of " + core::in_quotes(db_.uri()) +
+                                " is full (it grows and retries)");
   }
   db_.fail(rc, what);
 }
@@ -573,8 +583,8 @@ bool LmdbTransaction::insert(std::string_view key, ByteView value) {
 bool LmdbTransaction::write(std::string_view key, ByteView value, unsigned flags) {
   if (key.empty() || key.size() > db_.max_key()) {
     throw Error(Errc::invalid_argument,
-                "lmdb: cannot write a key of " + std::to_string(key.size()) + " bytes to '" +
-                    db_.uri() + "'",
+                "lmdb: cannot write a key of " + std::to_string(key.size()) + " bytes to " +
+                    core::in_quotes(db_.uri()),
                 "LMDB keys are 1 to " + std::to_string(db_.max_key()) + " bytes");
   }
   MDB_val k = to_val(key), v = to_val(value);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.hpp"
 #include "sds/error.hpp"
 
 namespace sds::backend {
@@ -144,7 +145,8 @@ class ReadOnly final : public kv::Backend {
       : inner_(std::move(inner)), uri_(std::move(uri)) {}
   void view(const std::function<void(kv::ReadTransaction&)>& fn) override { inner_->view(fn); }
   void update(const std::function<void(kv::WriteTransaction&)>&) override {
-    throw Error(Errc::unsupported, "cannot write to '" + uri_ + "': it is open read-only",
+    throw Error(Errc::unsupported,
+                "cannot write to " + core::in_quotes(uri_) + ": it is open read-only",
                 "open it for writing");
   }
   void flush() override {}
@@ -157,10 +159,10 @@ class ReadOnly final : public kv::Backend {
 std::shared_ptr<kv::Backend> open_memory(const BackendConfig& config) {
   if (config.path.empty()) {
     if (config.read_only) {
-      throw Error(
-          Errc::not_found,
-          "cannot open '" + config.uri + "' read-only: a private memory database starts empty",
-          "name a memory database this process wrote to, as memory:NAME");
+      throw Error(Errc::not_found,
+                  "cannot open " + core::in_quotes(config.uri) +
+                      " read-only: a private memory database starts empty",
+                  "name a memory database this process wrote to, as memory:NAME");
     }
     return std::make_shared<MemoryBackend>();
   }
@@ -171,10 +173,10 @@ std::shared_ptr<kv::Backend> open_memory(const BackendConfig& config) {
   auto it = named.find(config.path);
   if (it == named.end()) {
     if (config.read_only) {
-      throw Error(
-          Errc::not_found,
-          "cannot open '" + config.uri + "' read-only: no memory database of that name exists",
-          "a memory database lives only in the process that wrote it");
+      throw Error(Errc::not_found,
+                  "cannot open " + core::in_quotes(config.uri) +
+                      " read-only: no memory database of that name exists",
+                  "a memory database lives only in the process that wrote it");
     }
     it = named.emplace(config.path, std::make_shared<MemoryBackend>()).first;
   }

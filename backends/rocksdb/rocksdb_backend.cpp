@@ -21,6 +21,7 @@
 
 #include "backends/rocksdb/rocksdb_options_file.hpp"
 #include "backends/rocksdb/rocksdb_transactions.hpp"
+#include "core/errors.hpp"
 #include "sds/error.hpp"
 
 namespace sds::backend {
@@ -93,15 +94,17 @@ void check_directory(const std::string& path, const std::string& uri, bool read_
   std::error_code error;
   if (!fs::exists(path, error)) return;
   if (!fs::is_directory(path, error)) {
-    throw Error(
-        Errc::corruption,
-        "cannot open '" + uri + "': '" + path + "' is a file, not a RocksDB database directory",
-        "a rocksdb: URI names a directory; check the path and the scheme");
+    throw Error(Errc::corruption,
+                "cannot open " + core::in_quotes(uri) + ": '" +
+                    core::keys::printable(path, core::keys::kWhole) +
+                    "' is a file, not a RocksDB database directory",
+                "a rocksdb: URI names a directory; check the path and the scheme");
   }
   if (fs::exists(path + "/CURRENT", error)) return;
   if (read_only) {
     throw Error(Errc::not_found,
-                "cannot open '" + uri + "' read-only: '" + path + "' holds no RocksDB database",
+                "cannot open " + core::in_quotes(uri) + " read-only: '" +
+                    core::keys::printable(path, core::keys::kWhole) + "' holds no RocksDB database",
                 "check the path and the scheme");
   }
   bool other_files = false;
@@ -113,7 +116,8 @@ void check_directory(const std::string& path, const std::string& uri, bool read_
   }
   if (other_files) {
     throw Error(Errc::corruption,
-                "cannot open '" + uri + "': directory '" + path +
+                "cannot open " + core::in_quotes(uri) + ": directory '" +
+                    core::keys::printable(path, core::keys::kWhole) +
                     "' holds other files and no RocksDB database, left untouched",
                 "name an empty or new directory");
   }
@@ -213,7 +217,8 @@ RocksdbBackend::RocksdbBackend(const BackendConfig& config)
   const rocksdb::Options options = make_options(read_only_);
   rocksdb::DB* db = nullptr;
   if (!read_only_ && !WritersOfThisProcess::instance().add(path_)) {
-    throw Error(Errc::busy, "cannot open '" + uri_ + "': it is open in this process already",
+    throw Error(Errc::busy,
+                "cannot open " + core::in_quotes(uri_) + ": it is open in this process already",
                 "share that open, or close it first");
   }
   const rocksdb::Status status = read_only_ ? rocksdb::DB::OpenForReadOnly(options, path_, &db)
@@ -222,8 +227,9 @@ RocksdbBackend::RocksdbBackend(const BackendConfig& config)
     if (!read_only_) WritersOfThisProcess::instance().remove(path_);
     if (const auto holder = lock_holder(path_); holder && status.IsIOError()) {
       throw Error(Errc::busy,
-                  "cannot open '" + uri_ + "': another process holds the database (pid " +
-                      std::to_string(*holder) + "; RocksDB admits one process per database)",
+                  "cannot open " + core::in_quotes(uri_) +
+                      ": another process holds the database (pid " + std::to_string(*holder) +
+                      "; RocksDB admits one process per database)",
                   "close it there, or open it read-only");
     }
     fail(status, "opening", uri_);
@@ -256,9 +262,10 @@ RocksdbBackend::~RocksdbBackend() {
 
 void RocksdbBackend::check_writable(std::string_view what) const {
   if (read_only_) {
-    throw Error(Errc::unsupported,
-                "cannot " + std::string(what) + " '" + uri_ + "': it is open read-only",
-                "open it for writing");
+    throw Error(
+        Errc::unsupported,
+        "cannot " + std::string(what) + " " + core::in_quotes(uri_) + ": it is open read-only",
+        "open it for writing");
   }
 }
 
@@ -340,7 +347,8 @@ void RocksdbBackend::compact_pruned_ranges() {
       const rocksdb::Status status = db_->CompactRange(options, &begin, &end);
       // Incomplete: cancelled because the database is closing.
       if (!status.ok() && !status.IsIncomplete() && !status.IsShutdownInProgress()) {
-        error = "rocksdb: compacting pruned ranges of '" + uri_ + "' failed: " + status.ToString();
+        error = "rocksdb: compacting pruned ranges of " + core::in_quotes(uri_) +
+                " failed: " + status.ToString();
       }
     }
     lock.lock();
@@ -369,7 +377,8 @@ std::optional<std::uint64_t> RocksdbBackend::bytes_on_disk() {
   }
   if (error) {
     throw Error(Errc::io_error,
-                "rocksdb: listing '" + path_ + "' of '" + uri_ + "' failed: " + error.message(),
+                "rocksdb: listing '" + core::keys::printable(path_, core::keys::kWhole) + "' of " +
+                    core::in_quotes(uri_) + " failed: " + error.message(),
                 "check the directory's permissions");
   }
   return total;

@@ -2,6 +2,8 @@
 
 #include <iterator>
 
+#include "core/errors.hpp"
+
 namespace sds::backend::rocks {
 namespace {
 
@@ -42,7 +44,8 @@ void fail(const rocksdb::Status& status, std::string_view what, const std::strin
       break;
   }
   throw Error(code_of(status),
-              "rocksdb: " + std::string(what) + " on '" + uri + "' failed: " + status.ToString(),
+              "rocksdb: " + std::string(what) + " on " + core::in_quotes(uri) +
+                  " failed: " + status.ToString(),
               advice);
 }
 

@@ -1,5 +1,7 @@
 #include "backends/sqlite/connection.hpp"
 
+#include "core/errors.hpp"
+
 namespace sds::backend::sqlite {
 
 Errc code_of(int rc) {
@@ -71,8 +73,8 @@ std::int64_t Connection::query_int(const char* sql, std::string_view what) {
 }
 
 void Connection::fail(int rc, std::string_view what) const {
-  std::string message =
-      "sqlite: " + std::string(what) + " on '" + settings_.uri + "' failed: " + sqlite3_errstr(rc);
+  std::string message = "sqlite: " + std::string(what) + " on " + core::in_quotes(settings_.uri) +
+                        " failed: " + sqlite3_errstr(rc);
   // The connection's message adds detail only when it says something else.
   if (db_ && sqlite3_errcode(db_) == rc &&
       std::string_view(sqlite3_errmsg(db_)) != sqlite3_errstr(rc)) {

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.hpp"
+
 namespace sds::backend::sqlite {
 namespace {
 
@@ -25,7 +27,8 @@ std::string hex(std::string_view bytes) {
 
 void KvTables::require_writes() const {
   if (!writes_) {
-    throw Error(Errc::unsupported, "sqlite: cannot write to " + connection_.settings().uri +
+    throw Error(Errc::unsupported, "sqlite: cannot write to " +
+                                       core::in_quotes(connection_.settings().uri) +
                                        " through a connection opened for reading");
   }
 }
@@ -71,8 +74,8 @@ ByteView KvTables::read_value(std::int64_t id, std::string_view key) {
   if (rc == SQLITE_ERROR) {  // no such row
     sqlite3_blob_close(blob);
     throw Error(Errc::corruption, "sqlite: the row of key x'" + hex(key) + "' in " +
-                                      connection_.settings().uri + " refers to row " +
-                                      std::to_string(id) +
+                                      core::in_quotes(connection_.settings().uri) +
+                                      " refers to row " + std::to_string(id) +
                                       " of sds_values, which does not exist; restore a backup");
   }
   if (rc != SQLITE_OK) {

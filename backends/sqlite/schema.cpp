@@ -1,6 +1,10 @@
 #include "backends/sqlite/schema.hpp"
 
 #include <string>
+#include <vector>
+
+#include "core/errors.hpp"
+#include "core/keys.hpp"
 
 namespace sds::backend::sqlite {
 namespace {
@@ -15,8 +19,37 @@ constexpr const char* kCreateValues =
     "CREATE TABLE sds_values (id INTEGER PRIMARY KEY, k BLOB NOT NULL UNIQUE, v BLOB NOT NULL)";
 
 [[noreturn]] void refuse(const Connection& connection, const std::string& why) {
-  throw Error(Errc::corruption, "'" + connection.settings().uri + "' " + why,
+  throw Error(Errc::corruption, core::in_quotes(connection.settings().uri) + " " + why,
               "check the path; a new database needs a new file");
+}
+
+// The column names of `table`, in order.
+std::vector<std::string> columns_of(Connection& connection, const char* table) {
+  Statement statement;
+  connection.prepare(statement, "SELECT name FROM pragma_table_info(?)");
+  sqlite3_bind_text(statement.get(), 1, table, -1, SQLITE_STATIC);
+  std::vector<std::string> names;
+  int rc;
+  while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement.get(), 0));
+    names.emplace_back(text ? text : "");
+  }
+  if (rc != SQLITE_DONE) connection.fail(rc, "reading the schema");
+  return names;
+}
+
+// A table of our name with other columns belongs to someone else: reading or
+// writing it would fail with an SQL error, which is not an I/O error.
+void check_columns(Connection& connection, const char* table,
+                   const std::vector<std::string>& expected) {
+  const std::vector<std::string> found = columns_of(connection, table);
+  if (found == expected) return;
+  std::string listed;
+  for (const std::string& name : found) {
+    listed += (listed.empty() ? "" : ", ") + core::keys::printable(name);
+  }
+  refuse(connection, "has a table " + std::string(table) + " with the columns (" + listed +
+                         "), not those of sds-persistence; refusing to touch it");
 }
 
 }  // namespace
@@ -40,6 +73,8 @@ Layout read_layout(Connection& connection) {
     }
   }
   if (rc != SQLITE_DONE) connection.fail(rc, "reading the schema");
+  if (has_kv) check_columns(connection, "sds_kv", {"k", "v"});
+  if (has_values) check_columns(connection, "sds_values", {"id", "k", "v"});
   if (has_kv) return has_values ? Layout::split : Layout::inline_only;
   if (other_tables == 0 && !has_values) return Layout::none;
   refuse(connection,
@@ -48,6 +83,11 @@ Layout read_layout(Connection& connection) {
 }
 
 Layout prepare_for_writing(Connection& connection, int new_page_size) {
+  // First a read, which changes nothing: the file of another application is
+  // refused before any pragma below could write to it (journal_mode=WAL
+  // rewrites bytes 18 and 19 of the header). Almost always the tables are
+  // there already, and this read tells.
+  const Layout layout = read_layout(connection);
   // The page size of a database is fixed by its first write (and by WAL mode).
   if (connection.query_int("PRAGMA page_count", "reading the page count") == 0) {
     connection.exec("PRAGMA page_size=" + std::to_string(new_page_size), "setting page_size");
@@ -55,8 +95,7 @@ Layout prepare_for_writing(Connection& connection, int new_page_size) {
   if (connection.settings().path != ":memory:") {
     connection.exec("PRAGMA journal_mode=WAL", "switching to WAL");
   }
-  // Almost always the tables are there already: a read tells.
-  if (read_layout(connection) == Layout::split) return Layout::split;
+  if (layout == Layout::split) return Layout::split;
   connection.exec("BEGIN IMMEDIATE", "beginning the schema transaction");
   try {
     // Read under the write lock: another process may have just done this.

@@ -12,6 +12,7 @@
 #include "backends/sqlite/connection.hpp"
 #include "backends/sqlite/kv_tables.hpp"
 #include "backends/sqlite/schema.hpp"
+#include "core/errors.hpp"
 #include "core/size_units.hpp"
 #include "sds/error.hpp"
 
@@ -129,14 +130,15 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
                           std::numeric_limits<int>::max(), config.uri));
   const std::string locking = param(config, "locking", "normal");
   if (locking != "normal" && locking != "exclusive") {
-    throw Error(Errc::invalid_argument, "cannot open '" + config.uri + "': locking must be " +
-                                            "'normal' or 'exclusive', not '" + locking + "'");
+    throw Error(Errc::invalid_argument,
+                "cannot open " + core::in_quotes(config.uri) + ": locking must be " +
+                    "'normal' or 'exclusive', not '" + core::keys::printable(locking) + "'");
   }
   const auto page_size = core::parse_integer(param(config, "page_size", kDefaultPageSize),
                                              "page_size", 512, 65536, config.uri);
   if ((page_size & (page_size - 1)) != 0) {
-    throw Error(Errc::invalid_argument, "cannot open '" + config.uri +
-                                            "': page_size must be a power of two from 512 "
+    throw Error(Errc::invalid_argument, "cannot open " + core::in_quotes(config.uri) +
+                                            ": page_size must be a power of two from 512 "
                                             "to 65536, not " +
                                             std::to_string(page_size));
   }
@@ -152,9 +154,11 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
   std::error_code error;
   if (!in_memory_ && std::filesystem::is_directory(settings_.path, error)) {
     throw Error(Errc::io_error,
-                "cannot open '" + settings_.uri + "': '" + settings_.path +
+                "cannot open " + core::in_quotes(settings_.uri) + ": '" +
+                    core::keys::printable(settings_.path, core::keys::kWhole) +
                     "' is a directory, not an SQLite file",
-                "name a file, e.g. sqlite:" + settings_.path + "/data.db");
+                "name a file, e.g. sqlite:" +
+                    core::keys::printable(settings_.path, core::keys::kWhole) + "/data.db");
   }
   auto session = std::make_unique<Session>(settings_, read_only_);
   Connection& connection = session->connection;
@@ -162,7 +166,8 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
     // A read-only open migrates nothing, and both layouts read the same way.
     if (sqlite::read_layout(connection) == Layout::none) {
       throw Error(Errc::not_found,
-                  "cannot open '" + settings_.uri + "' read-only: it holds no sds-persistence data",
+                  "cannot open " + core::in_quotes(settings_.uri) +
+                      " read-only: it holds no sds-persistence data",
                   "check the path");
     }
   } else {
@@ -225,7 +230,8 @@ void SqliteBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
 
 void SqliteBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
   if (read_only_) {
-    throw Error(Errc::unsupported, "cannot write to '" + settings_.uri + "': it is open read-only",
+    throw Error(Errc::unsupported,
+                "cannot write to " + core::in_quotes(settings_.uri) + ": it is open read-only",
                 "open it for writing");
   }
   std::lock_guard lock(writer_mutex_);
@@ -274,7 +280,8 @@ void SqliteBackend::flush() {
 
 void SqliteBackend::compact() {
   if (read_only_) {
-    throw Error(Errc::unsupported, "cannot compact '" + settings_.uri + "': it is open read-only",
+    throw Error(Errc::unsupported,
+                "cannot compact " + core::in_quotes(settings_.uri) + ": it is open read-only",
                 "open it for writing");
   }
   std::lock_guard lock(writer_mutex_);

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "core/binary.hpp"
+#include "core/keys.hpp"
 #include "core/maintenance/archive.hpp"
 #include "core/maintenance/archive_format.hpp"
 #include "core/shared_backend.hpp"
@@ -178,7 +179,9 @@ class ArchiveReader {
     PayloadReader reader(body_, "record entry", "");
     const std::uint32_t length = reader.u32();
     const std::string_view suffix = as_chars(reader.bytes(length));
-    const Record record = read_record(ByteView(body_).subspan(4 + length));
+    // Store 0 stands for the store's number in the target, unknown here.
+    const Record record =
+        read_record(ByteView(body_).subspan(4 + length), keys::store_record(0, suffix));
     ++counts_.records;
     counts_.bytes += kRecordHeaderSize + record.payload.size();
     visitor_.store_record(suffix, record);
@@ -191,14 +194,15 @@ class ArchiveReader {
     const std::string_view hash = as_chars(reader.bytes(length));
     if (hash.empty() || hash.size() > kMaxHashBytes) throw Damage{"bad blob hash length"};
     const auto ref_count = static_cast<std::int64_t>(reader.u64());
-    const Record record = read_record(ByteView(body_).subspan(4 + length + 8));
+    const Record record = read_record(ByteView(body_).subspan(4 + length + 8), keys::blob(hash));
     ++counts_.blobs;
     counts_.bytes += kRecordHeaderSize + record.payload.size();
     visitor_.blob(hash, ref_count, record);
   }
 
-  // codec u8 | raw size u64 | payload, checked to decode.
-  static Record read_record(ByteView rest) {
+  // codec u8 | raw size u64 | payload, checked to decode as the record that
+  // will be stored under `key`.
+  static Record read_record(ByteView rest, const std::string& key) {
     PayloadReader reader(rest, "record in archive", "");
     Record record;
     record.codec = static_cast<Codec>(reader.bytes(1)[0]);
@@ -206,7 +210,7 @@ class ArchiveReader {
     record.payload = rest.subspan(1 + 8);
     if (record.codec != Codec::raw && record.codec != Codec::zstd) throw Damage{"unknown codec"};
     try {
-      decode_record(record, "", "in archive");
+      decode_record(record, key, "in archive");
     } catch (const Error&) {
       throw Damage{"a record that does not decode"};
     }

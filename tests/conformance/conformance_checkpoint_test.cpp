@@ -57,6 +57,30 @@ TEST_P(Conformance, StaleCheckpointIsRefusedAndChangesNothing) {
   EXPECT_EQ(text(*store->load_snapshot()), "again at 10");
 }
 
+TEST_P(Conformance, ACheckpointThatFailsAfterWritingIsRolledBack) {
+  auto store = open_store();
+  store->save_snapshot(bytes("at 1"), 1);
+  for (Clock clock = 1; clock <= 6; ++clock) store->append_patch(bytes("p"), clock);
+  // One transaction: the first checkpoint erases patches and writes its
+  // snapshot, then the stale second one throws. The backend must undo the
+  // writes already made (the kv trait's rollback when `fn` throws).
+  const Bytes at5 = bytes("at 5"), patch = bytes("new"), at2 = bytes("at 2");
+  WriteBatch batch;  // refers to the bytes above until write() returns
+  batch.checkpoint(at5, 5);
+  batch.append_patch(patch, 7);
+  batch.checkpoint(at2, 2);
+  expect_error(Errc::invalid_argument, [&] { store->write(batch); });
+  const auto check = [&](Store& reader) {
+    EXPECT_EQ(text(*reader.load_snapshot()), "at 1");
+    EXPECT_EQ(reader.snapshot_clock(), 1u);
+    EXPECT_EQ(reader.load_patches_since(0).size(), 6u);
+    EXPECT_EQ(reader.accumulated_bytes(), 5u);  // clocks 2 to 6
+  };
+  check(*store);
+  store->close();
+  check(*open_store());  // what the backend holds, not only the figures in memory
+}
+
 TEST_P(Conformance, SaveSnapshotMovesTheBaseOfTheFigure) {
   auto store = open_store();
   for (Clock clock = 3; clock <= 7; ++clock) store->append_patch(Bytes(100, 'p'), clock);

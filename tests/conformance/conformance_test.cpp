@@ -116,6 +116,21 @@ TEST_P(Conformance, PruneIsStrictlyLess) {
   EXPECT_EQ(store->load_patches_since(0).size(), 3u);
   store->prune_patches(kMaxClock);
   EXPECT_TRUE(store->load_patches_since(0).empty());
+  EXPECT_EQ(store->stats().patch_count, 0u);
+}
+
+TEST_P(Conformance, PruneRemovesThePatchAtClockZero) {
+  // load_patches_since(0) and visit_patches_since(0) never return clock 0, so
+  // only stats() tells whether a prune removed it.
+  auto store = open_store();
+  for (Clock clock = 0; clock <= 2; ++clock) store->append_patch(bytes("p"), clock);
+  EXPECT_EQ(store->stats().patch_count, 3u);
+  EXPECT_EQ(store->stats().first_patch_clock, 0u);
+  store->prune_patches(1);
+  const StoreStats stats = store->stats();
+  EXPECT_EQ(stats.patch_count, 2u);
+  EXPECT_EQ(stats.first_patch_clock, 1u);
+  EXPECT_EQ(stats.patch_bytes, 2u);
 }
 
 TEST_P(Conformance, DuplicateClockIsIgnoredFirstWins) {
@@ -295,6 +310,15 @@ TEST_P(Conformance, CallsAfterCloseThrowClosed) {
   expect_error(Errc::closed, [&] { store->checkpoint(bytes("s"), 1); });
   expect_error(Errc::closed, [&] { store->flush(); });
   expect_error(Errc::closed, [&] { store->stats(); });
+  expect_error(Errc::closed, [&] { store->retain_value("h"); });
+  expect_error(Errc::closed, [&] { store->checkpoint_due(); });
+  expect_error(Errc::closed, [&] { store->snapshot_clock(); });
+  expect_error(Errc::closed,
+               [&] { store->visit_patches_since(0, [](Clock, ByteView) { return true; }); });
+  const Bytes patch = bytes("p");
+  WriteBatch batch;  // refers to `patch`
+  batch.append_patch(patch, 1);
+  expect_error(Errc::closed, [&] { store->write(batch); });
   EXPECT_EQ(store->id(), "doc");
   auto other = db->store("doc");  // the database itself is still open
   other->append_patch(bytes("p"), 1);
@@ -302,6 +326,11 @@ TEST_P(Conformance, CallsAfterCloseThrowClosed) {
   db->close();
   expect_error(Errc::closed, [&] { db->store("doc"); });
   expect_error(Errc::closed, [&] { db->stores(); });
+  expect_error(Errc::closed, [&] { db->drop_store("doc"); });
+  expect_error(Errc::closed, [&] { db->stats(); });
+  expect_error(Errc::closed, [&] { db->flush(); });
+  EXPECT_FALSE(db->read_only());
+  EXPECT_FALSE(db->uri().empty());
   EXPECT_EQ(other->load_patches_since(0).size(), 1u);  // stores outlive their database object
 }
 
@@ -310,6 +339,7 @@ TEST_P(Conformance, ReadOnlyOpenReadsAndRefusesWrites) {
     auto store = open_store();
     store->save_snapshot(bytes("s"), 1);
     store->append_patch(bytes("p"), 2);
+    store->save_value("h", bytes("blob"));
   }
   auto db = sds::open_database(uri_, {.read_only = true});
   EXPECT_TRUE(db->read_only());
@@ -318,7 +348,18 @@ TEST_P(Conformance, ReadOnlyOpenReadsAndRefusesWrites) {
   expect_error(Errc::unsupported, [&] { store->append_patch(bytes("q"), 3); });
   expect_error(Errc::unsupported, [&] { store->save_value("h", bytes("v")); });
   expect_error(Errc::unsupported, [&] { db->drop_store("doc"); });
+  expect_error(Errc::unsupported, [&] { store->save_snapshot(bytes("t"), 4); });
+  expect_error(Errc::unsupported, [&] { store->checkpoint(bytes("t"), 4); });
+  expect_error(Errc::unsupported, [&] { store->prune_patches(kMaxClock); });
+  expect_error(Errc::unsupported, [&] { store->release_value("h"); });
+  expect_error(Errc::unsupported, [&] { store->retain_value("h"); });
+  WriteBatch batch;
+  batch.prune_patches(kMaxClock);
+  expect_error(Errc::unsupported, [&] { store->write(batch); });
   expect_error(Errc::not_found, [&] { db->store("missing"); });
+  EXPECT_EQ(text(*store->load_snapshot()), "s");
+  EXPECT_EQ(store->snapshot_clock(), 1u);
+  EXPECT_EQ(text(*store->load_value("h")), "blob");
   EXPECT_EQ(store->load_patches_since(0).size(), 1u);
 }
 

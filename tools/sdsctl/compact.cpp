@@ -4,6 +4,7 @@
 #include <memory>
 #include <sds/sds.hpp>
 
+#include "core/errors.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/databases.hpp"
 #include "tools/sdsctl/output.hpp"
@@ -31,8 +32,8 @@ int run_compact(const CompactOptions& options) {
     if (error.code() != sds::Errc::unsupported) throw;
     const std::string uri = opened.shared->uri();
     throw sds::Error(sds::Errc::unsupported,
-                     "cannot compact '" + uri + "': the " + uri.substr(0, uri.find(':')) +
-                         " backend has nothing to reclaim",
+                     "cannot compact " + sds::core::in_quotes(uri) + ": the " +
+                         uri.substr(0, uri.find(':')) + " backend has nothing to reclaim",
                      "nothing to do");
   }
   const auto after = kv.bytes_on_disk();

@@ -5,6 +5,7 @@
 #include <memory>
 #include <sds/sds.hpp>
 
+#include "core/errors.hpp"
 #include "core/maintenance/contents.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/databases.hpp"
@@ -56,8 +57,8 @@ int run_copy(const CopyOptions& options) {
   const sds::core::TargetPolicy policy = policy_of(options.flags);
   check_target(*target.shared(), policy);
   ProgressBar bar("copying");
-  const TransferResult result = transfer(target, policy, "'" + source.shared->uri() + "'", bar,
-                                         [&](sds::core::ContentVisitor& staging) {
+  const TransferResult result = transfer(target, policy, sds::core::in_quotes(source.shared->uri()),
+                                         bar, [&](sds::core::ContentVisitor& staging) {
                                            return maintenance::read_contents(
                                                *source.shared, selection, staging, bar.callback());
                                          });

@@ -5,6 +5,7 @@
 #include <memory>
 #include <sds/sds.hpp>
 
+#include "core/errors.hpp"
 #include "core/maintenance/contents.hpp"
 #include "tools/sdsctl/commands.hpp"
 #include "tools/sdsctl/databases.hpp"
@@ -67,7 +68,7 @@ int run_salvage(const SalvageOptions& options) {
   };
   ProgressBar bar("salvaging");
   const TransferResult result =
-      transfer(target, policy, "'" + source.shared->uri() + "'", bar,
+      transfer(target, policy, sds::core::in_quotes(source.shared->uri()), bar,
                [&](sds::core::ContentVisitor& staging) {
                  return maintenance::salvage_contents(*source.shared, staging, log, bar.callback());
                });

@@ -1,0 +1,52 @@
+#include "tests/raw_kv.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/keys.hpp"
+
+namespace sds::test {
+
+void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTransaction&)>& fn) {
+  const std::size_t colon = uri.find(':');
+  BackendConfig config;
+  config.uri = uri;
+  config.path = uri.substr(colon + 1);
+  const std::string scheme = uri.substr(0, colon);
+  for (const BackendInfo& info : backend_infos()) {
+    if (info.scheme == scheme) {
+      if (info.path_kind != PathKind::name) {
+        config.path = std::filesystem::weakly_canonical(config.path).string();
+      }
+      info.open_kv(config)->update(fn);
+      return;
+    }
+  }
+  FAIL() << "no backend for " << uri;
+}
+
+void rewrite(const std::string& uri, const std::string& key,
+             const std::function<void(Bytes&)>& change) {
+  with_raw_kv(uri, [&](kv::WriteTransaction& txn) {
+    const auto value = txn.get(key);
+    ASSERT_TRUE(value.has_value()) << core::keys::describe(key);
+    Bytes copy(value->begin(), value->end());
+    change(copy);
+    txn.put(key, copy);
+  });
+}
+
+std::vector<std::string> all_keys(const std::string& uri) {
+  std::vector<std::string> keys;
+  with_raw_kv(uri, [&](kv::WriteTransaction& txn) {
+    keys.clear();  // a backend may run the function again (docs/DESIGN.md section 3.3)
+    txn.scan("", "", [&](std::string_view key, ByteView) {
+      keys.emplace_back(key);
+      return true;
+    });
+  });
+  return keys;
+}
+
+}  // namespace sds::test

@@ -1,0 +1,23 @@
+// Writing our own layout by hand, below the core: the tests that forge or
+// damage records (tests/layout_integrity_test.cpp, tests/reliability/) open a
+// scheme's kv::Backend directly. They link sds_internal.
+#pragma once
+
+#include <functional>
+#include <sds/sds.hpp>
+#include <string>
+
+namespace sds::test {
+
+// Opens the backend of `uri` directly, below the core (no sds handle may be
+// open on it), and runs `fn` in one write transaction.
+void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTransaction&)>& fn);
+
+// Replaces the value under `key` by what `change` makes of it.
+void rewrite(const std::string& uri, const std::string& key,
+             const std::function<void(Bytes&)>& change);
+
+// Every key of the database, in order.
+std::vector<std::string> all_keys(const std::string& uri);
+
+}  // namespace sds::test
