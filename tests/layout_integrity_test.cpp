@@ -119,7 +119,7 @@ TEST_P(LayoutIntegrity, DataOfAnotherLayoutIsRefused) {
   expect_error(Errc::corruption, [&] { open_db(); });
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, LayoutIntegrity, ::testing::ValuesIn(backends_under_test()),
+INSTANTIATE_TEST_SUITE_P(Backends, LayoutIntegrity, ::testing::ValuesIn(kv_backends_under_test()),
                          backend_name);
 
 }  // namespace

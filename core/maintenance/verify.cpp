@@ -308,10 +308,7 @@ class Verifier {
   void problem(std::string message) { add(Finding::Severity::problem, std::move(message)); }
   void note(std::string message) { add(Finding::Severity::note, std::move(message)); }
   void add(Finding::Severity severity, std::string message) {
-    (severity == Finding::Severity::problem ? report_.problems : report_.notes)++;
-    if (report_.findings.size() < kMaxListedFindings) {
-      report_.findings.push_back({severity, std::move(message)});
-    }
+    add_finding(report_, severity, std::move(message));
   }
 
   SharedBackend& shared_;
@@ -324,6 +321,13 @@ class Verifier {
 };
 
 }  // namespace
+
+void add_finding(VerifyReport& report, Finding::Severity severity, std::string message) {
+  (severity == Finding::Severity::problem ? report.problems : report.notes)++;
+  if (report.findings.size() < kMaxListedFindings) {
+    report.findings.push_back({severity, std::move(message)});
+  }
+}
 
 VerifyReport verify_database(SharedBackend& shared, const Progress& progress) {
   return Verifier(shared, progress).run();
