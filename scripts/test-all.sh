@@ -12,7 +12,8 @@ start_stage() { stage_start=$(date +%s); echo "=== $1"; }
 end_stage() { echo "=== $1 took $(( $(date +%s) - stage_start ))s"; }
 
 start_stage "release build"
-cmake -S "$repo" -B "$repo/build-release" -DCMAKE_BUILD_TYPE=Release -DSDS_BUILD_BENCHMARKS=ON >/dev/null
+cmake -S "$repo" -B "$repo/build-release" -DCMAKE_BUILD_TYPE=Release -DSDS_BUILD_BENCHMARKS=ON \
+  -DSDS_NODE_INTEROP_TESTS=ON >/dev/null
 cmake --build "$repo/build-release" -j"$jobs"
 end_stage "release build"
 
@@ -31,7 +32,7 @@ end_stage "installed package"
 
 start_stage "sanitizer build"
 cmake -S "$repo" -B "$repo/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSDS_SANITIZE=address,undefined >/dev/null
+  -DSDS_SANITIZE=address,undefined -DSDS_NODE_INTEROP_TESTS=ON >/dev/null
 cmake --build "$repo/build-asan" -j"$jobs"
 end_stage "sanitizer build"
 
