@@ -62,55 +62,54 @@ void visit_store(SharedBackend& shared, const std::string& id, std::uint64_t num
     snapshot = decoded(key, *stored, where);
   });
   if (clock) visitor.snapshot(*clock, snapshot);
-  scan_batches(shared.kv(), keys::patch(number, 0), keys::patches_end(number),
-               [&](std::vector<KvEntry>& batch) {
-                 for (const KvEntry& entry : batch) {
-                   const auto parsed = keys::parse_store_key(entry.key);
-                   const auto name = parsed ? keys::parse_store_suffix(parsed->suffix) : std::nullopt;
-                   if (!name || name->kind != keys::StoreRecordKind::patch) {
-                     throw Error(Errc::corruption,
-                                 keys::describe(entry.key) + " " + where + " is malformed",
-                                 kDamagedAdvice);
-                   }
-                   visitor.patch(name->clock, decoded(entry.key, entry.value, where));
-                 }
-                 return true;
-               });
+  scan_batches(
+      shared.kv(), keys::patch(number, 0), keys::patches_end(number),
+      [&](std::vector<KvEntry>& batch) {
+        for (const KvEntry& entry : batch) {
+          const auto parsed = keys::parse_store_key(entry.key);
+          const auto name = parsed ? keys::parse_store_suffix(parsed->suffix) : std::nullopt;
+          if (!name || name->kind != keys::StoreRecordKind::patch) {
+            throw Error(Errc::corruption, keys::describe(entry.key) + " " + where + " is malformed",
+                        kDamagedAdvice);
+          }
+          visitor.patch(name->clock, decoded(entry.key, entry.value, where));
+        }
+        return true;
+      });
 }
 
 void visit_blobs(SharedBackend& shared, ContentsVisitor& visitor) {
   const std::string where = shared.where();
-  scan_batches(shared.kv(), keys::blobs_begin(), keys::blobs_end(),
-               [&](std::vector<KvEntry>& batch) {
-                 // The counts of the batch, in one transaction; nullopt for a
-                 // blob that a transfer staged and never published.
-                 std::vector<std::optional<std::int64_t>> counts;
-                 shared.kv().view([&](kv::ReadTransaction& txn) {
-                   counts.clear();
-                   for (const KvEntry& entry : batch) {
-                     const std::string_view hash = keys::blob_hash(entry.key);
-                     const std::string key = keys::refs(hash);
-                     const auto stored = txn.get(key);
-                     if (!stored && txn.get(keys::staging_blob(hash))) {
-                       counts.push_back(std::nullopt);
-                     } else if (!stored) {
-                       throw Error(Errc::corruption,
-                                   "blob '" + keys::printable(hash) + "' " + where +
-                                       " has no reference count",
-                                   kDamagedAdvice);
-                     } else {
-                       counts.push_back(
-                           parse_ref_count(open_record(key, *stored, where).payload, where));
-                     }
-                   }
-                 });
-                 for (std::size_t i = 0; i < batch.size(); ++i) {
-                   if (!counts[i]) continue;
-                   visitor.blob(keys::blob_hash(batch[i].key), *counts[i],
-                                decoded(batch[i].key, batch[i].value, where));
-                 }
-                 return true;
-               });
+  scan_batches(
+      shared.kv(), keys::blobs_begin(), keys::blobs_end(), [&](std::vector<KvEntry>& batch) {
+        // The counts of the batch, in one transaction; nullopt for a
+        // blob that a transfer staged and never published.
+        std::vector<std::optional<std::int64_t>> counts;
+        shared.kv().view([&](kv::ReadTransaction& txn) {
+          counts.clear();
+          for (const KvEntry& entry : batch) {
+            const std::string_view hash = keys::blob_hash(entry.key);
+            const std::string key = keys::refs(hash);
+            const auto stored = txn.get(key);
+            if (!stored && txn.get(keys::staging_blob(hash))) {
+              counts.push_back(std::nullopt);
+            } else if (!stored) {
+              throw Error(
+                  Errc::corruption,
+                  "blob '" + keys::printable(hash) + "' " + where + " has no reference count",
+                  kDamagedAdvice);
+            } else {
+              counts.push_back(parse_ref_count(open_record(key, *stored, where).payload, where));
+            }
+          }
+        });
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          if (!counts[i]) continue;
+          visitor.blob(keys::blob_hash(batch[i].key), *counts[i],
+                       decoded(batch[i].key, batch[i].value, where));
+        }
+        return true;
+      });
 }
 
 }  // namespace

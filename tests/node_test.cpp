@@ -126,8 +126,7 @@ TEST_F(NodeLayout, ReadsExactlyWhatTheNodeStatementsWrote) {
       ASSERT_EQ(sqlite3_prepare_v2(plain.get(), append, -1, &statement, nullptr), SQLITE_OK);
       sqlite3_bind_text(statement, 1, "doc", 3, SQLITE_STATIC);
       sqlite3_bind_int64(statement, 2, clock);
-      sqlite3_bind_blob(statement, 3, data->data(), static_cast<int>(data->size()),
-                        SQLITE_STATIC);
+      sqlite3_bind_blob(statement, 3, data->data(), static_cast<int>(data->size()), SQLITE_STATIC);
       EXPECT_EQ(sqlite3_step(statement), SQLITE_DONE);
       sqlite3_finalize(statement);
     }
@@ -192,7 +191,8 @@ TEST_F(NodeLayout, AWriterWaitsForAnotherConnectionsLockWithinItsBusyTimeout) {
   EXPECT_NO_THROW(store->append_patch(bytes("third"), 3));  // waited for the lock
   release.join();
   EXPECT_EQ(store->load_patches_since(0).size(), 3u);
-  store.reset();  // the open file is shared, with the busy_timeout of its first open
+  expect_error(Errc::invalid_argument, [&] { sds::open(uri() + "?busy_timeout=50", "doc"); });
+  store.reset();  // one open file per path and process, with one busy_timeout
 
   other.exec("BEGIN IMMEDIATE");
   auto impatient = sds::open(uri() + "?busy_timeout=50", "doc");

@@ -125,8 +125,8 @@ TEST_F(SdsctlNode, MergeAddsTheReferenceCountsAndForceReplacesStores) {
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("holds 2 stores and 2 blobs already"), std::string::npos)
       << refused.err;
-  const Result merged = sdsctl({"copy", node("a.db"), node("b.db"), "--merge", "--no-blobs",
-                                "--store", "notes"});
+  const Result merged =
+      sdsctl({"copy", node("a.db"), node("b.db"), "--merge", "--no-blobs", "--store", "notes"});
   EXPECT_EQ(merged.exit_code, 2) << "a store of the same id is refused by --merge";
   const Result forced = sdsctl({"copy", node("a.db"), node("b.db"), "--force"});
   ASSERT_EQ(forced.exit_code, 0) << forced.err;

@@ -129,21 +129,21 @@ void NodeDatabase::drop_store(std::string_view id) {
                     core::in_quotes(uri_) + ": it is open read-only",
                 "open it for writing to drop a store");
   }
-  open->write_store(std::string(id), [&](Connection& connection, Statements& statements,
-                                         Figures& figures) {
-    if (!store_exists(connection, id)) {
-      throw Error(Errc::not_found,
-                  "cannot drop store '" + core::keys::printable(id) + "' of " +
-                      core::in_quotes(uri_) + ": there is no such store",
-                  "`sdsctl stores` lists the stores there are");
-    }
-    for (Statement* statement : {&statements.drop_snapshot, &statements.prune_all}) {
-      Statement& erase = connection.ready(*statement);
-      bind_text(erase, 1, id);
-      connection.step_done(erase, "dropping a store");
-    }
-    figures = Figures{};
-  });
+  open->write_store(
+      std::string(id), [&](Connection& connection, Statements& statements, Figures& figures) {
+        if (!store_exists(connection, id)) {
+          throw Error(Errc::not_found,
+                      "cannot drop store '" + core::keys::printable(id) + "' of " +
+                          core::in_quotes(uri_) + ": there is no such store",
+                      "`sdsctl stores` lists the stores there are");
+        }
+        for (Statement* statement : {&statements.drop_snapshot, &statements.prune_all}) {
+          Statement& erase = connection.ready(*statement);
+          bind_text(erase, 1, id);
+          connection.step_done(erase, "dropping a store");
+        }
+        figures = Figures{};
+      });
 }
 
 DatabaseStats NodeDatabase::stats() {
@@ -170,7 +170,8 @@ void NodeDatabase::visit_contents(ContentsVisitor& visitor, const ContentsSelect
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     for (const std::string& id : ids) {
       if (!std::binary_search(all.begin(), all.end(), id)) {
-        throw Error(Errc::not_found, "no store '" + core::keys::printable(id) + "' " + open->where(),
+        throw Error(Errc::not_found,
+                    "no store '" + core::keys::printable(id) + "' " + open->where(),
                     "`sdsctl stores` lists the stores there are");
       }
     }
@@ -220,7 +221,8 @@ core::TargetContents NodeDatabase::count_contents() {
   const std::shared_ptr<NodeFile> open = file();
   core::TargetContents out;
   out.stores = list_stores(*open).size();
-  open->read([&](Connection& connection, Statements&) { out.blobs = count_blobs(connection).count; });
+  open->read(
+      [&](Connection& connection, Statements&) { out.blobs = count_blobs(connection).count; });
   return out;
 }
 

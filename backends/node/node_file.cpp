@@ -105,7 +105,18 @@ std::shared_ptr<NodeFile> NodeFile::open(const BackendConfig& config) {
   const std::string key = config.path + (config.read_only ? "\n(read-only)" : "\n(writable)");
   std::lock_guard lock(files_mutex());
   auto& files = open_files();
-  if (auto file = files[key].lock()) return file;
+  if (auto file = files[key].lock()) {
+    // As the key-value schemes' shared handles (docs/DESIGN.md section 11.3).
+    const BackendConfig& open = file->config();
+    if (open.params != config.params || open.sync != config.sync) {
+      throw Error(Errc::invalid_argument,
+                  core::in_quotes(config.uri) +
+                      " is open in this process already with other backend parameters (" +
+                      core::in_quotes(open.uri) + ")",
+                  "open it with the same ones, or close it first");
+    }
+    return file;
+  }
   std::shared_ptr<NodeFile> file(new NodeFile(config));
   files[key] = file;
   return file;
@@ -124,9 +135,9 @@ NodeFile::NodeFile(const BackendConfig& config) : config_(config) {
   settings.path = config.path;
   settings.sync = config.sync;
   const auto it = config.params.find("busy_timeout");
-  settings.busy_timeout_ms = static_cast<int>(core::parse_integer(
-      it == config.params.end() ? kDefaultBusyTimeout : it->second, "busy_timeout", 0,
-      std::numeric_limits<int>::max(), config.uri));
+  settings.busy_timeout_ms = static_cast<int>(
+      core::parse_integer(it == config.params.end() ? kDefaultBusyTimeout : it->second,
+                          "busy_timeout", 0, std::numeric_limits<int>::max(), config.uri));
   connection_ = std::make_unique<Connection>(settings, config.read_only);
   prepare_layout(*connection_, config);
   statements_ = std::make_unique<Statements>();

@@ -46,8 +46,7 @@ std::string listed(const std::set<std::string>& names) {
 }
 
 bool known(const std::string& name) {
-  return std::find(std::begin(kNodeTables), std::end(kNodeTables), name) !=
-             std::end(kNodeTables) ||
+  return std::find(std::begin(kNodeTables), std::end(kNodeTables), name) != std::end(kNodeTables) ||
          std::find(std::begin(kStagingTables), std::end(kStagingTables), name) !=
              std::end(kStagingTables);
 }
@@ -59,8 +58,10 @@ void check_tables(const std::set<std::string>& names, const BackendConfig& confi
     throw Error(Errc::corruption,
                 quoted + " holds sds-persistence's own SQLite layout (tables " + listed(names) +
                     "), not the Node package's (tables blobs, patches, snapshots)",
-                "open it as sqlite:" + config.path + ", or copy it into the Node layout with "
-                "`sdsctl copy sqlite:" + config.path + " sds-node:NEW.db`");
+                "open it as sqlite:" + config.path +
+                    ", or copy it into the Node layout with "
+                    "`sdsctl copy sqlite:" +
+                    config.path + " sds-node:NEW.db`");
   }
   if (std::all_of(names.begin(), names.end(), known)) return;
   throw Error(Errc::corruption,

@@ -29,7 +29,8 @@ constexpr const char* kCreateStaging[] = {
     "ref_count INTEGER NOT NULL)",
 };
 constexpr const char* kDropStaging =
-    "DROP TABLE IF EXISTS sds_staged_stores; DROP TABLE IF EXISTS sds_staged_snapshots; DROP TABLE IF EXISTS sds_staged_patches; DROP "
+    "DROP TABLE IF EXISTS sds_staged_stores; DROP TABLE IF EXISTS sds_staged_snapshots; DROP TABLE "
+    "IF EXISTS sds_staged_patches; DROP "
     "TABLE IF EXISTS sds_staged_blobs; DROP TABLE IF EXISTS sds_staging";
 
 // Runs a statement with text and integer parameters and no result rows;
@@ -64,7 +65,7 @@ bool has_table(Connection& connection, const char* name) {
 // A row staged and not yet written: a store id, a snapshot, a patch or a blob.
 struct Row {
   enum class Kind { store, snapshot, patch, blob } kind;
-  std::string text;  // the store id or the hash
+  std::string text;         // the store id or the hash
   std::int64_t number = 0;  // the clock, or the blob's count
   Bytes data;
 };
@@ -116,7 +117,8 @@ class NodeStaging final : public core::Staging {
     last_store_id_ = std::string(id);
     if (policy_ != core::TargetPolicy::replace) {
       bool exists = false;
-      file_->read([&](Connection& connection, Statements&) { exists = store_exists(connection, id); });
+      file_->read(
+          [&](Connection& connection, Statements&) { exists = store_exists(connection, id); });
       if (exists) {
         throw Error(Errc::invalid_argument,
                     "store '" + core::keys::printable(id) + "' exists " + where_ + " already",
@@ -134,8 +136,7 @@ class NodeStaging final : public core::Staging {
     const std::string name = "store '" + core::keys::printable(current.id) + "'";
     const auto kind = core::keys::parse_store_suffix(suffix);
     if (!kind) {
-      damaged("record '" + core::keys::printable(suffix) + "' of " + name +
-              " is of no known kind");
+      damaged("record '" + core::keys::printable(suffix) + "' of " + name + " is of no known kind");
     }
     const std::string what = "(" + name + ")";
     Bytes data = core::decode_record(record, suffix, what);
@@ -241,13 +242,13 @@ class NodeStaging final : public core::Staging {
   core::TargetContents count() {
     core::TargetContents contents;
     file_->read([&](Connection& connection, Statements&) {
-      contents.stores = static_cast<std::uint64_t>(query(
-          connection,
-          "SELECT COUNT(*) FROM (SELECT store_id FROM snapshots UNION SELECT store_id FROM "
-          "patches)",
-          "counting stores"));
-      contents.blobs =
-          static_cast<std::uint64_t>(query(connection, "SELECT COUNT(*) FROM blobs", "counting blobs"));
+      contents.stores = static_cast<std::uint64_t>(
+          query(connection,
+                "SELECT COUNT(*) FROM (SELECT store_id FROM snapshots UNION SELECT store_id FROM "
+                "patches)",
+                "counting stores"));
+      contents.blobs = static_cast<std::uint64_t>(
+          query(connection, "SELECT COUNT(*) FROM blobs", "counting blobs"));
     });
     return contents;
   }
@@ -258,8 +259,10 @@ class NodeStaging final : public core::Staging {
     Current current = std::move(*current_);
     current_.reset();
     const std::string name = "store '" + core::keys::printable(current.id) + "'";
-    if (current.header && !current.snapshot) damaged(name + " has a snapshot header but no snapshot");
-    if (!current.header && current.snapshot) damaged(name + " has a snapshot but no snapshot header");
+    if (current.header && !current.snapshot)
+      damaged(name + " has a snapshot header but no snapshot");
+    if (!current.header && current.snapshot)
+      damaged(name + " has a snapshot but no snapshot header");
     if (!current.header) return;
     if (current.header->raw_size != current.snapshot->size()) {
       damaged("the snapshot header of " + name + " gives size " +
@@ -373,7 +376,8 @@ class NodeStaging final : public core::Staging {
       Statement staged;
       connection.prepare(staged, "SELECT store_id FROM sds_staged_stores ORDER BY store_id");
       int rc;
-      while ((rc = sqlite3_step(staged.get())) == SQLITE_ROW) ids.emplace_back(column_text(staged, 0));
+      while ((rc = sqlite3_step(staged.get())) == SQLITE_ROW)
+        ids.emplace_back(column_text(staged, 0));
       if (rc != SQLITE_DONE) connection.fail(rc, "reading the staged stores");
     }
     for (const std::string& id : ids) {
@@ -408,11 +412,11 @@ class NodeStaging final : public core::Staging {
         "staged.ref_count THEN 9223372036854775807 ELSE blobs.ref_count + staged.ref_count END "
         "FROM sds_staged_blobs AS staged WHERE staged.hash = blobs.hash",
         "publishing reference counts"));
-    report.blobs_added = static_cast<std::uint64_t>(execute(
-        connection,
-        "INSERT INTO blobs (hash, data, ref_count) SELECT hash, data, ref_count FROM "
-        "sds_staged_blobs WHERE hash NOT IN (SELECT hash FROM blobs)",
-        "publishing blobs"));
+    report.blobs_added = static_cast<std::uint64_t>(
+        execute(connection,
+                "INSERT INTO blobs (hash, data, ref_count) SELECT hash, data, ref_count FROM "
+                "sds_staged_blobs WHERE hash NOT IN (SELECT hash FROM blobs)",
+                "publishing blobs"));
     connection.exec(kDropStaging, "removing the staging tables");
     return report;
   }

@@ -58,8 +58,7 @@ bool visit_patches(NodeFile& file, std::string_view store_id, std::int64_t after
   return true;
 }
 
-NodeStore::NodeStore(std::shared_ptr<NodeFile> file, std::string id,
-                     std::uint64_t checkpoint_bytes)
+NodeStore::NodeStore(std::shared_ptr<NodeFile> file, std::string id, std::uint64_t checkpoint_bytes)
     : file_(std::move(file)),
       id_(std::move(id)),
       where_(file_->where(id_)),
@@ -118,10 +117,10 @@ std::optional<Clock> NodeStore::snapshot_clock() {
 }
 
 void NodeStore::save_snapshot(ByteView data, Clock clock) {
-  writable_file()->write_store(id_, [&](Connection& connection, Statements& statements,
-                                        Figures& figures) {
-    NodeWrites(connection, statements, id_, where_, figures).save_snapshot(data, clock, false);
-  });
+  writable_file()->write_store(
+      id_, [&](Connection& connection, Statements& statements, Figures& figures) {
+        NodeWrites(connection, statements, id_, where_, figures).save_snapshot(data, clock, false);
+      });
 }
 
 void NodeStore::checkpoint(ByteView snapshot, Clock clock) {
@@ -147,17 +146,17 @@ void NodeStore::visit_patches_since(Clock clock, const PatchVisitor& visit) {
 }
 
 void NodeStore::append_patch(ByteView patch, Clock clock) {
-  writable_file()->write_store(id_, [&](Connection& connection, Statements& statements,
-                                        Figures& figures) {
-    NodeWrites(connection, statements, id_, where_, figures).append_patch(patch, clock);
-  });
+  writable_file()->write_store(
+      id_, [&](Connection& connection, Statements& statements, Figures& figures) {
+        NodeWrites(connection, statements, id_, where_, figures).append_patch(patch, clock);
+      });
 }
 
 void NodeStore::prune_patches(Clock before) {
-  writable_file()->write_store(id_, [&](Connection& connection, Statements& statements,
-                                        Figures& figures) {
-    NodeWrites(connection, statements, id_, where_, figures).prune_patches(before);
-  });
+  writable_file()->write_store(
+      id_, [&](Connection& connection, Statements& statements, Figures& figures) {
+        NodeWrites(connection, statements, id_, where_, figures).prune_patches(before);
+      });
 }
 
 std::optional<Bytes> NodeStore::load_value(std::string_view hash) {
@@ -211,32 +210,32 @@ void NodeStore::write(const WriteBatch& batch) {
     file();
     return;
   }
-  writable_file()->write_store(id_, [&](Connection& connection, Statements& statements,
-                                        Figures& figures) {
-    NodeWrites writes(connection, statements, id_, where_, figures);
-    for (const WriteBatch::Operation& op : batch.operations()) {
-      switch (op.kind) {
-        case WriteBatch::Kind::append_patch:
-          writes.append_patch(op.data, op.clock);
-          break;
-        case WriteBatch::Kind::save_snapshot:
-          writes.save_snapshot(op.data, op.clock, false);
-          break;
-        case WriteBatch::Kind::checkpoint:
-          writes.save_snapshot(op.data, op.clock, true);
-          break;
-        case WriteBatch::Kind::prune_patches:
-          writes.prune_patches(op.clock);
-          break;
-        case WriteBatch::Kind::save_value:
-          writes.save_value(op.hash, op.data);
-          break;
-        case WriteBatch::Kind::release_value:
-          writes.release_value(op.hash);
-          break;
-      }
-    }
-  });
+  writable_file()->write_store(
+      id_, [&](Connection& connection, Statements& statements, Figures& figures) {
+        NodeWrites writes(connection, statements, id_, where_, figures);
+        for (const WriteBatch::Operation& op : batch.operations()) {
+          switch (op.kind) {
+            case WriteBatch::Kind::append_patch:
+              writes.append_patch(op.data, op.clock);
+              break;
+            case WriteBatch::Kind::save_snapshot:
+              writes.save_snapshot(op.data, op.clock, false);
+              break;
+            case WriteBatch::Kind::checkpoint:
+              writes.save_snapshot(op.data, op.clock, true);
+              break;
+            case WriteBatch::Kind::prune_patches:
+              writes.prune_patches(op.clock);
+              break;
+            case WriteBatch::Kind::save_value:
+              writes.save_value(op.hash, op.data);
+              break;
+            case WriteBatch::Kind::release_value:
+              writes.release_value(op.hash);
+              break;
+          }
+        }
+      });
 }
 
 void NodeStore::flush() {
@@ -250,8 +249,7 @@ StoreStats NodeStore::stats(StatsScope scope) {
   open->read([&](Connection& connection, Statements&) {
     out = StoreStats{};
     Statement snapshot;
-    connection.prepare(snapshot,
-                       "SELECT clock, length(data) FROM snapshots WHERE store_id = ?");
+    connection.prepare(snapshot, "SELECT clock, length(data) FROM snapshots WHERE store_id = ?");
     bind_text(snapshot, 1, id_);
     if (sqlite3_step(snapshot.get()) == SQLITE_ROW) {
       out.has_snapshot = true;

@@ -50,8 +50,10 @@ Layout read_layout(Connection& connection) {
                 "'" + connection.settings().uri +
                     "' holds the layout of the Node package @rozek/sds-persistence-node "
                     "(tables blobs, patches, snapshots), not sds-persistence's own (sds_kv)",
-                "open it as sds-node:" + path + ", or copy it into this layout with `sdsctl copy "
-                "sds-node:" + path + " sqlite:NEW.db`");
+                "open it as sds-node:" + path +
+                    ", or copy it into this layout with `sdsctl copy "
+                    "sds-node:" +
+                    path + " sqlite:NEW.db`");
   }
   refuse(connection,
          "is an SQLite database of another application (it has tables, none of them "

@@ -54,7 +54,8 @@ class SDS_API Database {
   // so that writes of other threads and processes may interleave between
   // batches. A selected store that does not exist is not_found; a damaged
   // record is corruption.
-  virtual void visit_contents(ContentsVisitor& visitor, const ContentsSelection& selection = {}) = 0;
+  virtual void visit_contents(ContentsVisitor& visitor,
+                              const ContentsSelection& selection = {}) = 0;
   // Makes everything written so far durable, whatever the sync mode.
   virtual void flush() = 0;
   // The URI this database was opened with, any password masked.

@@ -120,8 +120,8 @@ struct BackendInfo {
 SDS_API std::vector<ParamSpec> common_params();
 
 // Adds a scheme. Throws invalid_argument for a malformed or taken scheme, or
-// unless exactly one of open_kv and open_database is set. Thread-safe; the built-in schemes are always registered
-// first.
+// unless exactly one of open_kv and open_database is set. Thread-safe; the built-in schemes are
+// always registered first.
 SDS_API void register_backend(BackendInfo info);
 
 // The schemes this process can open (built in and registered), sorted.

@@ -200,8 +200,13 @@ TEST_P(Conformance, ValuesOverTheLimitAreRefusedBeforeAnythingIsWritten) {
 }
 
 TEST_P(Conformance, StoresAreIsolatedWhateverTheirIds) {
-  std::vector<std::string> ids{"a",           "ab", "a/b", std::string("a\0b", 3), "b",
-                               "\xc3\xa9t\xc3\xa9", std::string(kMaxStoreIdBytes, 'a')};
+  std::vector<std::string> ids{"a",
+                               "ab",
+                               "a/b",
+                               std::string("a\0b", 3),
+                               "b",
+                               "\xc3\xa9t\xc3\xa9",
+                               std::string(kMaxStoreIdBytes, 'a')};
   if (GetParam().capabilities.binary_ids) ids.push_back("\xff");
   auto db = open_db();
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -239,8 +244,8 @@ TEST_P(Conformance, StoreIdsAndHashesOutsideTheLimitsAreRefused) {
 // bytes that are not UTF-8, before anything is written; the core's layout
 // takes them.
 TEST_P(Conformance, IdsAndHashesThatAreNotUtf8FollowTheDeclaredLimit) {
-  const std::vector<std::string> not_utf8{"\xff", "a\x80", "\xc0\xaf", "\xed\xa0\x80",
-                                          "\xf4\x90\x80\x80", "\xe2\x82"};
+  const std::vector<std::string> not_utf8{
+      "\xff", "a\x80", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"};
   auto db = open_db();
   for (const std::string& id : not_utf8) {
     if (GetParam().capabilities.binary_ids) {

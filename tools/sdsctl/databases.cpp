@@ -66,7 +66,8 @@ sds::core::OpenedBackend open_source(const std::string& uri) {
   return sds::core::open_shared_backend(uri, {.read_only = true});
 }
 
-Source::Source(const std::string& uri) : resolved_(sds::core::resolve_uri(uri, {.read_only = true})) {
+Source::Source(const std::string& uri)
+    : resolved_(sds::core::resolve_uri(uri, {.read_only = true})) {
   refuse_archive_at(resolved_);
   if (resolved_.info.open_kv) {
     kv_ = sds::core::open_shared_backend(uri, {.read_only = true}).shared;
@@ -93,8 +94,7 @@ sds::core::maintenance::ContentCounts Source::read(
     const sds::core::maintenance::Progress& progress, const sds::core::Compression& compression) {
   namespace maintenance = sds::core::maintenance;
   if (kv_) return maintenance::read_contents(*kv_, selection, visitor, progress);
-  return maintenance::read_database_contents(*database_, selection, visitor, progress,
-                                             compression);
+  return maintenance::read_database_contents(*database_, selection, visitor, progress, compression);
 }
 
 sds::core::OpenedBackend open_existing(const std::string& uri) {
@@ -126,9 +126,8 @@ Target::Target(const std::string& uri, const sds::BackendConfig* source)
     }
     if (same) {
       throw sds::Error(sds::Errc::invalid_argument,
-                       "cannot write " + in_quotes(from.uri) + " into " +
-                           in_quotes(config.uri) + ": they are the same database ('" + config.path +
-                           "')",
+                       "cannot write " + in_quotes(from.uri) + " into " + in_quotes(config.uri) +
+                           ": they are the same database ('" + config.path + "')",
                        "name another target");
     }
   }

@@ -51,9 +51,9 @@ class Source {
   // Hands the selected contents to `visitor`; a Store-level scheme's
   // snapshots and blobs are compressed as `compression` says.
   sds::core::maintenance::ContentCounts read(const sds::core::maintenance::Selection& selection,
-                                            sds::core::ContentVisitor& visitor,
-                                            const sds::core::maintenance::Progress& progress,
-                                            const sds::core::Compression& compression = {});
+                                             sds::core::ContentVisitor& visitor,
+                                             const sds::core::maintenance::Progress& progress,
+                                             const sds::core::Compression& compression = {});
 
  private:
   sds::core::ResolvedUri resolved_;
@@ -90,8 +90,8 @@ class Target {
 
  private:
   sds::core::ResolvedUri resolved_;
-  std::shared_ptr<sds::core::SharedBackend> shared_;                   // a key-value scheme
-  std::shared_ptr<sds::core::StoreLevelDatabase> database_;            // a Store-level one
+  std::shared_ptr<sds::core::SharedBackend> shared_;         // a key-value scheme
+  std::shared_ptr<sds::core::StoreLevelDatabase> database_;  // a Store-level one
   bool created_ = false;
   bool kept_ = false;
   std::vector<std::string> siblings_before_;  // files named like the database, for a file scheme
