@@ -1,12 +1,14 @@
 // What sdsctl needs of a Store-level scheme's Database beyond the public
 // interface (docs/DESIGN.md section 13): the staging step into it, the count
-// its target policies weigh, and the library's own check of its files. A
+// its target policies weigh, a staging area found in it, and the library's
+// own check of its files. A
 // built-in Store-level scheme implements this; sdsctl reads any Store-level
 // scheme through Database::visit_contents(), and writes into those that
 // implement it.
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "core/staging.hpp"
 #include "sds/database.hpp"
@@ -24,6 +26,9 @@ class StoreLevelDatabase : public Database {
   virtual std::unique_ptr<Staging> begin_staging(TargetPolicy policy) = 0;
   // What the target policies weigh: its stores and blobs.
   virtual TargetContents count_contents() = 0;
+  // The staging area of a transfer running into it, or left by one that
+  // was interrupted (for sdsctl verify), as core::find_staging() finds one.
+  virtual std::optional<StagingArea> find_staging() = 0;
   // The storage library's own check of the files (kv::Backend::check_integrity).
   virtual kv::IntegrityCheck check_integrity() = 0;
 };

@@ -2,6 +2,7 @@
 // through every key-value backend with the reference counts, and the
 // read-only subcommands on the Node package's layout.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <limits>
 #include <sds/sds.hpp>
@@ -136,6 +137,26 @@ TEST_F(SdsctlNode, MergeAddsTheReferenceCountsAndForceReplacesStores) {
   EXPECT_EQ(sds::open(node("b.db"), "notes")->load_patches_since(0).size(), 11u);
   // Nothing of the staging is left for the Node package to find.
   EXPECT_EQ(sds::open_database(node("b.db"))->stats().store_count, 2u);
+}
+
+TEST_F(SdsctlNode, ATransferKilledMidwayLeavesTheNodeFileAsItWasAndTheNextRunCleansUp) {
+  fill_big(sqlite("big.db"), 150000);
+  fill_node(node("target.db"));
+  const std::string before = contents_of(node("target.db"));
+  const pid_t copy = start({"copy", sqlite("big.db"), node("target.db"), "--force"});
+  ASSERT_TRUE(wait_for_io(copy, 8 << 20)) << "the copy ended before it could be killed";
+  kill(copy, SIGKILL);
+  EXPECT_EQ(wait(copy).signal, SIGKILL);
+  EXPECT_EQ(contents_of(node("target.db")), before) << "the target changed";
+  const Result verify = sdsctl({"verify", node("target.db")});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_NE(verify.out.find("an interrupted transfer"), std::string::npos) << verify.out;
+  const Result again = sdsctl({"copy", sqlite("big.db"), node("target.db"), "--force"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const Result clean = sdsctl({"verify", node("target.db")});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out;
+  EXPECT_EQ(clean.out.find("interrupted transfer"), std::string::npos) << clean.out;
+  EXPECT_EQ(sds::open(node("target.db"), "big")->stats().patch_count, 150001u);
 }
 
 }  // namespace

@@ -217,6 +217,8 @@ std::unique_ptr<core::Staging> NodeDatabase::begin_staging(core::TargetPolicy po
   return begin_node_staging(file(), policy);
 }
 
+std::optional<core::StagingArea> NodeDatabase::find_staging() { return find_node_staging(*file()); }
+
 core::TargetContents NodeDatabase::count_contents() {
   const std::shared_ptr<NodeFile> open = file();
   core::TargetContents out;

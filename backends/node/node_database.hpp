@@ -29,6 +29,7 @@ class NodeDatabase final : public core::StoreLevelDatabase {
   const BackendConfig& config() const override { return config_; }
   std::unique_ptr<core::Staging> begin_staging(core::TargetPolicy policy) override;
   core::TargetContents count_contents() override;
+  std::optional<core::StagingArea> find_staging() override;
   kv::IntegrityCheck check_integrity() override;
 
  private:

@@ -62,6 +62,25 @@ bool has_table(Connection& connection, const char* name) {
                "reading the schema", name) > 0;
 }
 
+// The staging header in the file, if there is one.
+std::optional<core::StagingHeader> read_header(Connection& connection) {
+  if (!has_table(connection, "sds_staging")) return std::nullopt;
+  Statement read;
+  connection.prepare(read,
+                     "SELECT pid, pid_started, token, started, host, boot_id FROM sds_staging");
+  const int rc = sqlite3_step(read.get());
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) connection.fail(rc, "reading the staging header");
+  core::StagingHeader found;
+  found.pid = static_cast<std::uint64_t>(read.column_int(0));
+  found.pid_started = static_cast<std::uint64_t>(read.column_int(1));
+  found.token = static_cast<std::uint64_t>(read.column_int(2));
+  found.started = static_cast<std::uint64_t>(read.column_int(3));
+  found.host = std::string(column_text(read, 4));
+  found.boot_id = std::string(column_text(read, 5));
+  return found;
+}
+
 // A row staged and not yet written: a store id, a snapshot, a patch or a blob.
 struct Row {
   enum class Kind { store, snapshot, patch, blob } kind;
@@ -441,24 +460,9 @@ class NodeStaging final : public core::Staging {
     std::optional<core::StagingHeader> other;
     file_->write([&](Connection& connection, Statements&) {
       other.reset();
-      if (has_table(connection, "sds_staging")) {
-        Statement read;
-        connection.prepare(read,
-                           "SELECT pid, pid_started, token, started, host, boot_id FROM "
-                           "sds_staging");
-        if (sqlite3_step(read.get()) == SQLITE_ROW) {
-          core::StagingHeader found;
-          found.pid = static_cast<std::uint64_t>(read.column_int(0));
-          found.pid_started = static_cast<std::uint64_t>(read.column_int(1));
-          found.token = static_cast<std::uint64_t>(read.column_int(2));
-          found.started = static_cast<std::uint64_t>(read.column_int(3));
-          found.host = std::string(column_text(read, 4));
-          found.boot_id = std::string(column_text(read, 5));
-          if (core::is_running(found)) {
-            other = found;
-            return;
-          }
-        }
+      if (const auto found = read_header(connection); found && core::is_running(*found)) {
+        other = found;
+        return;
       }
       connection.exec(kDropStaging, "removing an interrupted staging");
       for (const char* sql : kCreateStaging) connection.exec(sql, "creating the staging tables");
@@ -497,6 +501,24 @@ class NodeStaging final : public core::Staging {
 };
 
 }  // namespace
+
+std::optional<core::StagingArea> find_node_staging(NodeFile& file) {
+  std::optional<core::StagingArea> area;
+  file.read([&](Connection& connection, Statements&) {
+    area.reset();
+    const std::optional<core::StagingHeader> header = read_header(connection);
+    if (!header) return;
+    core::StagingArea found;
+    found.header = *header;
+    found.running = core::is_running(*header);
+    found.stores = static_cast<std::uint64_t>(
+        query(connection, "SELECT COUNT(*) FROM sds_staged_stores", "counting staged stores"));
+    found.blobs = static_cast<std::uint64_t>(
+        query(connection, "SELECT COUNT(*) FROM sds_staged_blobs", "counting staged blobs"));
+    area = found;
+  });
+  return area;
+}
 
 std::unique_ptr<core::Staging> begin_node_staging(std::shared_ptr<NodeFile> file,
                                                   core::TargetPolicy policy) {

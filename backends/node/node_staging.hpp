@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "backends/node/node_file.hpp"
 #include "core/staging.hpp"
@@ -13,5 +14,8 @@ namespace sds::backend::node {
 
 std::unique_ptr<core::Staging> begin_node_staging(std::shared_ptr<NodeFile> file,
                                                   core::TargetPolicy policy);
+
+// The staging area in the file, running or left by an interrupted transfer.
+std::optional<core::StagingArea> find_node_staging(NodeFile& file);
 
 }  // namespace sds::backend::node

@@ -8,6 +8,7 @@
 
 #include "core/maintenance/progress.hpp"
 #include "core/shared_backend.hpp"
+#include "core/staging.hpp"
 #include "sds/database.hpp"
 
 namespace sds::core::maintenance {
@@ -41,6 +42,9 @@ inline constexpr std::size_t kMaxListedFindings = 1000;
 
 // Counts a finding in `report`, listing it among the first kMaxListedFindings.
 void add_finding(VerifyReport& report, Finding::Severity severity, std::string message);
+// Notes a staging area found in the database: a transfer running, or what an
+// interrupted one left.
+void note_staging(VerifyReport& report, const StagingArea& area);
 
 // Checks the format record, the store id table, every store record (framing,
 // checksum, decompression, snapshot header against snapshot, patch clocks

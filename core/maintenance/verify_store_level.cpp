@@ -80,6 +80,9 @@ VerifyReport verify_store_level(Database& database, const Progress& progress) {
                 std::string(error.message()) + " (records after it were not read)");
   }
   if (auto* store_level = dynamic_cast<StoreLevelDatabase*>(&database)) {
+    if (const std::optional<StagingArea> area = store_level->find_staging()) {
+      note_staging(report, *area);
+    }
     report.backend_check = store_level->check_integrity();
   } else {
     report.backend_check = {false, "the scheme offers no check of its own", {}};
