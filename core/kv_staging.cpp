@@ -13,6 +13,7 @@
 #include "core/payloads.hpp"
 #include "core/record.hpp"
 #include "core/staging.hpp"
+#include "core/staging_order.hpp"
 #include "core/staging_owner.hpp"
 #include "sds/error.hpp"
 
@@ -58,17 +59,8 @@ class KvStaging final : public Staging {
 
   void store(std::string_view id) override {
     check_staging();
-    if (in_blobs_) damaged("store '" + keys::printable(id) + "' comes after the blobs");
-    if (id.empty() || id.size() > kMaxStoreIdBytes) {
-      damaged("a store id of " + std::to_string(id.size()) + " bytes (a store id is 1 to " +
-              std::to_string(kMaxStoreIdBytes) + " bytes)");
-    }
-    if (last_store_id_ && id <= *last_store_id_) {
-      damaged("store '" + keys::printable(id) + "' " +
-              (id == *last_store_id_ ? "appears twice" : "is out of order"));
-    }
+    order_.store(id);
     end_store();
-    last_store_id_ = std::string(id);
     if (policy_ != TargetPolicy::replace) {
       bool exists = false;
       target_->kv().view(
@@ -115,11 +107,7 @@ class KvStaging final : public Staging {
             SnapshotHeader{0, record.raw_size, kRecordHeaderSize + record.payload.size()};
         break;
       case keys::StoreRecordKind::patch:
-        if (current.last_patch && kind->clock <= *current.last_patch) {
-          damaged("the patch at clock " + std::to_string(kind->clock) + " of " + name +
-                  (kind->clock == *current.last_patch ? " appears twice" : " is out of order"));
-        }
-        current.last_patch = kind->clock;
+        order_.patch(kind->clock, name);
         break;
     }
     Bytes value = frame(key, Encoded{record.codec, record.raw_size, record.payload, {}});
@@ -131,20 +119,8 @@ class KvStaging final : public Staging {
   void blob(std::string_view hash, std::int64_t ref_count, const Record& record) override {
     check_staging();
     end_store();
-    in_blobs_ = true;
+    order_.blob(hash, ref_count);
     const std::string name = "blob '" + keys::printable(hash) + "'";
-    if (hash.empty() || hash.size() > kMaxHashBytes) {
-      damaged("a blob hash of " + std::to_string(hash.size()) + " bytes (a hash is 1 to " +
-              std::to_string(kMaxHashBytes) + " bytes)");
-    }
-    if (last_hash_ && hash <= *last_hash_) {
-      damaged(name + (hash == *last_hash_ ? " appears twice" : " is out of order"));
-    }
-    last_hash_ = std::string(hash);
-    if (ref_count <= 0) {
-      damaged(name + " has reference count " + std::to_string(ref_count) +
-              " (a stored blob has at least 1)");
-    }
     const std::string key = keys::blob(hash);
     decode_record(record, key, "(" + name + ")");
     Bytes value = frame(key, Encoded{record.codec, record.raw_size, record.payload, {}});
@@ -188,7 +164,6 @@ class KvStaging final : public Staging {
     std::uint64_t number = 0;
     std::optional<SnapshotHeader> header;
     std::optional<SnapshotHeader> snapshot;  // its sizes as staged
-    std::optional<Clock> last_patch;
   };
 
   struct PendingBlob {
@@ -198,11 +173,7 @@ class KvStaging final : public Staging {
     bool written = false;  // set by commit(): the target had no data under the hash
   };
 
-  [[noreturn]] void damaged(const std::string& what) const {
-    throw Error(Errc::corruption,
-                what + ": the engine could not read it back, so nothing of it is written",
-                "check the source with `sdsctl verify`; `sdsctl salvage` copies what is readable");
-  }
+  [[noreturn]] static void damaged(const std::string& what) { StagingOrder::damaged(what); }
 
   void check_staging() const {
     if (state_ != State::staging) {
@@ -440,9 +411,7 @@ class KvStaging final : public Staging {
   StagingHeader header_;
   State state_ = State::staging;
   std::optional<Current> current_;
-  std::optional<std::string> last_store_id_;
-  std::optional<std::string> last_hash_;
-  bool in_blobs_ = false;
+  StagingOrder order_;
   std::uint64_t sequence_ = 0;
   std::vector<std::pair<std::string, Bytes>> records_;
   std::vector<PendingBlob> blobs_;

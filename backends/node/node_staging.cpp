@@ -10,6 +10,7 @@
 #include "core/keys.hpp"
 #include "core/payloads.hpp"
 #include "core/record.hpp"
+#include "core/staging_order.hpp"
 #include "core/staging_owner.hpp"
 #include "sds/error.hpp"
 
@@ -122,18 +123,9 @@ class NodeStaging final : public core::Staging {
 
   void store(std::string_view id) override {
     check_staging();
-    if (in_blobs_) damaged("store '" + core::keys::printable(id) + "' comes after the blobs");
-    if (id.empty() || id.size() > kMaxStoreIdBytes) {
-      damaged("a store id of " + std::to_string(id.size()) + " bytes (a store id is 1 to " +
-              std::to_string(kMaxStoreIdBytes) + " bytes)");
-    }
-    if (last_store_id_ && id <= *last_store_id_) {
-      damaged("store '" + core::keys::printable(id) + "' " +
-              (id == *last_store_id_ ? "appears twice" : "is out of order"));
-    }
+    order_.store(id);
     check_utf8(id, "store id", where_);
     end_store();
-    last_store_id_ = std::string(id);
     if (policy_ != core::TargetPolicy::replace) {
       bool exists = false;
       file_->read(
@@ -144,7 +136,7 @@ class NodeStaging final : public core::Staging {
                     "choose to replace the stores of the same ids, or remove it first");
       }
     }
-    current_ = Current{std::string(id), {}, {}, {}};
+    current_ = Current{std::string(id), {}, {}};
     add({Row::Kind::store, std::string(id), 0, {}});
   }
 
@@ -169,11 +161,7 @@ class NodeStaging final : public core::Staging {
         current.snapshot = std::move(data);
         break;
       case core::keys::StoreRecordKind::patch:
-        if (current.last_patch && kind->clock <= *current.last_patch) {
-          damaged("the patch at clock " + std::to_string(kind->clock) + " of " + name +
-                  (kind->clock == *current.last_patch ? " appears twice" : " is out of order"));
-        }
-        current.last_patch = kind->clock;
+        order_.patch(kind->clock, name);
         check_clock(kind->clock, "patch", file_->where(current.id));
         add({Row::Kind::patch, current.id, static_cast<std::int64_t>(kind->clock),
              std::move(data)});
@@ -184,21 +172,9 @@ class NodeStaging final : public core::Staging {
   void blob(std::string_view hash, std::int64_t ref_count, const core::Record& record) override {
     check_staging();
     end_store();
-    in_blobs_ = true;
-    const std::string name = "blob '" + core::keys::printable(hash) + "'";
-    if (hash.empty() || hash.size() > kMaxHashBytes) {
-      damaged("a blob hash of " + std::to_string(hash.size()) + " bytes (a hash is 1 to " +
-              std::to_string(kMaxHashBytes) + " bytes)");
-    }
-    if (last_hash_ && hash <= *last_hash_) {
-      damaged(name + (hash == *last_hash_ ? " appears twice" : " is out of order"));
-    }
-    last_hash_ = std::string(hash);
+    order_.blob(hash, ref_count);
     check_utf8(hash, "blob hash", where_);
-    if (ref_count <= 0) {
-      damaged(name + " has reference count " + std::to_string(ref_count) +
-              " (a stored blob has at least 1)");
-    }
+    const std::string name = "blob '" + core::keys::printable(hash) + "'";
     add({Row::Kind::blob, std::string(hash), ref_count,
          core::decode_record(record, hash, "(" + name + ")")});
   }
@@ -235,14 +211,9 @@ class NodeStaging final : public core::Staging {
     std::string id;
     std::optional<core::SnapshotHeader> header;
     std::optional<Bytes> snapshot;
-    std::optional<Clock> last_patch;
   };
 
-  [[noreturn]] void damaged(const std::string& what) const {
-    throw Error(Errc::corruption,
-                what + ": the engine could not read it back, so nothing of it is written",
-                "check the source with `sdsctl verify`; `sdsctl salvage` copies what is readable");
-  }
+  [[noreturn]] static void damaged(const std::string& what) { core::StagingOrder::damaged(what); }
 
   void check_staging() const {
     if (state_ != State::staging) {
@@ -493,9 +464,7 @@ class NodeStaging final : public core::Staging {
   core::StagingHeader header_;
   State state_ = State::staging;
   std::optional<Current> current_;
-  std::optional<std::string> last_store_id_;
-  std::optional<std::string> last_hash_;
-  bool in_blobs_ = false;
+  core::StagingOrder order_;
   std::vector<Row> rows_;
   std::size_t pending_bytes_ = 0;
 };
