@@ -68,7 +68,7 @@ struct BackendCapabilities {
 
   // What the stored layout holds (docs/DESIGN.md section 3.5). A key-value
   // scheme stores the core's layout, which holds all of it: register_backend()
-  // sets these four for it. A Store-level scheme declares what its layout
+  // sets these five for it. A Store-level scheme declares what its layout
   // holds; the conformance suite checks the limits as well as the promises.
   //
   // Store ids and blob hashes may be any bytes; false: only valid UTF-8 (the
