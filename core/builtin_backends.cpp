@@ -5,6 +5,7 @@
 
 #include "backends/memory/memory_backend.hpp"
 #ifdef SDS_WITH_SQLITE
+#include "backends/node/node_backend.hpp"
 #include "backends/sqlite/sqlite_backend.hpp"
 #endif
 #ifdef SDS_WITH_LMDB
@@ -21,6 +22,7 @@ std::vector<BackendInfo> builtin_backends() {
   out.push_back(backend::memory_backend());
 #ifdef SDS_WITH_SQLITE
   out.push_back(backend::sqlite_backend());
+  out.push_back(backend::sds_node_backend());
 #endif
 #ifdef SDS_WITH_LMDB
   out.push_back(backend::lmdb_backend());
@@ -37,7 +39,7 @@ std::optional<std::string> how_to_enable(std::string_view scheme) {
       {"lmdb", "rebuild with -DSDS_WITH_LMDB=ON"},
       {"rocksdb", "rebuild with -DSDS_WITH_ROCKSDB=ON"},
       {"postgres", "the PostgreSQL backend is planned for a later release"},
-      {"sds-node", "the Node package layout is planned for a later release"},
+      {"sds-node", "rebuild with -DSDS_WITH_SQLITE=ON (sds-node: uses SQLite)"},
   }};
   for (const auto& [known, how] : kKnown) {
     if (known == scheme) return std::string(how);

@@ -20,6 +20,7 @@ class KvBackedDatabase final : public Database {
   std::vector<std::string> stores() override;
   void drop_store(std::string_view id) override;
   DatabaseStats stats() override;
+  void visit_contents(ContentsVisitor& visitor, const ContentsSelection& selection) override;
   void flush() override;
   const std::string& uri() const override { return uri_; }
   bool read_only() const override { return options_.read_only; }

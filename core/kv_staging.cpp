@@ -2,16 +2,9 @@
 // stores live under store numbers that no id names yet, staged blobs under
 // their own keys with a "T" "b" entry each, and publishing binds the ids to
 // the new numbers and sets the counts, all in one transaction.
-#include <signal.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <iterator>
 #include <limits>
 #include <mutex>
-#include <random>
 
 #include "core/batch_scan.hpp"
 #include "core/catalog.hpp"
@@ -19,67 +12,13 @@
 #include "core/keys.hpp"
 #include "core/payloads.hpp"
 #include "core/record.hpp"
-#include "core/small_file.hpp"
 #include "core/staging.hpp"
+#include "core/staging_order.hpp"
+#include "core/staging_owner.hpp"
 #include "sds/error.hpp"
 
 namespace sds::core {
 namespace {
-
-// The start time of process `pid` in clock ticks since boot (field 22 of
-// /proc/PID/stat), which tells a process from a later one of the same pid;
-// 0 where unknown.
-std::uint64_t process_started(pid_t pid) {
-  const std::string stat =
-      read_small_file("/proc/" + std::to_string(pid) + "/stat").value_or(std::string());
-  std::size_t at = stat.rfind(')');  // the command name may hold spaces
-  if (at == std::string::npos) return 0;
-  // Fields are separated by one space; the state (field 3) follows the name.
-  for (int index = 2; index < 22; ++index) {
-    at = stat.find(' ', at + 1);
-    if (at == std::string::npos) return 0;
-  }
-  return std::strtoull(stat.c_str() + at + 1, nullptr, 10);
-}
-
-std::string boot_id() {
-  std::string id = read_small_file("/proc/sys/kernel/random/boot_id").value_or(std::string());
-  if (const std::size_t end = id.find('\n'); end != std::string::npos) id.resize(end);
-  return id;
-}
-
-std::string host_name() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return {};
-  return name;
-}
-
-StagingHeader this_process() {
-  StagingHeader header;
-  header.pid = static_cast<std::uint64_t>(::getpid());
-  header.pid_started = process_started(::getpid());
-  std::random_device random;
-  header.token = (std::uint64_t{random()} << 32) ^ random();
-  header.started =
-      static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
-  header.host = host_name();
-  header.boot_id = boot_id();
-  return header;
-}
-
-// Whether the process that wrote `header` may still be staging. A process of
-// another host cannot be asked, so it counts as running; another boot of
-// this host ended every process of the one before.
-bool is_running(const StagingHeader& header) {
-  if (header.host != host_name()) return true;
-  if (header.boot_id != boot_id()) return false;
-  const auto pid = static_cast<pid_t>(header.pid);
-  if (pid == ::getpid()) return false;  // an earlier staging of this very process
-  if (::kill(pid, 0) != 0 && errno != EPERM) return false;
-  return header.pid_started == 0 || process_started(pid) == header.pid_started;
-}
 
 std::int64_t add_counts(std::int64_t a, std::int64_t b) {
   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
@@ -120,17 +59,8 @@ class KvStaging final : public Staging {
 
   void store(std::string_view id) override {
     check_staging();
-    if (in_blobs_) damaged("store '" + keys::printable(id) + "' comes after the blobs");
-    if (id.empty() || id.size() > kMaxStoreIdBytes) {
-      damaged("a store id of " + std::to_string(id.size()) + " bytes (a store id is 1 to " +
-              std::to_string(kMaxStoreIdBytes) + " bytes)");
-    }
-    if (last_store_id_ && id <= *last_store_id_) {
-      damaged("store '" + keys::printable(id) + "' " +
-              (id == *last_store_id_ ? "appears twice" : "is out of order"));
-    }
+    order_.store(id);
     end_store();
-    last_store_id_ = std::string(id);
     if (policy_ != TargetPolicy::replace) {
       bool exists = false;
       target_->kv().view(
@@ -177,11 +107,7 @@ class KvStaging final : public Staging {
             SnapshotHeader{0, record.raw_size, kRecordHeaderSize + record.payload.size()};
         break;
       case keys::StoreRecordKind::patch:
-        if (current.last_patch && kind->clock <= *current.last_patch) {
-          damaged("the patch at clock " + std::to_string(kind->clock) + " of " + name +
-                  (kind->clock == *current.last_patch ? " appears twice" : " is out of order"));
-        }
-        current.last_patch = kind->clock;
+        order_.patch(kind->clock, name);
         break;
     }
     Bytes value = frame(key, Encoded{record.codec, record.raw_size, record.payload, {}});
@@ -193,20 +119,8 @@ class KvStaging final : public Staging {
   void blob(std::string_view hash, std::int64_t ref_count, const Record& record) override {
     check_staging();
     end_store();
-    in_blobs_ = true;
+    order_.blob(hash, ref_count);
     const std::string name = "blob '" + keys::printable(hash) + "'";
-    if (hash.empty() || hash.size() > kMaxHashBytes) {
-      damaged("a blob hash of " + std::to_string(hash.size()) + " bytes (a hash is 1 to " +
-              std::to_string(kMaxHashBytes) + " bytes)");
-    }
-    if (last_hash_ && hash <= *last_hash_) {
-      damaged(name + (hash == *last_hash_ ? " appears twice" : " is out of order"));
-    }
-    last_hash_ = std::string(hash);
-    if (ref_count <= 0) {
-      damaged(name + " has reference count " + std::to_string(ref_count) +
-              " (a stored blob has at least 1)");
-    }
     const std::string key = keys::blob(hash);
     decode_record(record, key, "(" + name + ")");
     Bytes value = frame(key, Encoded{record.codec, record.raw_size, record.payload, {}});
@@ -250,7 +164,6 @@ class KvStaging final : public Staging {
     std::uint64_t number = 0;
     std::optional<SnapshotHeader> header;
     std::optional<SnapshotHeader> snapshot;  // its sizes as staged
-    std::optional<Clock> last_patch;
   };
 
   struct PendingBlob {
@@ -260,11 +173,7 @@ class KvStaging final : public Staging {
     bool written = false;  // set by commit(): the target had no data under the hash
   };
 
-  [[noreturn]] void damaged(const std::string& what) const {
-    throw Error(Errc::corruption,
-                what + ": the engine could not read it back, so nothing of it is written",
-                "check the source with `sdsctl verify`; `sdsctl salvage` copies what is readable");
-  }
+  [[noreturn]] static void damaged(const std::string& what) { StagingOrder::damaged(what); }
 
   void check_staging() const {
     if (state_ != State::staging) {
@@ -502,9 +411,7 @@ class KvStaging final : public Staging {
   StagingHeader header_;
   State state_ = State::staging;
   std::optional<Current> current_;
-  std::optional<std::string> last_store_id_;
-  std::optional<std::string> last_hash_;
-  bool in_blobs_ = false;
+  StagingOrder order_;
   std::uint64_t sequence_ = 0;
   std::vector<std::pair<std::string, Bytes>> records_;
   std::vector<PendingBlob> blobs_;

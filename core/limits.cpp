@@ -30,4 +30,12 @@ void check_hash(std::string_view hash, std::string_view where) {
   }
 }
 
+void refuse_stale_checkpoint(Clock clock, Clock stored, std::string_view where) {
+  throw Error(Errc::invalid_argument,
+              "checkpoint at clock " + std::to_string(clock) + spaced(where) +
+                  " is older than the stored snapshot's clock " + std::to_string(stored) +
+                  ": another writer checkpointed later",
+              "reload the store first");
+}
+
 }  // namespace sds::core

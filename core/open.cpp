@@ -33,6 +33,15 @@ SyncMode parse_sync(const std::string& value, const std::string& uri) {
           "write sync=off, normal or full");
 }
 
+// A layout that stores records as given has nothing to compress with.
+[[noreturn]] void refuse_compression(const BackendInfo& info, const BackendConfig& config,
+                                     const std::string& key) {
+  bad_uri(config.uri,
+          "scheme " + info.scheme + " stores records as they are given, uncompressed, so '" + key +
+              "' does not apply",
+          "remove '" + key + "' from the URI");
+}
+
 // Applies the common parameters to `config` and `options`; keeps the backend's
 // own in config.params; refuses the rest, listing what is accepted.
 void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfig& config,
@@ -49,8 +58,10 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
         bad_uri(config.uri, "compression=" + core::keys::printable(value) + " is not a compression",
                 "write compression=zstd or none");
       }
+      if (*enabled && !info.capabilities.compression) refuse_compression(info, config, key);
       options.compression.enabled = *enabled;
     } else if (key == "level") {
+      if (!info.capabilities.compression) refuse_compression(info, config, key);
       options.compression.level =
           static_cast<int>(core::parse_integer(value, key, 1, ZSTD_maxCLevel(), config.uri));
     } else if (std::any_of(info.params.begin(), info.params.end(),
@@ -133,12 +144,32 @@ ResolvedUri resolve_uri(std::string_view uri, const OpenOptions& options) {
 
 OpenedBackend open_shared_backend(std::string_view uri, const OpenOptions& options) {
   ResolvedUri resolved = resolve_uri(uri, options);
+  if (!resolved.info.open_kv) {
+    throw Error(Errc::unsupported,
+                "cannot open " + core::in_quotes(resolved.config.uri) +
+                    " as a key-value database: scheme " + resolved.info.scheme +
+                    " serves stores over a layout of its own",
+                "this works on the key-value schemes only; `sdsctl copy` moves its contents "
+                "into one");
+  }
   return {core::acquire_shared_backend(resolved.info, resolved.config), resolved.options};
 }
 
 }  // namespace core
 
 std::unique_ptr<Database> open_database(std::string_view uri, const OpenOptions& options) {
+  const core::ResolvedUri resolved = core::resolve_uri(uri, options);
+  if (resolved.info.open_database) {
+    std::unique_ptr<Database> database = resolved.info.open_database(
+        resolved.config, DatabaseSettings{resolved.options.checkpoint_bytes});
+    if (!database) {
+      throw Error(Errc::io_error,
+                  "cannot open " + core::in_quotes(resolved.config.uri) + ": scheme " +
+                      resolved.info.scheme + " opened nothing",
+                  "report this to the scheme's authors");
+    }
+    return database;
+  }
   core::OpenedBackend opened = core::open_shared_backend(uri, options);
   return std::make_unique<core::KvBackedDatabase>(std::move(opened.shared), opened.options);
 }

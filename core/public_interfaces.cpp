@@ -2,6 +2,7 @@
 // virtual function here makes libsds the one home of its vtable and typeinfo,
 // exported through SDS_API, so that a backend or store written outside the
 // library derives from the very classes the library uses.
+#include "sds/contents.hpp"
 #include "sds/database.hpp"
 #include "sds/error.hpp"
 #include "sds/kv.hpp"
@@ -14,6 +15,7 @@ Error::~Error() = default;
 PersistenceProvider::~PersistenceProvider() = default;
 Store::~Store() = default;
 Database::~Database() = default;
+ContentsVisitor::~ContentsVisitor() = default;
 
 namespace kv {
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <mutex>
 
@@ -6,6 +7,7 @@
 #include "core/errors.hpp"
 #include "core/params.hpp"
 #include "core/registry_internal.hpp"
+#include "core/shared_backend.hpp"
 #include "core/size_units.hpp"
 #include "core/store_options.hpp"
 #include "core/suggest.hpp"
@@ -34,10 +36,20 @@ class Registry {
                   "cannot register scheme '" + info.scheme + "': it is malformed",
                   "a scheme is lower-case letters, digits, '+', '-' and '.'");
     }
-    if (!info.open_kv) {
+    if (static_cast<bool>(info.open_kv) == static_cast<bool>(info.open_database)) {
       throw Error(Errc::invalid_argument,
-                  "cannot register scheme '" + info.scheme + "': it has no open_kv function",
-                  "set BackendInfo::open_kv");
+                  "cannot register scheme '" + info.scheme + "': it has " +
+                      (info.open_kv ? "both open_kv and open_database" : "no open function"),
+                  "set BackendInfo::open_kv for a key-value scheme, or open_database for a "
+                  "Store-level one");
+    }
+    if (info.open_kv) {
+      // The core's layout holds any id, any clock, compressed and checksummed.
+      info.capabilities.binary_ids = true;
+      info.capabilities.compression = true;
+      info.capabilities.checksums = true;
+      info.capabilities.max_clock = std::numeric_limits<Clock>::max();
+      info.capabilities.format_version = core::kFormatVersion;
     }
     std::lock_guard lock(mutex_);
     const std::string scheme = info.scheme;

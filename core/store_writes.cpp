@@ -6,6 +6,7 @@
 
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
+#include "core/limits.hpp"
 #include "core/payloads.hpp"
 #include "sds/error.hpp"
 
@@ -65,11 +66,7 @@ void StoreWrites::save_snapshot(const Encoded& snapshot, Clock clock, bool as_ch
   const std::optional<SnapshotHeader> stored = read_snapshot_header(txn_, store, where_);
   if (as_checkpoint) {
     if (stored && stored->clock > clock) {
-      throw Error(Errc::invalid_argument,
-                  "checkpoint at clock " + std::to_string(clock) + " " + std::string(where_) +
-                      " is older than the stored snapshot's clock " +
-                      std::to_string(stored->clock) + ": another writer checkpointed later",
-                  "reload the store first");
+      refuse_stale_checkpoint(clock, stored->clock, where_);
     }
     txn_.erase_range(keys::patch(store, 0), keys::patch(store, clock));
   }

@@ -38,6 +38,11 @@ if ! { command -v node && command -v npm && [ -f /usr/include/node/node_api.h ];
 fi
 # The Node addon's type check (CTest node_addon_types) runs tsc, from npm.
 $sudo npm install --global --no-fund --no-audit typescript@5 >/dev/null
+# Node.js 22 for the sds-node: interop tests (node:sqlite; Debian 12's Node is
+# 18), from the npm registry, where CMake's SDS_NODE22 looks by default.
+repo=$(cd "$(dirname "$0")/.." && pwd)
+npm install --prefix "$repo/build-deps/node22" --no-audit --no-fund node@22 >/dev/null
+"$repo/build-deps/node22/node_modules/node/bin/node" -e "require('node:sqlite')"
 if [ "$cross" = 1 ]; then
   packages=(crossbuild-essential-armhf crossbuild-essential-arm64 qemu-user-static time)
   for arch in armhf arm64; do
@@ -45,4 +50,4 @@ if [ "$cross" = 1 ]; then
   done
   $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
-echo "dependencies installed"
+echo "dependencies installed (Node $("$repo/build-deps/node22/node_modules/node/bin/node" --version) for the interop tests)"

@@ -16,7 +16,8 @@ start_stage "release build"
 # SDS_BUILD_NODE=ON: configuring fails when the N-API headers are missing,
 # instead of leaving the Node addon and its tests out.
 cmake -S "$repo" -B "$repo/build-release" -DCMAKE_BUILD_TYPE=Release -DSDS_BUILD_BENCHMARKS=ON \
-  -DSDS_BUILD_NODE=ON >/dev/null
+  -DSDS_BUILD_NODE=ON \
+  -DSDS_NODE_INTEROP_TESTS=ON >/dev/null
 cmake --build "$repo/build-release" -j"$jobs"
 end_stage "release build"
 
@@ -36,7 +37,7 @@ end_stage "installed package"
 start_stage "sanitizer build"
 # The Node addon's tests run here too, node preloading the sanitizers.
 cmake -S "$repo" -B "$repo/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSDS_SANITIZE=address,undefined -DSDS_BUILD_NODE=ON >/dev/null
+  -DSDS_SANITIZE=address,undefined -DSDS_BUILD_NODE=ON -DSDS_NODE_INTEROP_TESTS=ON >/dev/null
 cmake --build "$repo/build-asan" -j"$jobs"
 end_stage "sanitizer build"
 

@@ -107,7 +107,7 @@ TEST_P(LayoutIntegrity, DropStoreLeavesNoRecordBehind) {
                                             core::keys::refs("h"), core::keys::patch(other, 1)}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, LayoutIntegrity, ::testing::ValuesIn(backends_under_test()),
+INSTANTIATE_TEST_SUITE_P(Backends, LayoutIntegrity, ::testing::ValuesIn(kv_backends_under_test()),
                          backend_name);
 
 }  // namespace

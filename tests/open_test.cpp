@@ -231,5 +231,38 @@ TEST(Registry, ThirdPartySchemesRegisterAndDuplicatesAreRefused) {
   EXPECT_NE(std::find(schemes.begin(), schemes.end(), "thirdparty"), schemes.end());
 }
 
+TEST(Registry, AStoreLevelSchemeRegistersWithItsOwnDatabaseAndLimits) {
+  BackendInfo info;
+  info.scheme = "thirdparty-store";
+  info.description = "a Database of its own (here: memory databases, behind a limit it declares)";
+  info.path_kind = PathKind::name;
+  info.capabilities.max_clock = 1000;
+  BackendInfo both = info;
+  both.scheme = "thirdparty-both";
+  expect_error(Errc::invalid_argument, [&] { register_backend(both); });  // no factory
+  int opened = 0;
+  info.open_database = [&opened](const BackendConfig& config, const DatabaseSettings& settings) {
+    ++opened;
+    EXPECT_EQ(settings.checkpoint_bytes, 2048u);
+    return sds::open_database("memory:" + config.path);
+  };
+  both.open_database = info.open_database;
+  both.open_kv = [](const BackendConfig&) { return std::shared_ptr<kv::Backend>(); };
+  const std::string message = expect_error(Errc::invalid_argument, [&] { register_backend(both); });
+  EXPECT_NE(message.find("both open_kv and open_database"), std::string::npos) << message;
+  register_backend(info);
+  auto store = sds::open("thirdparty-store:db?checkpoint_bytes=2KiB", "doc");
+  store->append_patch(bytes("p"), 1);
+  EXPECT_EQ(
+      sds::open("thirdparty-store:db?checkpoint_bytes=2KiB", "doc")->load_patches_since(0).size(),
+      1u);
+  EXPECT_EQ(opened, 2);  // called on every open: sharing is the scheme's business
+  for (const BackendInfo& registered : backend_infos()) {
+    if (registered.scheme != "thirdparty-store") continue;
+    EXPECT_EQ(registered.capabilities.max_clock, 1000u);  // kept as declared
+    EXPECT_FALSE(registered.capabilities.checksums);
+  }
+}
+
 }  // namespace
 }  // namespace sds::test

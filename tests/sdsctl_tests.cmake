@@ -4,6 +4,7 @@ if(TARGET sdsctl)
   add_executable(sdsctl_tests
     ${CMAKE_CURRENT_LIST_DIR}/sdsctl_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sdsctl_found_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sdsctl_node_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sdsctl_scripts_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sdsctl_support.cpp
     ${CMAKE_CURRENT_LIST_DIR}/conformance/test_support.cpp)

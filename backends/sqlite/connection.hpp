@@ -102,6 +102,11 @@ class Connection {
   sqlite3* db_ = nullptr;
 };
 
+// Makes every transaction committed on `connection`, a writable connection
+// in WAL mode, durable whatever its synchronous pragma: syncs the WAL, then
+// checkpoints what it can under synchronous=FULL.
+void flush_wal(Connection& connection);
+
 // The synchronous pragma of a sync mode: they map one to one (docs/DESIGN.md section 9).
 std::string synchronous_pragma(SyncMode sync);
 

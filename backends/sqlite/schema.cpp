@@ -58,6 +58,7 @@ Layout read_layout(Connection& connection) {
   bool has_kv = false;
   bool has_values = false;
   int other_tables = 0;
+  int node_tables = 0;  // of the npm package @rozek/sds-persistence-node
   Statement tables;
   connection.prepare(tables, "SELECT name FROM sqlite_master WHERE type = 'table'");
   int rc;
@@ -70,6 +71,7 @@ Layout read_layout(Connection& connection) {
       has_values = true;
     } else {
       ++other_tables;
+      if (name == "snapshots" || name == "patches" || name == "blobs") ++node_tables;
     }
   }
   if (rc != SQLITE_DONE) connection.fail(rc, "reading the schema");
@@ -77,6 +79,17 @@ Layout read_layout(Connection& connection) {
   if (has_values) check_columns(connection, "sds_values", {"id", "k", "v"});
   if (has_kv) return has_values ? Layout::split : Layout::inline_only;
   if (other_tables == 0 && !has_values) return Layout::none;
+  if (node_tables == 3) {
+    const std::string& path = connection.settings().path;
+    throw Error(Errc::corruption,
+                "'" + connection.settings().uri +
+                    "' holds the layout of the Node package @rozek/sds-persistence-node "
+                    "(tables blobs, patches, snapshots), not sds-persistence's own (sds_kv)",
+                "open it as sds-node:" + path +
+                    ", or copy it into this layout with `sdsctl copy "
+                    "sds-node:" +
+                    path + " sqlite:NEW.db`");
+  }
   refuse(connection,
          "is an SQLite database of another application (it has tables, none of them "
          "sds_kv); refusing to touch it");

@@ -259,23 +259,7 @@ void SqliteBackend::run(Session& session, bool writes,
 void SqliteBackend::flush() {
   if (in_memory_ || read_only_) return;
   std::lock_guard lock(writer_mutex_);
-  Connection& connection = writer_->connection;
-  // Every committed transaction is in the WAL, so syncing it makes them all
-  // durable. The checkpoint below syncs the WAL only when it can copy pages
-  // back, which a reader still on an older snapshot may prevent.
-  sqlite3_file* wal = nullptr;
-  if (sqlite3_file_control(connection.get(), "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) ==
-          SQLITE_OK &&
-      wal != nullptr && wal->pMethods != nullptr) {
-    const int rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
-    if (rc != SQLITE_OK) connection.fail(rc, "flushing (syncing the WAL)");
-  }
-  // A checkpoint under synchronous=FULL syncs the WAL, then the database file.
-  connection.exec("PRAGMA synchronous=FULL", "flushing");
-  const int rc = sqlite3_wal_checkpoint_v2(connection.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                           nullptr, nullptr);
-  connection.exec(sqlite::synchronous_pragma(settings_.sync), "flushing");
-  if (rc != SQLITE_OK) connection.fail(rc, "flushing (WAL checkpoint)");
+  sqlite::flush_wal(writer_->connection);
 }
 
 void SqliteBackend::compact() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/maintenance/contents.hpp"
@@ -16,15 +17,17 @@ inline constexpr std::uint32_t kArchiveVersion = 1;
 // The name that stands for standard input or output instead of a file.
 inline constexpr const char* kStandardStream = "-";
 
-// Writes the selected contents of `source` to the file `path` ("-": standard
-// output), in memory bounded by one batch and the largest record. A file
+// Writes the contents that `read` hands to its visitor (read_contents() of a
+// key-value database, read_database_contents() of a Store-level one, records
+// of format `format_version`) to the file `path` ("-": standard output), in
+// memory bounded by one batch and the largest record. A file
 // appears under its name only once complete and synced: it is written
 // unnamed (O_TMPFILE) and linked in at the end, or, where the file system
 // cannot, as `path`.partial and renamed; a failure or interruption leaves
-// nothing. Throws like read_contents(), and Errc::io_error or Errc::full when
+// nothing. Throws what `read` throws, and Errc::io_error or Errc::full when
 // the file cannot be written.
-ContentCounts export_archive(SharedBackend& source, const std::string& path,
-                             const Selection& selection, const Progress& progress);
+ContentCounts export_archive(const std::string& path, std::uint32_t format_version,
+                             const std::function<ContentCounts(ContentVisitor&)>& read);
 
 // Reads the archive at `path` ("-": standard input), checking every entry,
 // and hands its contents to `visitor` as it goes; visitor.finish() runs only

@@ -203,10 +203,10 @@ class ArchiveWriter final : public ContentVisitor {
 
 }  // namespace
 
-ContentCounts export_archive(SharedBackend& source, const std::string& path,
-                             const Selection& selection, const Progress& progress) {
-  ArchiveWriter writer(path, source.format_version());
-  return read_contents(source, selection, writer, progress);
+ContentCounts export_archive(const std::string& path, std::uint32_t format_version,
+                             const std::function<ContentCounts(ContentVisitor&)>& read) {
+  ArchiveWriter writer(path, format_version);
+  return read(writer);
 }
 
 }  // namespace sds::core::maintenance

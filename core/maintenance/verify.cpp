@@ -65,20 +65,7 @@ class Verifier {
       }
       return true;
     });
-    const std::optional<StagingArea> area = find_staging(shared_);
-    if (!area) return;
-    const std::string what = std::to_string(area->stores) + " staged stores and " +
-                             std::to_string(area->blobs) + " staged blobs";
-    const std::string who = "process " + std::to_string(area->header.pid) + " on " +
-                            (area->header.host.empty() ? "this host" : area->header.host);
-    if (area->running) {
-      note("a transfer into this database is running (" + who + "): " + what +
-           ", not published yet");
-    } else {
-      note("an interrupted transfer (" + who + ") left " + what +
-           "; the stores are as they were before it, and the next copy, import or salvage into "
-           "this database removes them");
-    }
+    if (const std::optional<StagingArea> area = find_staging(shared_)) note_staging(report_, *area);
   }
 
   void catalog() {
@@ -308,10 +295,7 @@ class Verifier {
   void problem(std::string message) { add(Finding::Severity::problem, std::move(message)); }
   void note(std::string message) { add(Finding::Severity::note, std::move(message)); }
   void add(Finding::Severity severity, std::string message) {
-    (severity == Finding::Severity::problem ? report_.problems : report_.notes)++;
-    if (report_.findings.size() < kMaxListedFindings) {
-      report_.findings.push_back({severity, std::move(message)});
-    }
+    add_finding(report_, severity, std::move(message));
   }
 
   SharedBackend& shared_;
@@ -324,6 +308,30 @@ class Verifier {
 };
 
 }  // namespace
+
+void add_finding(VerifyReport& report, Finding::Severity severity, std::string message) {
+  (severity == Finding::Severity::problem ? report.problems : report.notes)++;
+  if (report.findings.size() < kMaxListedFindings) {
+    report.findings.push_back({severity, std::move(message)});
+  }
+}
+
+void note_staging(VerifyReport& report, const StagingArea& area) {
+  const std::string what = std::to_string(area.stores) + " staged stores and " +
+                           std::to_string(area.blobs) + " staged blobs";
+  const std::string who = "process " + std::to_string(area.header.pid) + " on " +
+                          (area.header.host.empty() ? "this host" : area.header.host);
+  if (area.running) {
+    add_finding(
+        report, Finding::Severity::note,
+        "a transfer into this database is running (" + who + "): " + what + ", not published yet");
+  } else {
+    add_finding(report, Finding::Severity::note,
+                "an interrupted transfer (" + who + ") left " + what +
+                    "; the stores are as they were before it, and the next copy, import or "
+                    "salvage into this database removes them");
+  }
+}
 
 VerifyReport verify_database(SharedBackend& shared, const Progress& progress) {
   return Verifier(shared, progress).run();

@@ -8,6 +8,8 @@
 
 #include "core/maintenance/progress.hpp"
 #include "core/shared_backend.hpp"
+#include "core/staging.hpp"
+#include "sds/database.hpp"
 
 namespace sds::core::maintenance {
 
@@ -31,9 +33,18 @@ struct VerifyReport {
   std::vector<Finding> findings;
   // The backend's own check of its files; its problems are findings too.
   kv::IntegrityCheck backend_check;
+  // What the layout gives no way to check (no checksums), in a sentence;
+  // empty for the core's layout, which checks every record.
+  std::string unchecked;
 };
 
 inline constexpr std::size_t kMaxListedFindings = 1000;
+
+// Counts a finding in `report`, listing it among the first kMaxListedFindings.
+void add_finding(VerifyReport& report, Finding::Severity severity, std::string message);
+// Notes a staging area found in the database: a transfer running, or what an
+// interrupted one left.
+void note_staging(VerifyReport& report, const StagingArea& area);
 
 // Checks the format record, the store id table, every store record (framing,
 // checksum, decompression, snapshot header against snapshot, patch clocks
@@ -42,5 +53,13 @@ inline constexpr std::size_t kMaxListedFindings = 1000;
 // runs the backend's own check (kv::Backend::check_integrity). Memory stays
 // bounded. Throws only when it cannot read at all (io_error, busy).
 VerifyReport verify_database(SharedBackend& shared, const Progress& progress);
+
+// The same for a Store-level scheme's database, through
+// Database::visit_contents(): reads every record (what the layout can tell
+// is damaged throws as it reads), checks patch clocks against the
+// snapshot's and blob counts, and runs the storage library's own check
+// where the database offers one (core::StoreLevelDatabase). Says in
+// `unchecked` what a layout without checksums leaves unchecked.
+VerifyReport verify_store_level(Database& database, const Progress& progress);
 
 }  // namespace sds::core::maintenance

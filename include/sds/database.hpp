@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sds/contents.hpp"
 #include "sds/export.hpp"
 #include "sds/store.hpp"
 
@@ -47,6 +48,14 @@ class SDS_API Database {
   virtual void drop_store(std::string_view id) = 0;
   // Counts and sizes of the database (a scan of the blob headers).
   virtual DatabaseStats stats() = 0;
+  // Hands the selected stores (snapshot with its clock, patches with theirs)
+  // and blobs (with their reference counts) to `visitor`, decoded as reads
+  // return them, in bounded memory: one record at a time, read in batches,
+  // so that writes of other threads and processes may interleave between
+  // batches. A selected store that does not exist is not_found; a damaged
+  // record is corruption.
+  virtual void visit_contents(ContentsVisitor& visitor,
+                              const ContentsSelection& selection = {}) = 0;
   // Makes everything written so far durable, whatever the sync mode.
   virtual void flush() = 0;
   // The URI this database was opened with, any password masked.

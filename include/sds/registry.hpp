@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -64,6 +65,32 @@ struct BackendCapabilities {
   // kv::Backend::bytes_on_disk() knows the size of a database (of every path
   // but the private_paths), so Store::stats() and Database::stats() report it.
   bool reports_size = false;
+
+  // What the stored layout holds (docs/DESIGN.md section 3.5). A key-value
+  // scheme stores the core's layout, which holds all of it: register_backend()
+  // sets these five for it. A Store-level scheme declares what its layout
+  // holds; the conformance suite checks the limits as well as the promises.
+  //
+  // Store ids and blob hashes may be any bytes; false: only valid UTF-8 (the
+  // layout keeps them as text), others are refused with invalid_argument.
+  bool binary_ids = false;
+  // Snapshots and blobs are compressed where it pays, and the URI parameters
+  // `compression` and `level` apply; false: records are stored as given, and
+  // those parameters are refused.
+  bool compression = false;
+  // Every record carries a checksum that reads verify (Errc::corruption).
+  bool checksums = false;
+  // The largest clock the layout holds; a write of a larger one is refused
+  // with invalid_argument (reads and prunes take any clock).
+  Clock max_clock = static_cast<Clock>(std::numeric_limits<std::int64_t>::max());
+  // DatabaseStats::format_version of the layout; 0 for a layout without one.
+  std::uint32_t format_version = 0;
+};
+
+// What open_database() hands a Store-level scheme besides its BackendConfig:
+// the common URI parameters that concern its stores.
+struct DatabaseSettings {
+  std::uint64_t checkpoint_bytes = kDefaultCheckpointBytes;
 };
 
 struct BackendInfo {
@@ -74,17 +101,27 @@ struct BackendInfo {
   // Paths that name no file and are opened afresh each time (":memory:").
   std::vector<std::string> private_paths;
   std::vector<ParamSpec> params;  // besides the common ones
-  // Opens a key-value database the core serves stores from. Opens of the same
-  // canonical path are shared: this is called once per path while it is open.
+  // Exactly one of the two factories is set.
+  //
+  // A key-value scheme: opens a key-value database the core serves stores
+  // from, in the core's layout. Opens of the same canonical path are shared:
+  // this is called once per path while it is open.
   std::function<std::shared_ptr<kv::Backend>(const BackendConfig&)> open_kv;
+  // A Store-level scheme: opens a Database that serves sds::Store itself over
+  // a layout of its own (docs/DESIGN.md section 3.5), on every open_database()
+  // of the scheme. It keeps the contract of section 4 within the limits it
+  // declares in `capabilities`; sharing state between opens of one path is
+  // its business.
+  std::function<std::unique_ptr<Database>(const BackendConfig&, const DatabaseSettings&)>
+      open_database;
 };
 
 // The common URI parameters every scheme accepts.
 SDS_API std::vector<ParamSpec> common_params();
 
-// Adds a scheme. Throws invalid_argument for a malformed or taken scheme or a
-// missing open_kv. Thread-safe; the built-in schemes are always registered
-// first.
+// Adds a scheme. Throws invalid_argument for a malformed or taken scheme, or
+// unless exactly one of open_kv and open_database is set. Thread-safe; the built-in schemes are
+// always registered first.
 SDS_API void register_backend(BackendInfo info);
 
 // The schemes this process can open (built in and registered), sorted.

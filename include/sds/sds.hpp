@@ -1,6 +1,7 @@
 // Umbrella header: everything a user of sds-persistence needs.
 #pragma once
 
+#include "sds/contents.hpp"
 #include "sds/database.hpp"
 #include "sds/error.hpp"
 #include "sds/kv.hpp"

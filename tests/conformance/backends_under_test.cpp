@@ -16,6 +16,7 @@ BackendUnderTest backend_under_test(const std::string& scheme) {
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) c = '_';
     }
     out.capabilities = info.capabilities;
+    out.key_value = static_cast<bool>(info.open_kv);
     switch (info.path_kind) {
       case PathKind::file:
         out.make_uri = [scheme](const std::string& dir) { return scheme + ":" + dir + "/test.db"; };
@@ -66,6 +67,14 @@ std::vector<BackendUnderTest> multi_process_backends_under_test() {
   std::vector<BackendUnderTest> out;
   for (auto& backend : persistent_backends_under_test()) {
     if (backend.capabilities.multi_process) out.push_back(std::move(backend));
+  }
+  return out;
+}
+
+std::vector<BackendUnderTest> kv_backends_under_test() {
+  std::vector<BackendUnderTest> out;
+  for (auto& backend : backends_under_test()) {
+    if (backend.key_value) out.push_back(std::move(backend));
   }
   return out;
 }

@@ -18,6 +18,9 @@ struct BackendUnderTest {
   // the suites of the promises it does not make (durability across a crash,
   // several processes) leave it out.
   BackendCapabilities capabilities;
+  // A key-value scheme (BackendInfo::open_kv), whose kv::Backend the kv trait
+  // suites test; false for a Store-level scheme (open_database).
+  bool key_value = true;
   // The URI of a fresh database inside `dir` (an empty directory per test).
   std::function<std::string(const std::string& dir)> make_uri;
 };
@@ -37,6 +40,8 @@ BackendUnderTest backend_under_test(const std::string& scheme);
 std::vector<BackendUnderTest> backends_under_test();
 std::vector<BackendUnderTest> persistent_backends_under_test();
 std::vector<BackendUnderTest> multi_process_backends_under_test();
+// The backends of conformance_schemes() that are key-value schemes.
+std::vector<BackendUnderTest> kv_backends_under_test();
 
 // The test-name suffix of a parameterized test: the backend's name.
 std::string backend_name(const ::testing::TestParamInfo<BackendUnderTest>& info);

@@ -50,6 +50,26 @@ std::string capabilities_text(const sds::BackendCapabilities& capabilities) {
   return out.empty() ? "none" : out;
 }
 
+// What the scheme's stored layout holds (docs/DESIGN.md section 3.5).
+nlohmann::json layout_json(const sds::BackendInfo& info) {
+  const sds::BackendCapabilities& capabilities = info.capabilities;
+  return {{"level", info.open_kv ? "key-value" : "store"},
+          {"binary_ids", capabilities.binary_ids},
+          {"compression", capabilities.compression},
+          {"checksums", capabilities.checksums},
+          {"max_clock", capabilities.max_clock},
+          {"format_version", capabilities.format_version}};
+}
+
+std::string layout_text(const sds::BackendInfo& info) {
+  const sds::BackendCapabilities& capabilities = info.capabilities;
+  return fmt::format("{}, {} ids, {}, {}, clocks up to {}",
+                     info.open_kv ? "key-value scheme (the core's layout)" : "Store-level scheme",
+                     capabilities.binary_ids ? "any" : "UTF-8",
+                     capabilities.compression ? "compressed" : "uncompressed",
+                     capabilities.checksums ? "checksums" : "no checksums", capabilities.max_clock);
+}
+
 void print_params(const std::vector<sds::ParamSpec>& params) {
   for (const sds::ParamSpec& param : params) {
     fmt::print("    {:<18} {:<8} {}\n", param.name, param.default_value, param.help);
@@ -65,6 +85,7 @@ int run_backends() {
                          {"description", info.description},
                          {"path", path_kind(info.path_kind)},
                          {"capabilities", capabilities_json(info.capabilities)},
+                         {"layout", layout_json(info)},
                          {"params", params_json(info.params)}});
     }
     print_json({{"backends", schemes}, {"common_params", params_json(sds::common_params())}});
@@ -73,6 +94,7 @@ int run_backends() {
   for (const sds::BackendInfo& info : infos) {
     fmt::print("{}:  {} (path: {})\n", info.scheme, info.description, path_kind(info.path_kind));
     fmt::print("    capabilities: {}\n", capabilities_text(info.capabilities));
+    fmt::print("    layout:       {}\n", layout_text(info));
     print_params(info.params);
   }
   fmt::print("\nparameters every scheme accepts (scheme:path?name=value&...):\n");

@@ -33,46 +33,44 @@ int run_copy(const CopyOptions& options) {
   maintenance::Selection selection{{}, !options.no_blobs};
   for (const std::string& id : options.stores) selection.stores.push_back(parse_id(id, "--store"));
   catch_interrupts();
-  const auto source = open_source(options.source);
+  Source source(options.source);
   // A store that is not there is refused before the target is touched.
-  const std::size_t selected = maintenance::select_stores(*source.shared, selection).size();
-  const std::size_t all_stores = maintenance::select_stores(*source.shared, {}).size();
+  const std::size_t selected = source.count_stores(selection);
+  const std::size_t all_stores = source.count_stores({});
   if (options.dry_run) {
     maintenance::DiscardingVisitor discard;
     ProgressBar bar("reading");
-    const auto counts =
-        maintenance::read_contents(*source.shared, selection, discard, bar.callback());
+    const auto counts = source.read(selection, discard, bar.callback());
     if (common.json) {
-      print_json({{"source", source.shared->uri()},
+      print_json({{"source", source.uri()},
                   {"target", sds::core::resolve_uri(options.destination, {}).config.uri},
                   {"dry_run", true},
                   {"counts", counts_json(counts)}});
     } else if (!common.quiet) {
-      fmt::print("would copy {} from {} to {}\n", summary(counts), source.shared->uri(),
+      fmt::print("would copy {} from {} to {}\n", summary(counts), source.uri(),
                  sds::core::resolve_uri(options.destination, {}).config.uri);
     }
     return kExitOk;
   }
-  Target target(options.destination, source.shared.get());
+  Target target(options.destination, &source.config());
   const sds::core::TargetPolicy policy = policy_of(options.flags);
-  check_target(*target.shared(), policy);
+  check_target(target, policy);
   ProgressBar bar("copying");
-  const TransferResult result = transfer(target, policy, sds::core::in_quotes(source.shared->uri()),
-                                         bar, [&](sds::core::ContentVisitor& staging) {
-                                           return maintenance::read_contents(
-                                               *source.shared, selection, staging, bar.callback());
-                                         });
+  const TransferResult result = transfer(
+      target, policy, sds::core::in_quotes(source.uri()), bar, [&](sds::core::ContentVisitor& staging) {
+        return source.read(selection, staging, bar.callback(), target.compression());
+      });
   // Counts stay exact only when every store comes along with the blobs into
   // an empty target: other stores' references are counted too.
   const bool exact =
       policy == sds::core::TargetPolicy::empty && (!selection.blobs || selected == all_stores);
   if (common.json) {
-    print_json({{"source", source.shared->uri()},
+    print_json({{"source", source.uri()},
                 {"target", target.uri()},
                 {"counts", counts_json(result.counts)},
                 {"published", published_json(result.published, exact)}});
   } else if (!common.quiet) {
-    fmt::print("copied {} from {} to {} (verified)\n", summary(result.counts), source.shared->uri(),
+    fmt::print("copied {} from {} to {} (verified)\n", summary(result.counts), source.uri(),
                target.uri());
     fmt::print("{}", published_text(result.published, exact));
   }

@@ -9,6 +9,7 @@
 
 #include "core/errors.hpp"
 #include "core/maintenance/archive.hpp"
+#include "core/maintenance/database_contents.hpp"
 #include "sds/error.hpp"
 
 namespace sdsctl {
@@ -19,7 +20,7 @@ using sds::core::in_quotes;
 
 // An archive given where a database belongs: say so, not "file is not a
 // database".
-void refuse_archive(const sds::core::ResolvedUri& resolved) {
+void refuse_archive_at(const sds::core::ResolvedUri& resolved) {
   const std::string& path = resolved.config.path;
   std::error_code error;
   if (resolved.info.path_kind == sds::PathKind::name || !fs::is_regular_file(path, error)) return;
@@ -56,9 +57,44 @@ std::vector<std::string> siblings(const std::string& path) {
 
 }  // namespace
 
+void refuse_archive(const std::string& uri) {
+  refuse_archive_at(sds::core::resolve_uri(uri, {.read_only = true}));
+}
+
 sds::core::OpenedBackend open_source(const std::string& uri) {
-  refuse_archive(sds::core::resolve_uri(uri, {.read_only = true}));
+  refuse_archive(uri);
   return sds::core::open_shared_backend(uri, {.read_only = true});
+}
+
+Source::Source(const std::string& uri)
+    : resolved_(sds::core::resolve_uri(uri, {.read_only = true})) {
+  refuse_archive_at(resolved_);
+  if (resolved_.info.open_kv) {
+    kv_ = sds::core::open_shared_backend(uri, {.read_only = true}).shared;
+  } else {
+    database_ = sds::open_database(uri, {.read_only = true});
+  }
+}
+
+const std::string& Source::uri() const { return resolved_.config.uri; }
+
+std::uint32_t Source::format_version() const {
+  // A Store-level scheme's records are handed on in the core's format.
+  return kv_ ? kv_->format_version() : sds::core::kFormatVersion;
+}
+
+std::size_t Source::count_stores(const sds::core::maintenance::Selection& selection) {
+  namespace maintenance = sds::core::maintenance;
+  return kv_ ? maintenance::select_stores(*kv_, selection).size()
+             : maintenance::select_store_ids(*database_, selection).size();
+}
+
+sds::core::maintenance::ContentCounts Source::read(
+    const sds::core::maintenance::Selection& selection, sds::core::ContentVisitor& visitor,
+    const sds::core::maintenance::Progress& progress, const sds::core::Compression& compression) {
+  namespace maintenance = sds::core::maintenance;
+  if (kv_) return maintenance::read_contents(*kv_, selection, visitor, progress);
+  return maintenance::read_database_contents(*database_, selection, visitor, progress, compression);
 }
 
 sds::core::OpenedBackend open_existing(const std::string& uri) {
@@ -68,14 +104,14 @@ sds::core::OpenedBackend open_existing(const std::string& uri) {
   return sds::core::open_shared_backend(uri, {});
 }
 
-Target::Target(const std::string& uri, const sds::core::SharedBackend* source)
+Target::Target(const std::string& uri, const sds::BackendConfig* source)
     : resolved_(sds::core::resolve_uri(uri, {})) {
   const sds::BackendConfig& config = resolved_.config;
-  refuse_archive(resolved_);
+  refuse_archive_at(resolved_);
   const bool named = resolved_.info.path_kind == sds::PathKind::name;
   std::error_code error;
   if (source) {
-    const sds::BackendConfig& from = source->config();
+    const sds::BackendConfig& from = *source;
     std::string scheme = from.uri.substr(0, from.uri.find(':'));
     std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](char c) {
       return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -90,9 +126,8 @@ Target::Target(const std::string& uri, const sds::core::SharedBackend* source)
     }
     if (same) {
       throw sds::Error(sds::Errc::invalid_argument,
-                       "cannot write " + in_quotes(source->uri()) + " into " +
-                           in_quotes(config.uri) + ": they are the same database ('" + config.path +
-                           "')",
+                       "cannot write " + in_quotes(from.uri) + " into " + in_quotes(config.uri) +
+                           ": they are the same database ('" + config.path + "')",
                        "name another target");
     }
   }
@@ -100,7 +135,27 @@ Target::Target(const std::string& uri, const sds::core::SharedBackend* source)
   if (created_ && resolved_.info.path_kind == sds::PathKind::file) {
     siblings_before_ = siblings(config.path);
   }
-  shared_ = sds::core::open_shared_backend(uri, {}).shared;
+  if (resolved_.info.open_kv) {
+    shared_ = sds::core::open_shared_backend(uri, {}).shared;
+    return;
+  }
+  std::shared_ptr<sds::Database> opened = sds::open_database(uri);
+  database_ = std::dynamic_pointer_cast<sds::core::StoreLevelDatabase>(opened);
+  if (!database_) {
+    throw sds::Error(sds::Errc::unsupported,
+                     "cannot write into " + in_quotes(config.uri) + ": scheme " +
+                         resolved_.info.scheme + " offers no staging step",
+                     "copy into a key-value scheme (sqlite:, lmdb:, rocksdb:) or sds-node:");
+  }
+}
+
+std::unique_ptr<sds::core::Staging> Target::begin_staging(sds::core::TargetPolicy policy) {
+  if (shared_) return sds::core::begin_staging(shared_, policy);
+  return database_->begin_staging(policy);
+}
+
+sds::core::TargetContents Target::count() {
+  return shared_ ? sds::core::count_target(*shared_) : database_->count_contents();
 }
 
 Target::~Target() {
@@ -108,6 +163,7 @@ Target::~Target() {
   const std::string path = resolved_.config.path;
   const bool file = resolved_.info.path_kind == sds::PathKind::file;
   shared_.reset();  // closes the database: the last owner, once the staging is gone
+  database_.reset();
   std::error_code error;
   if (!file) {
     fs::remove_all(path, error);

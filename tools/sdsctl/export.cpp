@@ -41,24 +41,26 @@ int run_export(const ExportOptions& options) {
   maintenance::Selection selection{{}, !options.no_blobs};
   for (const std::string& id : options.stores) selection.stores.push_back(parse_id(id, "--store"));
   catch_interrupts();
-  const auto source = open_source(options.uri);
+  Source source(options.uri);
   ProgressBar bar("exporting");
   maintenance::ContentCounts counts;
   try {
-    counts = maintenance::export_archive(*source.shared, options.file, selection, bar.callback());
+    counts = maintenance::export_archive(options.file, source.format_version(),
+                                         [&](sds::core::ContentVisitor& writer) {
+                                           return source.read(selection, writer, bar.callback());
+                                         });
   } catch (const Interrupted&) {
     throw Interrupted(fmt::format(
-        "interrupted after reading {} from '{}'; {}", human_bytes(bar.done()), source.shared->uri(),
+        "interrupted after reading {} from '{}'; {}", human_bytes(bar.done()), source.uri(),
         to_stdout ? "the archive on standard output is incomplete" : "no file was written"));
   }
   if (common.json) {
-    print_json({{"source", source.shared->uri()},
-                {"archive", options.file},
-                {"counts", counts_json(counts)}});
+    print_json(
+        {{"source", source.uri()}, {"archive", options.file}, {"counts", counts_json(counts)}});
   } else if (!common.quiet) {
     // With the archive on stdout, what was done goes to stderr.
     fmt::print(to_stdout ? stderr : stdout, "exported {} from {} to {}\n", summary(counts),
-               source.shared->uri(), to_stdout ? "standard output" : options.file);
+               source.uri(), to_stdout ? "standard output" : options.file);
   }
   return kExitOk;
 }

@@ -48,7 +48,7 @@ int run_import(const ImportOptions& options) {
   }
   Target target(options.uri, nullptr);
   const sds::core::TargetPolicy policy = policy_of(options.flags);
-  check_target(*target.shared(), policy);
+  check_target(target, policy);
   // From standard input the archive is checked as it is staged: nothing is
   // published before its end entry and digest verify.
   const TransferResult result =

@@ -45,9 +45,9 @@ int run_salvage(const SalvageOptions& options) {
   const CommonOptions& common = common_options();
   catch_interrupts();
   const auto source = open_source(options.source);
-  Target target(options.destination, source.shared.get());
+  Target target(options.destination, &source.shared->config());
   const sds::core::TargetPolicy policy = policy_of(options.flags);
-  check_target(*target.shared(), policy);
+  check_target(target, policy);
   std::vector<maintenance::Salvaged> listed;
   std::uint64_t skipped = 0;
   std::uint64_t repaired = 0;

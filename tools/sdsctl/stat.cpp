@@ -89,7 +89,7 @@ void print_store(const std::string& id, const sds::StoreStats& stats, const Thre
 
 int run_stat(const StatOptions& options) {
   const bool json = common_options().json;
-  open_source(options.uri);  // the advice for an archive given as a URI
+  refuse_archive(options.uri);
   auto database = sds::open_database(options.uri, {.read_only = true});
   const Threshold threshold = threshold_of(options.uri);
   const sds::DatabaseStats stats = database->stats();

@@ -17,7 +17,7 @@ struct StoresOptions {
 
 int run_stores(const StoresOptions& options) {
   const bool json = common_options().json;
-  open_source(options.uri);  // the advice for an archive given as a URI
+  refuse_archive(options.uri);
   auto database = sds::open_database(options.uri, {.read_only = true});
   nlohmann::json out = nlohmann::json::array();
   if (!json) {

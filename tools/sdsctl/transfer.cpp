@@ -37,9 +37,9 @@ sds::core::TargetPolicy policy_of(const TransferFlags& flags) {
   return sds::core::TargetPolicy::empty;
 }
 
-void check_target(sds::core::SharedBackend& target, sds::core::TargetPolicy policy) {
+void check_target(Target& target, sds::core::TargetPolicy policy) {
   if (policy != sds::core::TargetPolicy::empty) return;
-  const sds::core::TargetContents contents = sds::core::count_target(target);
+  const sds::core::TargetContents contents = target.count();
   if (contents.empty()) return;
   throw sds::Error(sds::Errc::invalid_argument,
                    in_quotes(target.uri()) + " holds " + count_of(contents.stores, "store") +
@@ -54,7 +54,7 @@ TransferResult transfer(
     const std::function<sds::core::maintenance::ContentCounts(sds::core::ContentVisitor&)>& read) {
   TransferResult result;
   try {
-    std::unique_ptr<sds::core::Staging> staging = sds::core::begin_staging(target.shared(), policy);
+    std::unique_ptr<sds::core::Staging> staging = target.begin_staging(policy);
     result.counts = read(*staging);
     check_interrupt();
     result.published = staging->publish();

@@ -24,7 +24,7 @@ sds::core::TargetPolicy policy_of(const TransferFlags& flags);
 
 // Refuses (invalid_argument) a target that the policy refuses as it is, with
 // the flags that would take it.
-void check_target(sds::core::SharedBackend& target, sds::core::TargetPolicy policy);
+void check_target(Target& target, sds::core::TargetPolicy policy);
 
 struct TransferResult {
   sds::core::maintenance::ContentCounts counts;

@@ -44,6 +44,8 @@ void print_report(const maintenance::VerifyReport& report, const std::string& ur
                 {"problems", report.problems},
                 {"notes", report.notes},
                 {"findings", findings},
+                {"unchecked", report.unchecked.empty() ? nlohmann::json(nullptr)
+                                                       : nlohmann::json(report.unchecked)},
                 {"unlisted_findings", unlisted},
                 {"backend_check",
                  {{"ran", report.backend_check.ran},
@@ -63,6 +65,7 @@ void print_report(const maintenance::VerifyReport& report, const std::string& ur
     fmt::print("backend check: {}: {}\n", check.what,
                check.problems.empty() ? "ok" : count_of(check.problems.size(), "problem"));
   }
+  if (!report.unchecked.empty()) fmt::print("not checked: {}\n", report.unchecked);
   fmt::print("{}: format {}, {}, {} ({}): {}, {}\n", uri, report.format_version,
              count_of(report.stores, "store"), count_of(report.records, "record"),
              human_bytes(report.bytes), count_of(report.problems, "problem"),
@@ -73,16 +76,17 @@ int run_verify(const VerifyOptions& options) {
   catch_interrupts();
   // A database that cannot be opened (not a database, a newer format) is an
   // error of its own code: nothing else could be checked.
-  const auto opened = open_source(options.uri);
+  Source source(options.uri);
   ProgressBar bar("verifying");
   maintenance::VerifyReport report;
   try {
-    report = maintenance::verify_database(*opened.shared, bar.callback());
+    report = source.kv() ? maintenance::verify_database(*source.kv(), bar.callback())
+                         : maintenance::verify_store_level(*source.database(), bar.callback());
   } catch (const Interrupted&) {
     throw Interrupted(fmt::format("interrupted after reading {} of '{}'; nothing was judged",
-                                  human_bytes(bar.done()), opened.shared->uri()));
+                                  human_bytes(bar.done()), source.uri()));
   }
-  print_report(report, opened.shared->uri());
+  print_report(report, source.uri());
   return report.problems > 0 ? kExitProblems : kExitOk;
 }
 
