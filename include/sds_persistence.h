@@ -132,6 +132,12 @@ typedef struct sdsp_backend_info {
   int multi_process;
   int compaction;
   int reports_size;
+  /* what the stored layout holds (BackendCapabilities): */
+  int binary_ids;          /* 0: store ids and hashes must be UTF-8 */
+  int compression;         /* records may be compressed */
+  int checksums;           /* every record carries a checksum */
+  uint64_t max_clock;      /* the largest clock a write may use */
+  uint32_t format_version; /* sdsp_database_stats.format_version; 0: none */
   sdsp_bytes_list private_paths;
   sdsp_param_list params; /* besides the common ones */
 } sdsp_backend_info;

@@ -243,8 +243,9 @@ static int has_id(const sdsp_bytes_list *ids, const void *id, size_t size) {
   return 0;
 }
 
-/* Every case on one database of the scheme `uri` names. */
-static void test_database(const char *uri) {
+/* Every case on one database of the scheme `uri` names, whose layout has
+   format version `format_version` (0: none). */
+static void test_database(const char *uri, uint32_t format_version) {
   static const char nul_id[] = {'a', '\0', 'b'};
   sdsp_database *database = NULL;
   sdsp_store *store = NULL, *other = NULL;
@@ -281,7 +282,7 @@ static void test_database(const char *uri) {
   CHECK(ids.count == 1 && has_id(&ids, "notes", 5));
   sdsp_bytes_list_free(&ids);
   OK(sdsp_database_get_stats(database, &stats, &err));
-  CHECK(stats.store_count == 1 && stats.blob_count == 0 && stats.format_version >= 1);
+  CHECK(stats.store_count == 1 && stats.blob_count == 0 && stats.format_version == format_version);
   OK(sdsp_database_flush(database, &err));
 
   /* closed handles */
@@ -413,7 +414,7 @@ int main(void) {
       } else {
         snprintf(uri, sizeof uri, "%s:c-api-test", info->scheme);
       }
-      test_database(uri);
+      test_database(uri, info->format_version);
       if (info->persistent) { /* what was written is there after a reopen */
         sdsp_store *store = NULL;
         sdsp_bytes_list list = {NULL, 0};

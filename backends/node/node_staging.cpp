@@ -150,7 +150,9 @@ class NodeStaging final : public core::Staging {
       damaged("record '" + core::keys::printable(suffix) + "' of " + name + " is of no known kind");
     }
     const std::string what = "(" + name + ")";
-    Bytes data = core::decode_record(record, suffix, what);
+    // Decoded under the key the record has in the key-value layout, which
+    // decides whether it may be compressed; the store's number plays no part.
+    Bytes data = core::decode_record(record, core::keys::store_record(0, suffix), what);
     switch (kind->kind) {
       case core::keys::StoreRecordKind::snapshot_header:
         if (current.header) damaged("the snapshot header of " + name + " appears twice");
@@ -176,7 +178,7 @@ class NodeStaging final : public core::Staging {
     check_utf8(hash, "blob hash", where_);
     const std::string name = "blob '" + core::keys::printable(hash) + "'";
     add({Row::Kind::blob, std::string(hash), ref_count,
-         core::decode_record(record, hash, "(" + name + ")")});
+         core::decode_record(record, core::keys::blob(hash), "(" + name + ")")});
   }
 
   void finish() override {

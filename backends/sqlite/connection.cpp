@@ -10,6 +10,7 @@ Errc code_of(int rc) {
     case SQLITE_LOCKED:
       return Errc::busy;
     case SQLITE_FULL:
+    case SQLITE_NOMEM:
       return Errc::full;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
@@ -95,7 +96,8 @@ void Connection::fail(int rc, std::string_view what) const {
           "`sdsctl verify` and restore from a backup";
       break;
     case Errc::full:
-      advice = "free some disk space";
+      advice = (rc & 0xff) == SQLITE_NOMEM ? "free memory, or store smaller values"
+                                           : "free some disk space";
       break;
     default:
       advice = "check the path, its permissions and the disk";

@@ -62,6 +62,7 @@ class NodePackageProvider {
 function subjects(dir) {
   const addonUri = {
     sqlite: (name) => `sqlite:${dir}/${name}.db`,
+    'sds-node': (name) => `sds-node:${dir}/${name}.node.db`,
     lmdb: (name) => `lmdb:${dir}/${name}.lmdb`,
     rocksdb: (name) => `rocksdb:${dir}/${name}.rocksdb`,
     memory: (name) => `memory:${name}`,

@@ -88,6 +88,11 @@ sdsp_code sdsp_backend_infos(sdsp_backend_info_list* infos, sdsp_error** error) 
         out.multi_process = info.capabilities.multi_process;
         out.compaction = info.capabilities.compaction;
         out.reports_size = info.capabilities.reports_size;
+        out.binary_ids = info.capabilities.binary_ids;
+        out.compression = info.capabilities.compression;
+        out.checksums = info.capabilities.checksums;
+        out.max_clock = info.capabilities.max_clock;
+        out.format_version = info.capabilities.format_version;
         out.private_paths = sds::capi::copy_list(info.private_paths);
         out.params = copy_params(info.params);
       }

@@ -234,7 +234,7 @@ TEST_P(ForgedRecords, DamageDeepInALargePayloadIsCaughtByTheChecksum) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ForgedRecords, ::testing::ValuesIn(backends_under_test()),
+INSTANTIATE_TEST_SUITE_P(Backends, ForgedRecords, ::testing::ValuesIn(kv_backends_under_test()),
                          backend_name);
 
 }  // namespace

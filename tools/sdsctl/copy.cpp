@@ -56,10 +56,11 @@ int run_copy(const CopyOptions& options) {
   const sds::core::TargetPolicy policy = policy_of(options.flags);
   check_target(target, policy);
   ProgressBar bar("copying");
-  const TransferResult result = transfer(
-      target, policy, sds::core::in_quotes(source.uri()), bar, [&](sds::core::ContentVisitor& staging) {
-        return source.read(selection, staging, bar.callback(), target.compression());
-      });
+  const TransferResult result =
+      transfer(target, policy, sds::core::in_quotes(source.uri()), bar,
+               [&](sds::core::ContentVisitor& staging) {
+                 return source.read(selection, staging, bar.callback(), target.compression());
+               });
   // Counts stay exact only when every store comes along with the blobs into
   // an empty target: other stores' references are counted too.
   const bool exact =

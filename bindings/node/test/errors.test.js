@@ -94,12 +94,24 @@ test('a bare path means sds-node:PATH, with % and ? escaped', () => {
   assert.equal(new SDS_NativeDatabase('c:/notes.db').uri, 'sds-node:c:/notes.db')
 })
 
-// Until the sds-node: scheme is built in, a bare path opens nothing. When it
-// is, this test becomes a round trip through a bare path (docs/DESIGN.md
-// section 15).
-test('a bare path is refused as unsupported while sds-node: is not built in', async () => {
-  assert.ok(!native.backends().includes('sds-node'))
-  const provider = new SDS_NativePersistenceProvider(path.join(dir, 'bare.db'), 'doc')
-  await assert.rejects(provider.loadSnapshot(), (error) => error.code === 'unsupported' && /sds-node/.test(error.message))
+// The whole migration from the Node package is the import: its DbPath opens
+// its own file through sds-node:, and the file is the package's (section 15).
+test('a bare path opens the Node package\'s file through sds-node:', async () => {
+  const file = path.join(dir, 'bare.db')
+  const provider = new SDS_NativePersistenceProvider(file, 'doc')
+  await provider.saveSnapshot(bytes('snapshot'), 3)
+  await provider.appendPatch(bytes('patch'), 4)
+  await provider.saveValue('f'.repeat(64), bytes('blob'))
   await provider.close()
+  for (const reopened of [file, `sds-node:${file}`]) {
+    const again = new SDS_NativePersistenceProvider(reopened, 'doc')
+    assert.equal(text(await again.loadSnapshot()), 'snapshot')
+    assert.deepEqual((await again.loadPatchesSince(0)).map(text), ['patch'])
+    assert.equal(text(await again.loadValue('f'.repeat(64))), 'blob')
+    await again.close()
+  }
+  // a sqlite: URI on that file is refused: the layout is the Node package's
+  const ours = new SDS_NativePersistenceProvider(`sqlite:${file}`, 'doc')
+  await assert.rejects(ours.loadSnapshot(), (error) => error.code === 'corruption' && /sds-node/.test(error.message))
+  await ours.close()
 })

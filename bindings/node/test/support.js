@@ -20,6 +20,7 @@ let names = 0
 function uriFor (scheme, dir, name) {
   switch (scheme) {
     case 'sqlite': return `sqlite:${dir}/${name}.db`
+    case 'sds-node': return `sds-node:${dir}/${name}.node.db`
     case 'lmdb': return `lmdb:${dir}/${name}.lmdb`
     case 'rocksdb': return `rocksdb:${dir}/${name}.rocksdb`
     case 'memory': return `memory:${name}-${process.pid}-${++names}`
@@ -28,7 +29,7 @@ function uriFor (scheme, dir, name) {
 }
 
 // The schemes whose data outlives the process.
-const persistent = new Set(['sqlite', 'lmdb', 'rocksdb'])
+const persistent = new Set(['sqlite', 'sds-node', 'lmdb', 'rocksdb'])
 
 const bytes = (text) => new TextEncoder().encode(text)
 const text = (data) => new TextDecoder().decode(data)
