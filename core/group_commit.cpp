@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 
 namespace sds::core {
 namespace {
@@ -17,8 +16,6 @@ constexpr std::size_t kMaxGroup = 128;
 // costs), and at most kMaxGather.
 constexpr auto kMinGather = std::chrono::microseconds(10);
 constexpr auto kMaxGather = std::chrono::microseconds(200);
-// Shorter waits yield instead of sleeping.
-constexpr auto kMinSleep = std::chrono::microseconds(100);
 
 }  // namespace
 
@@ -74,18 +71,7 @@ void GroupCommitter::gather(std::unique_lock<std::mutex>& lock) {
   if (queue_.size() >= expected_ || commit_overhead_ < kMinGather) return;
   const auto patience = std::min(commit_overhead_, kMaxGather);
   gathering_ = true;
-  if (patience < kMinSleep) {
-    // A timed wait this short would sleep for the kernel's timer slack
-    // (50 µs), several commits' worth: yield the core to the writers instead.
-    const auto until = Clock::now() + patience;
-    while (queue_.size() < expected_ && Clock::now() < until) {
-      lock.unlock();
-      std::this_thread::yield();
-      lock.lock();
-    }
-  } else {
-    arrived_.wait_for(lock, patience, [&] { return queue_.size() >= expected_; });
-  }
+  arrived_.wait_for(lock, patience, [&] { return queue_.size() >= expected_; });
   gathering_ = false;
 }
 
