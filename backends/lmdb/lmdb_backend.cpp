@@ -12,6 +12,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "backends/lmdb/map_growth.hpp"
 #include "core/errors.hpp"
 #include "core/size_units.hpp"
 #include "core/small_file.hpp"
@@ -25,11 +26,7 @@ namespace fs = std::filesystem;
 constexpr const char* kDefaultMapSize = "64MiB";
 constexpr const char* kDefaultMaxReaders = "126";  // LMDB's own default
 constexpr std::uint64_t kMinMapSize = std::uint64_t{64} << 10;
-// The map never grows past this: plenty on 64 bits, about what a 32-bit
-// process can map. Beyond it a write is Errc::full.
-constexpr std::uint64_t kMaxMapSize =
-    sizeof(std::size_t) >= 8 ? std::uint64_t{1} << 40 : std::uint64_t{3} << 29;
-constexpr std::uint64_t kGrowthGranule = std::uint64_t{1} << 20;
+using lmdb::kMaxMapSize;
 // mdb_txn_begin returns MDB_MAP_RESIZED until this process adopts the size
 // another process grew the map to; a few rounds settle even a busy race.
 constexpr int kMaxResizeRounds = 16;
@@ -388,14 +385,20 @@ void LmdbBackend::grow(std::uint64_t bytes_written) {
   MDB_envinfo info;
   mdb_env_info(env_, &info);
   const std::uint64_t current = info.me_mapsize;
-  std::uint64_t target = std::max(current * 2, current + bytes_written * 2);
-  target = std::min((target + kGrowthGranule - 1) / kGrowthGranule * kGrowthGranule, kMaxMapSize);
-  const int rc = target > current ? mdb_env_set_mapsize(env_, target) : MDB_MAP_FULL;
-  if (rc != 0) {
+  const std::optional<std::uint64_t> target = lmdb::grown_map_size(current, bytes_written);
+  if (!target) {
+    throw Error(Errc::full,
+                "lmdb: the map of " + core::in_quotes(uri_) + " is full at " +
+                    std::to_string(current >> 20) + "MiB, the most this " +
+                    std::to_string(sizeof(std::size_t) * 8) + "-bit build maps",
+                "delete data (prune, release, drop a store), or move the data to a backend "
+                "without this limit");
+  }
+  if (const int rc = mdb_env_set_mapsize(env_, *target); rc != 0) {
     throw Error(Errc::full,
                 "lmdb: the map of " + core::in_quotes(uri_) + " is full at " +
                     std::to_string(current >> 20) + "MiB and cannot grow to " +
-                    std::to_string(target >> 20) + "MiB: " + mdb_strerror(rc),
+                    std::to_string(*target >> 20) + "MiB: " + mdb_strerror(rc),
                 "free disk or address space, or move the data to a backend without this limit");
   }
 }
