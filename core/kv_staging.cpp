@@ -33,14 +33,7 @@ class KvStaging final : public Staging {
     try {
       remove_staged();  // what an interrupted staging left
       if (policy_ == TargetPolicy::empty) {
-        const TargetContents contents = count_target(*target_);
-        if (!contents.empty()) {
-          throw Error(Errc::invalid_argument,
-                      in_quotes(target_->uri()) + " holds " + std::to_string(contents.stores) +
-                          " stores and " + std::to_string(contents.blobs) +
-                          " blobs, and this transfer writes only into an empty database",
-                      "name an empty or new database, or choose to merge or replace");
-        }
+        check_target_policy(policy_, count_target(*target_), target_->uri());
       }
     } catch (...) {
       release();

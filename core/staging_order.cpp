@@ -1,5 +1,6 @@
 #include "core/staging_order.hpp"
 
+#include "core/errors.hpp"
 #include "core/keys.hpp"
 #include "sds/error.hpp"
 
@@ -48,6 +49,16 @@ void StagingOrder::blob(std::string_view hash, std::int64_t ref_count) {
     damaged(name + " has reference count " + std::to_string(ref_count) +
             " (a stored blob has at least 1)");
   }
+}
+
+void check_target_policy(TargetPolicy policy, const TargetContents& contents,
+                         std::string_view uri) {
+  if (policy != TargetPolicy::empty || contents.empty()) return;
+  throw Error(Errc::invalid_argument,
+              in_quotes(uri) + " holds " + std::to_string(contents.stores) + " stores and " +
+                  std::to_string(contents.blobs) +
+                  " blobs, and this transfer writes only into an empty database",
+              "name an empty or new database, or choose to merge or replace");
 }
 
 }  // namespace sds::core

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/staging.hpp"
 #include "sds/types.hpp"
 
 namespace sds::core {
@@ -31,5 +32,9 @@ class StagingOrder {
   std::optional<std::string> last_hash_;
   bool in_blobs_ = false;
 };
+
+// Refuses (Errc::invalid_argument) to stage into the database `uri` names,
+// which holds `contents`, when `policy` wants an empty one.
+void check_target_policy(TargetPolicy policy, const TargetContents& contents, std::string_view uri);
 
 }  // namespace sds::core

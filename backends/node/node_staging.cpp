@@ -97,14 +97,7 @@ class NodeStaging final : public core::Staging {
     claim();
     try {
       if (policy_ == core::TargetPolicy::empty) {
-        const core::TargetContents contents = count();
-        if (!contents.empty()) {
-          throw Error(Errc::invalid_argument,
-                      core::in_quotes(file_->uri()) + " holds " + std::to_string(contents.stores) +
-                          " stores and " + std::to_string(contents.blobs) +
-                          " blobs, and this transfer writes only into an empty database",
-                      "name an empty or new database, or choose to merge or replace");
-        }
+        core::check_target_policy(policy_, count(), file_->uri());
       }
     } catch (...) {
       abandon();
