@@ -23,7 +23,19 @@ if [ "$cross" = 1 ]; then
   $sudo dpkg --add-architecture armhf
   $sudo dpkg --add-architecture arm64
 fi
-$sudo apt-get update -qq
+# An index that fails to download (a mirror caught mid-sync, which has been
+# seen for the armhf security index) fails `apt-get update` as a whole: try
+# again, then go on with the indexes that did download. A package that is
+# really missing then fails the install below, loudly.
+updated=0
+for attempt in 1 2 3; do
+  if $sudo apt-get update -qq; then updated=1; break; fi
+  echo "install-deps.sh: apt-get update failed (attempt $attempt of 3)" >&2
+  sleep 10
+done
+if [ "$updated" = 0 ]; then
+  echo "install-deps.sh: going on with the package indexes apt-get could download" >&2
+fi
 $sudo apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config help2man \
   libsqlite3-dev liblmdb-dev librocksdb-dev libzstd-dev libxxhash-dev \
