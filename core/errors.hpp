@@ -23,13 +23,16 @@ inline std::string in_quotes(std::string_view uri) {
 inline constexpr const char* kDamagedAdvice =
     "run `sdsctl verify` to see all damage, then restore from a backup";
 
+// The advice of every error about memory that could not be allocated.
+inline constexpr const char* kOutOfMemoryAdvice = "free memory, or store smaller values";
+
 // The error of a call that could not allocate the memory it needed (a value
 // is held once or twice while it is written or read): never std::bad_alloc,
 // which would escape the API's promise that every failure is an sds::Error.
 // `where` says where: "on store 'x' of 'sqlite:a.db'".
 inline Error out_of_memory(std::string_view where) {
   return Error(Errc::full, "not enough memory for this call " + std::string(where),
-               "free memory, or store smaller values");
+               kOutOfMemoryAdvice);
 }
 
 }  // namespace sds::core

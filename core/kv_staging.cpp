@@ -33,7 +33,7 @@ class KvStaging final : public Staging {
     try {
       remove_staged();  // what an interrupted staging left
       if (policy_ == TargetPolicy::empty) {
-        check_target_policy(policy_, count_target(*target_), target_->uri());
+        check_empty_target(count_target(*target_), target_->uri());
       }
     } catch (...) {
       release();

@@ -51,9 +51,8 @@ void StagingOrder::blob(std::string_view hash, std::int64_t ref_count) {
   }
 }
 
-void check_target_policy(TargetPolicy policy, const TargetContents& contents,
-                         std::string_view uri) {
-  if (policy != TargetPolicy::empty || contents.empty()) return;
+void check_empty_target(const TargetContents& contents, std::string_view uri) {
+  if (contents.empty()) return;
   throw Error(Errc::invalid_argument,
               in_quotes(uri) + " holds " + std::to_string(contents.stores) + " stores and " +
                   std::to_string(contents.blobs) +

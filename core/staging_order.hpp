@@ -34,7 +34,8 @@ class StagingOrder {
 };
 
 // Refuses (Errc::invalid_argument) to stage into the database `uri` names,
-// which holds `contents`, when `policy` wants an empty one.
-void check_target_policy(TargetPolicy policy, const TargetContents& contents, std::string_view uri);
+// which holds `contents`, under TargetPolicy::empty: called with that policy
+// only, so that the others never count what a target holds.
+void check_empty_target(const TargetContents& contents, std::string_view uri);
 
 }  // namespace sds::core

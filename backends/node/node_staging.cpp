@@ -97,7 +97,7 @@ class NodeStaging final : public core::Staging {
     claim();
     try {
       if (policy_ == core::TargetPolicy::empty) {
-        core::check_target_policy(policy_, count(), file_->uri());
+        core::check_empty_target(count(), file_->uri());
       }
     } catch (...) {
       abandon();

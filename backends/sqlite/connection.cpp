@@ -96,8 +96,7 @@ void Connection::fail(int rc, std::string_view what) const {
           "`sdsctl verify` and restore from a backup";
       break;
     case Errc::full:
-      advice = (rc & 0xff) == SQLITE_NOMEM ? "free memory, or store smaller values"
-                                           : "free some disk space";
+      advice = (rc & 0xff) == SQLITE_NOMEM ? core::kOutOfMemoryAdvice : "free some disk space";
       break;
     default:
       advice = "check the path, its permissions and the disk";
