@@ -22,7 +22,9 @@ cmake --build "$repo/build-release" -j"$jobs"
 end_stage "release build"
 
 start_stage "release tests"
-ctest --test-dir "$repo/build-release" -j"$jobs" --output-on-failure -E '^installed_package$'
+# The reliability suites (label `reliability`) run once, in the sanitizer build.
+ctest --test-dir "$repo/build-release" -j"$jobs" --output-on-failure -E '^installed_package$' \
+  -LE reliability
 end_stage "release tests"
 
 # The CTest test `installed_package` (scripts/check-installed-package.sh):
