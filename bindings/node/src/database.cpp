@@ -2,8 +2,7 @@
 // its worker, so that appends to several stores coalesce too.
 #include <string>
 
-#include "bindings/node/src/handles.hpp"
-#include "bindings/node/src/stats.hpp"
+#include "bindings/node/src/handle_lifecycle.hpp"
 
 namespace sds::node {
 
@@ -92,11 +91,7 @@ napi_value close(napi_env env, napi_callback_info info) {
   return js_entry(env, [&]() -> napi_value {
     auto call = call_info<0>(env, info);
     DatabaseHandle& handle = unwrap(env, call.self);
-    if (handle.closed) return resolved(env);
-    handle.closed = true;
-    napi_value promise = queue_call(env, *handle.worker, close_job(handle.slot));
-    handle.worker->release();
-    return promise;
+    return close_handle(env, handle, close_job(handle.slot));
   });
 }
 
@@ -113,13 +108,6 @@ napi_value store(napi_env env, napi_callback_info info) {
   });
 }
 
-napi_value queue_stats(napi_env env, napi_callback_info info) {
-  return js_entry(env, [&] {
-    auto call = call_info<0>(env, info);
-    return queue_figures_object(env, unwrap(env, call.self).worker->figures());
-  });
-}
-
 napi_value uri(napi_env env, napi_callback_info info) {
   return js_entry(env, [&] {
     auto call = call_info<0>(env, info);
@@ -128,16 +116,8 @@ napi_value uri(napi_env env, napi_callback_info info) {
 }
 
 void finalize(napi_env env, void* data, void*) {
-  auto* handle = static_cast<DatabaseHandle*>(data);
-  if (!handle->closed) {
-    handle->closed = true;
-    try {
-      handle->worker->submit(env, close_job(handle->slot));
-    } catch (...) {  // nothing to report to: the close is best effort here
-    }
-    handle->worker->release();
-  }
-  delete handle;
+  finalize_handle(env, static_cast<DatabaseHandle*>(data),
+                  [](const DatabaseHandle& handle) { return close_job(handle.slot); });
 }
 
 // new SDS_NativeDatabase(uriOrPath); openDatabase() in index.js waits for
@@ -172,7 +152,7 @@ napi_value define_database_class(napi_env env) {
       method("stats", stats),
       method("ready", ready),
       method("close", close),
-      method("queueStats", queue_stats),
+      method("queueStats", queue_stats<unwrap>),
       napi_property_descriptor{"uri", nullptr, nullptr, uri, nullptr, nullptr, napi_enumerable,
                                nullptr},
   };

@@ -2,8 +2,7 @@
 // over an sds::Store, every call queued on the database's worker.
 #include <string>
 
-#include "bindings/node/src/handles.hpp"
-#include "bindings/node/src/stats.hpp"
+#include "bindings/node/src/handle_lifecycle.hpp"
 
 namespace sds::node {
 
@@ -185,18 +184,7 @@ napi_value close(napi_env env, napi_callback_info info) {
   return js_entry(env, [&]() -> napi_value {
     auto call = call_info<0>(env, info);
     ProviderHandle& handle = unwrap(env, call.self);
-    if (handle.closed) return resolved(env);
-    handle.closed = true;
-    napi_value promise = queue_call(env, *handle.worker, close_job(handle));
-    handle.worker->release();
-    return promise;
-  });
-}
-
-napi_value queue_stats(napi_env env, napi_callback_info info) {
-  return js_entry(env, [&] {
-    auto call = call_info<0>(env, info);
-    return queue_figures_object(env, unwrap(env, call.self).worker->figures());
+    return close_handle(env, handle, close_job(handle));
   });
 }
 
@@ -209,16 +197,8 @@ napi_value store_id(napi_env env, napi_callback_info info) {
 
 // Garbage collected without close(): closed on the worker, after its calls.
 void finalize(napi_env env, void* data, void*) {
-  auto* handle = static_cast<ProviderHandle*>(data);
-  if (!handle->closed) {
-    handle->closed = true;
-    try {
-      handle->worker->submit(env, close_job(*handle));
-    } catch (...) {  // nothing to report to: the close is best effort here
-    }
-    handle->worker->release();
-  }
-  delete handle;
+  finalize_handle(env, static_cast<ProviderHandle*>(data),
+                  [](const ProviderHandle& handle) { return close_job(handle); });
 }
 
 // new SDS_NativePersistenceProvider(uriOrPath, storeId), or (database, storeId)
@@ -289,7 +269,7 @@ napi_value define_provider_class(napi_env env) {
       method("flush", flush),
       method("stats", stats),
       method("ready", ready),
-      method("queueStats", queue_stats),
+      method("queueStats", queue_stats<unwrap>),
       napi_property_descriptor{"storeId", nullptr, nullptr, store_id, nullptr, nullptr,
                                napi_enumerable, nullptr},
   };
