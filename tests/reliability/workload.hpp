@@ -24,12 +24,12 @@
 namespace sds::test::reliability {
 
 enum class OpKind : std::uint8_t {
-  append,          // append_patch(patch_bytes(lane, clock), clock)
-  append_again,    // append_patch at a clock already appended: the first wins
-  checkpoint,      // checkpoint(snapshot_bytes(lane, clock), clock)
-  prune,           // prune_patches(clock)
-  save_value,      // save_value(blob_hash(lane, blob), blob_bytes(lane, blob))
-  release_value,   // release_value(blob_hash(lane, blob))
+  append,         // append_patch(patch_bytes(lane, clock), clock)
+  append_again,   // append_patch at a clock already appended: the first wins
+  checkpoint,     // checkpoint(snapshot_bytes(lane, clock), clock)
+  prune,          // prune_patches(clock)
+  save_value,     // save_value(blob_hash(lane, blob), blob_bytes(lane, blob))
+  release_value,  // release_value(blob_hash(lane, blob))
 };
 
 struct Op {

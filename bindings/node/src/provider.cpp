@@ -195,7 +195,6 @@ napi_value store_id(napi_env env, napi_callback_info info) {
   });
 }
 
-// Garbage collected without close(): closed on the worker, after its calls.
 void finalize(napi_env env, void* data, void*) {
   finalize_handle(env, static_cast<ProviderHandle*>(data),
                   [](const ProviderHandle& handle) { return close_job(handle); });
