@@ -13,7 +13,7 @@
 namespace sds::test::reliability {
 
 struct CheckResult {
-  std::vector<std::string> problems;  // check_invariants' violations, or the checker's failure
+  std::vector<std::string> problems;   // check_invariants' violations, or the checker's failure
   std::vector<std::size_t> recovered;  // per lane: check_invariants' `recovered`
 };
 

@@ -24,12 +24,12 @@
 namespace sds::test::reliability {
 
 enum class OpKind : std::uint8_t {
-  append,          // append_patch(patch_bytes(lane, clock), clock)
-  append_again,    // append_patch at a clock already appended: the first wins
-  checkpoint,      // checkpoint(snapshot_bytes(lane, clock), clock)
-  prune,           // prune_patches(clock)
-  save_value,      // save_value(blob_hash(lane, blob), blob_bytes(lane, blob))
-  release_value,   // release_value(blob_hash(lane, blob))
+  append,         // append_patch(patch_bytes(lane, clock), clock)
+  append_again,   // append_patch at a clock already appended: the first wins
+  checkpoint,     // checkpoint(snapshot_bytes(lane, clock), clock)
+  prune,          // prune_patches(clock)
+  save_value,     // save_value(blob_hash(lane, blob), blob_bytes(lane, blob))
+  release_value,  // release_value(blob_hash(lane, blob))
 };
 
 struct Op {
@@ -112,8 +112,7 @@ enum class Promise {
 // same database resumes each lane there (an operation whose model changes
 // nothing runs again harmlessly). Meaningful only when nothing was violated.
 std::vector<std::string> check_invariants(const std::string& uri, const Script& script,
-                                          const std::vector<LaneOutcome>& outcomes,
-                                          Promise promise,
+                                          const std::vector<LaneOutcome>& outcomes, Promise promise,
                                           std::vector<std::size_t>* recovered = nullptr);
 
 }  // namespace sds::test::reliability

@@ -66,9 +66,9 @@ TEST_F(WorkloadCheck, AnOperationNeverStartedIsAViolation) {
 
 TEST_F(WorkloadCheck, UnderPrefixOnlyTheLatestAcknowledgedMayBeGone) {
   run(30);
-  EXPECT_TRUE(check({crashed_after(script_, 0, 60), crashed_after(script_, 1, 60)},
-                    Promise::prefix_only)
-                  .empty());
+  EXPECT_TRUE(
+      check({crashed_after(script_, 0, 60), crashed_after(script_, 1, 60)}, Promise::prefix_only)
+          .empty());
 }
 
 TEST_F(WorkloadCheck, AFailedOperationMustLeaveNoTrace) {
@@ -103,8 +103,9 @@ TEST_F(WorkloadCheck, TheRecoveredCountIsWhereEachLaneStands) {
                     Promise::acknowledged_survive, &recovered)
                   .empty());
   EXPECT_EQ(recovered[0], save);  // the save in flight did not happen
-  open(uri_, lane_store_id(0))->save_value(blob_hash(0, script_.lane(0)[save].blob),
-                                           blob_bytes(0, script_.lane(0)[save].blob));
+  open(uri_, lane_store_id(0))
+      ->save_value(blob_hash(0, script_.lane(0)[save].blob),
+                   blob_bytes(0, script_.lane(0)[save].blob));
   ASSERT_TRUE(check({crashed_after(script_, 0, save), crashed_after(script_, 1, save)},
                     Promise::acknowledged_survive, &recovered)
                   .empty());
@@ -113,9 +114,9 @@ TEST_F(WorkloadCheck, TheRecoveredCountIsWhereEachLaneStands) {
 
 TEST_F(WorkloadCheck, AnOpenThatFailsIsAViolation) {
   // A directory where the database file should be.
-  const auto problems = check_invariants("sqlite:" + dir_.path(), script_,
-                                         {LaneOutcome{}, LaneOutcome{}},
-                                         Promise::acknowledged_survive);
+  const auto problems =
+      check_invariants("sqlite:" + dir_.path(), script_, {LaneOutcome{}, LaneOutcome{}},
+                       Promise::acknowledged_survive);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_NE(problems[0].find("open"), std::string::npos) << problems[0];
 }
