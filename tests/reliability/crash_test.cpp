@@ -12,19 +12,19 @@
 // sync mode) and SDS_CRASH_SEED make longer or other runs by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "core/kill_points.hpp"
-#include "tests/conformance/backends_under_test.hpp"
-#include "tests/conformance/test_support.hpp"
+#include "tests/conformance/conformance.hpp"  // PrintTo(BackendUnderTest): test names
 #include "tests/reliability/check_in_child.hpp"
 #include "tests/reliability/crash_writer.hpp"
 #include "tests/reliability/workload.hpp"
@@ -181,24 +181,27 @@ TEST_P(ProcessCrash, NoAcknowledgedWriteIsLostInAnySyncMode) {
 
   for (const char* sync : kSyncModes) {
     CrashLoop loop(backend, sync, random, tally);
-    // Every point once per mode, between the random kills; a point its
-    // writer did not reach (the script ended first) goes to the back, for a
-    // few more tries.
-    std::deque<KillPoint> points(kAllPoints.begin(), kAllPoints.end());
-    std::size_t point_runs_left = 3 * core::kKillPoints;
+    // The points in turn, one run every kRandomKillsPerPointRun random
+    // kills; then more runs for each point not reached in this mode (its
+    // writers finished the script first), a few at most.
+    std::array<bool, core::kKillPoints> reached{};
+    std::size_t next_point = 0;
+    std::size_t extra_runs_left = 3 * core::kKillPoints;
     const std::size_t kills_before = tally.kills;
-    for (std::size_t run = 0;
-         tally.kills - kills_before < kills_per_mode || (!points.empty() && point_runs_left > 0);
-         ++run) {
-      const bool random_kills_left = tally.kills - kills_before < kills_per_mode;
-      if (random_kills_left) loop.random_kill();
-      if (!points.empty() && point_runs_left > 0 &&
-          (!random_kills_left || run % kRandomKillsPerPointRun == kRandomKillsPerPointRun / 2)) {
-        const KillPoint point = points.front();
-        points.pop_front();
-        --point_runs_left;
-        if (!loop.kill_at(point)) points.push_back(point);
+    for (std::size_t run = 0;; ++run) {
+      std::optional<KillPoint> point;
+      if (tally.kills - kills_before < kills_per_mode) {
+        loop.random_kill();
+        if (run % kRandomKillsPerPointRun == kRandomKillsPerPointRun / 2) {
+          point = kAllPoints[next_point++ % kAllPoints.size()];
+        }
+      } else {
+        const auto missing = std::find(reached.begin(), reached.end(), false);
+        if (missing == reached.end() || extra_runs_left == 0) break;
+        --extra_runs_left;
+        point = kAllPoints[static_cast<std::size_t>(missing - reached.begin())];
       }
+      if (point && loop.kill_at(*point)) reached[static_cast<std::size_t>(*point)] = true;
     }
   }
 
@@ -210,8 +213,9 @@ TEST_P(ProcessCrash, NoAcknowledgedWriteIsLostInAnySyncMode) {
                  std::to_string(tally.at_point[static_cast<std::size_t>(point)]);
   }
   std::printf(
-      "RELIABILITY crash %s: kills=%zu kill_points=%zu violations=%zu (%s; sync off, normal, full; "
-      "%zu databases, %zu writers finished before a kill, seed %zu, %.1f s)\n",
+      "RELIABILITY crash %s: kills=%zu kill_points=%zu violations=%zu (at points: %s; "
+      "sync off, normal, full; %zu databases, %zu writers finished before a kill, "
+      "seed %zu, %.1f s)\n",
       backend.scheme.c_str(), tally.kills, tally.point_kills, tally.violations, per_point.c_str(),
       tally.databases, tally.finished, seed, seconds);
   std::fflush(stdout);
