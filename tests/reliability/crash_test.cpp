@@ -45,7 +45,7 @@ constexpr std::size_t kOpsPerLane = 200;
 constexpr std::size_t kKillsPerMode = 100;
 // A kill point run every this many random kills.
 constexpr std::size_t kRandomKillsPerPointRun = 15;
-// A writer that reports nothing for this long is stuck: a violation.
+// A writer that takes longer than this is stuck: a violation.
 constexpr int kWriterTimeoutMs = 60'000;
 constexpr std::array<const char*, 3> kSyncModes = {"off", "normal", "full"};
 constexpr std::array<KillPoint, core::kKillPoints> kAllPoints = {
@@ -83,8 +83,10 @@ class CrashLoop {
     if (random_() % 10 == 0) {
       std::this_thread::sleep_for(std::chrono::microseconds(random_() % 20'000));
     } else {
-      if (!writer.wait_for_reports(1 + random_() % 48, kWriterTimeoutMs)) {
-        violation("the writer reported nothing for " + std::to_string(kWriterTimeoutMs) + " ms");
+      const std::size_t reports = 1 + random_() % 48;
+      if (!writer.wait_for_reports(reports, kWriterTimeoutMs)) {
+        violation("the writer did not report " + std::to_string(reports) + " operations within " +
+                  std::to_string(kWriterTimeoutMs) + " ms");
       }
       std::this_thread::sleep_for(std::chrono::microseconds(random_() % 500));
     }
@@ -123,10 +125,12 @@ class CrashLoop {
     return plan;
   }
 
+  // Removes the last database, if any: it is checked.
   void fresh_database() {
-    const std::string dir = dir_.path() + "/" + std::to_string(++tally_.databases);
-    std::filesystem::create_directory(dir);
-    uri_ = backend_.make_uri(dir) + "?sync=" + sync_;
+    if (!database_dir_.empty()) std::filesystem::remove_all(database_dir_);
+    database_dir_ = dir_.path() + "/" + std::to_string(++tally_.databases);
+    std::filesystem::create_directory(database_dir_);
+    uri_ = backend_.make_uri(database_dir_) + "?sync=" + sync_;
     // A small LMDB map grows several times per database, so that kills also
     // land in a growth and in the transaction it runs again.
     if (backend_.scheme == "lmdb") uri_ += "&map_size=256KiB";
@@ -165,6 +169,7 @@ class CrashLoop {
   Tally& tally_;
   const Script script_{{.lanes = kLanes, .ops_per_lane = kOpsPerLane, .seed = 11}};
   TempDir dir_;
+  std::string database_dir_;
   std::string uri_;
   std::vector<std::size_t> resume_;
 };
