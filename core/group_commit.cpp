@@ -103,7 +103,7 @@ bool GroupCommitter::run_group(const std::vector<Pending*>& group, bool isolated
         ~AddTime() { total += Clock::now() - started; }
       } add_time{started, writing};
       for (Pending* pending : group) {
-        // Writes of the group are in the transaction, others not yet.
+        // A kill point: the earlier writes of the group are in the transaction, the rest not yet.
         if (pending != group.front()) kill_point(KillPoint::group_half_assembled);
         pending->error = nullptr;
         if (!isolated) {
