@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/kill_points.hpp"
+
 namespace sds::core {
 namespace {
 
@@ -101,6 +103,8 @@ bool GroupCommitter::run_group(const std::vector<Pending*>& group, bool isolated
         ~AddTime() { total += Clock::now() - started; }
       } add_time{started, writing};
       for (Pending* pending : group) {
+        // A kill point: the earlier writes of the group are in the transaction, the rest not yet.
+        if (pending != group.front()) kill_point(KillPoint::group_half_assembled);
         pending->error = nullptr;
         if (!isolated) {
           try {

@@ -6,6 +6,7 @@
 
 #include "core/catalog.hpp"
 #include "core/keys.hpp"
+#include "core/kill_points.hpp"
 #include "core/limits.hpp"
 #include "core/payloads.hpp"
 #include "sds/error.hpp"
@@ -55,6 +56,7 @@ std::uint64_t StoreWrites::number() {
 void StoreWrites::append_patch(ByteView patch, Clock clock) {
   const std::string key = keys::patch(number(), clock);
   if (!txn_.insert(key, encode_raw(key, patch))) return;  // the first append at a clock wins
+  kill_point(KillPoint::patch_put);
   if (!figures_.snapshot_clock || clock > *figures_.snapshot_clock) {
     figures_.accumulated += std::min<std::uint64_t>(
         patch.size(), std::numeric_limits<std::uint64_t>::max() - figures_.accumulated);
@@ -69,6 +71,7 @@ void StoreWrites::save_snapshot(const Encoded& snapshot, Clock clock, bool as_ch
       refuse_stale_checkpoint(clock, stored->clock, where_);
     }
     txn_.erase_range(keys::patch(store, 0), keys::patch(store, clock));
+    kill_point(KillPoint::checkpoint_prune);
   }
   const std::string key = keys::snapshot(store);
   const Bytes record = frame(key, snapshot);
@@ -82,6 +85,7 @@ void StoreWrites::save_snapshot(const Encoded& snapshot, Clock clock, bool as_ch
                          }();
   if (!unchanged) {
     txn_.put(key, record);
+    if (as_checkpoint) kill_point(KillPoint::checkpoint_snapshot_put);
     const std::string meta_key = keys::meta(store);
     txn_.put(meta_key, encode_snapshot_header(meta_key, {clock, snapshot.raw_size, record.size()}));
   }
@@ -110,6 +114,7 @@ void StoreWrites::save_value(std::string_view hash, ByteView data, std::optional
     txn_.put(blob_key, frame(blob_key, *encoded));
   }
   txn_.put(refs_key, encode_ref_count(refs_key, one_more(count.value_or(0), hash, where_)));
+  kill_point(KillPoint::blob_ref_change);
 }
 
 bool StoreWrites::retain_value(std::string_view hash) {
@@ -117,6 +122,7 @@ bool StoreWrites::retain_value(std::string_view hash) {
   if (!count) return false;
   const std::string key = keys::refs(hash);
   txn_.put(key, encode_ref_count(key, one_more(*count, hash, where_)));
+  kill_point(KillPoint::blob_ref_change);
   return true;
 }
 
@@ -130,6 +136,7 @@ void StoreWrites::release_value(std::string_view hash) {
     txn_.erase(key);
     txn_.erase(keys::blob(hash));
   }
+  kill_point(KillPoint::blob_ref_change);
 }
 
 }  // namespace sds::core

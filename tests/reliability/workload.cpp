@@ -226,9 +226,10 @@ std::size_t required_prefix(const LaneOutcome& outcome) {
 }  // namespace
 
 std::vector<std::string> check_invariants(const std::string& uri, const Script& script,
-                                          const std::vector<LaneOutcome>& outcomes,
-                                          Promise promise) {
+                                          const std::vector<LaneOutcome>& outcomes, Promise promise,
+                                          std::vector<std::size_t>* recovered) {
   std::vector<std::string> problems;
+  if (recovered) recovered->assign(outcomes.size(), 0);
   std::vector<LaneState> found;
   try {
     auto database = open_database(uri);
@@ -250,6 +251,7 @@ std::vector<std::string> check_invariants(const std::string& uri, const Script& 
         apply(model, script, lane, script.lane(lane)[ops - 1]);
       }
       matched = ops >= lowest && model == found[lane];
+      if (matched && recovered) (*recovered)[lane] = ops;
     }
     if (!matched) {
       problems.push_back(lane_store_id(lane) + ": " + describe(found[lane]) +

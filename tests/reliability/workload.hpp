@@ -106,8 +106,13 @@ enum class Promise {
 // started, failed ones left out, that the promise allows. Returns one line per
 // violation; empty when the database keeps every promise. An open that throws
 // is a violation too: after a crash, a database must open.
+//
+// With `recovered`, also says per lane how many operations the database holds:
+// the first prefix whose model it equals. A writer that goes on with the
+// same database resumes each lane there (an operation whose model changes
+// nothing runs again harmlessly). Meaningful only when nothing was violated.
 std::vector<std::string> check_invariants(const std::string& uri, const Script& script,
-                                          const std::vector<LaneOutcome>& outcomes,
-                                          Promise promise);
+                                          const std::vector<LaneOutcome>& outcomes, Promise promise,
+                                          std::vector<std::size_t>* recovered = nullptr);
 
 }  // namespace sds::test::reliability

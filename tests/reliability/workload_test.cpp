@@ -27,8 +27,9 @@ class WorkloadCheck : public ::testing::Test {
     }
   }
   std::vector<std::string> check(const std::vector<LaneOutcome>& outcomes,
-                                 Promise promise = Promise::acknowledged_survive) {
-    return check_invariants(uri_, script_, outcomes, promise);
+                                 Promise promise = Promise::acknowledged_survive,
+                                 std::vector<std::size_t>* recovered = nullptr) {
+    return check_invariants(uri_, script_, outcomes, promise, recovered);
   }
 
   TempDir dir_;
@@ -90,6 +91,25 @@ TEST_F(WorkloadCheck, AWrongReferenceCountIsAViolation) {
   ASSERT_FALSE(model.blob_refs.empty());
   ASSERT_TRUE(open(uri_, lane_store_id(1))->retain_value(model.blob_refs.begin()->first));
   EXPECT_EQ(check({crashed_after(script_, 0, 120), crashed_after(script_, 1, 120)}).size(), 1u);
+}
+
+TEST_F(WorkloadCheck, TheRecoveredCountIsWhereEachLaneStands) {
+  // A save_value always changes the lane, so the count tells whether it is there.
+  std::size_t save = 0;
+  while (script_.lane(0)[save].kind != OpKind::save_value) ++save;
+  run(save);
+  std::vector<std::size_t> recovered;
+  ASSERT_TRUE(check({crashed_after(script_, 0, save), crashed_after(script_, 1, save)},
+                    Promise::acknowledged_survive, &recovered)
+                  .empty());
+  EXPECT_EQ(recovered[0], save);  // the save in flight did not happen
+  open(uri_, lane_store_id(0))
+      ->save_value(blob_hash(0, script_.lane(0)[save].blob),
+                   blob_bytes(0, script_.lane(0)[save].blob));
+  ASSERT_TRUE(check({crashed_after(script_, 0, save), crashed_after(script_, 1, save)},
+                    Promise::acknowledged_survive, &recovered)
+                  .empty());
+  EXPECT_EQ(recovered[0], save + 1);  // it did
 }
 
 TEST_F(WorkloadCheck, AnOpenThatFailsIsAViolation) {
