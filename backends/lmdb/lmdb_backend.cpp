@@ -330,8 +330,8 @@ MDB_txn* LmdbBackend::begin(unsigned flags, std::shared_lock<std::shared_mutex>&
     // had died by then; those that died since (killed inside a read
     // transaction) are freed here, and the transaction begins again.
     int dead = 0;
-    if (rc == MDB_READERS_FULL && round < kMaxResizeRounds &&
-        mdb_reader_check(env_, &dead) == 0 && dead > 0) {
+    if (rc == MDB_READERS_FULL && round < kMaxResizeRounds && mdb_reader_check(env_, &dead) == 0 &&
+        dead > 0) {
       continue;
     }
     lock.unlock();

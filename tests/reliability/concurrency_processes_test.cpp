@@ -25,7 +25,7 @@ constexpr int kWriters = 4;
 constexpr Clock kAppendsPerWriter = 600;
 constexpr Clock kCollidingClocks = 150;
 constexpr int kBlobSavesPerWriter = 30;
-constexpr int kReaderKills = 16;     // at least
+constexpr int kReaderKills = 16;      // at least
 constexpr int kMaxReaderKills = 200;  // then the writers finish undisturbed
 
 std::string owned_payload(int writer, Clock clock) {
@@ -71,8 +71,8 @@ bool write_as(const std::string& uri, int writer) {
     if (mdb_env_create(&env) == 0 && mdb_env_set_maxreaders(env, 126) == 0 &&
         mdb_env_open(env, path.c_str(), MDB_RDONLY | MDB_NOTLS, 0644) == 0 &&
         // As every LMDB process should: free the slots of the readers killed before.
-        mdb_reader_check(env, nullptr) == 0 && mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == 0 && mdb_dbi_open(txn, nullptr, 0, &dbi) == 0 &&
-        mdb_stat(txn, dbi, &stat) == 0) {
+        mdb_reader_check(env, nullptr) == 0 && mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == 0 &&
+        mdb_dbi_open(txn, nullptr, 0, &dbi) == 0 && mdb_stat(txn, dbi, &stat) == 0) {
       entered = 1;
     }
   }
@@ -100,7 +100,8 @@ TEST_P(ConcurrencyProcesses, FourWritersWhileReadersAreKilledInsideTransactions)
   // (at least kReaderKills of them, at most kMaxReaderKills).
   std::map<pid_t, int> writer_status;
   int kills = 0;
-  while (kills < kReaderKills || (writer_status.size() < writers.size() && kills < kMaxReaderKills)) {
+  while (kills < kReaderKills ||
+         (writer_status.size() < writers.size() && kills < kMaxReaderKills)) {
     int ready[2];
     ASSERT_EQ(pipe(ready), 0);
     const pid_t reader = fork();
@@ -190,7 +191,8 @@ TEST_P(ConcurrencyProcesses, FourWritersWhileReadersAreKilledInsideTransactions)
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConcurrencyProcesses,
-                         ::testing::Values(backend_under_test("sqlite"), backend_under_test("lmdb")),
+                         ::testing::Values(backend_under_test("sqlite"),
+                                           backend_under_test("lmdb")),
                          backend_name);
 
 // Two processes write far past a 64 KiB map at the same time: each grows it
@@ -215,7 +217,8 @@ TEST(ConcurrencyProcessesLmdb, TwoProcessesGrowASmallMapAtOnce) {
         // Bytes zstd cannot shrink much: each value takes its size in the map.
         Bytes value(kValueBytes);
         std::uint32_t state = static_cast<std::uint32_t>(process * 100003 + v * 7 + 1);
-        for (auto& byte : value) byte = static_cast<std::uint8_t>((state = state * 1103515245 + 12345) >> 24);
+        for (auto& byte : value)
+          byte = static_cast<std::uint8_t>((state = state * 1103515245 + 12345) >> 24);
         store->save_value("value " + std::to_string(process) + "-" + std::to_string(v), value);
         store->append_patch(bytes("patch"), 2 + static_cast<Clock>(v * 2 + process));
       }

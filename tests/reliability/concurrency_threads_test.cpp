@@ -115,9 +115,8 @@ void Workload::append_colliding(int thread, Clock clock) {
 
 void Workload::append_checkpointed(int thread) {
   const Clock clock = next_checkpointed_clock_++;
-  checkpointed_->append_patch(bytes("checkpointed " + std::to_string(clock) + " by " +
-                                    std::to_string(thread)),
-                              clock);
+  checkpointed_->append_patch(
+      bytes("checkpointed " + std::to_string(clock) + " by " + std::to_string(thread)), clock);
   std::lock_guard lock(checkpointed_mutex_);
   checkpointed_acked_.insert(clock);
   while (checkpointed_acked_.contains(all_acked_below_)) ++all_acked_below_;
@@ -239,7 +238,8 @@ void Workload::create_and_drop(int thread, std::uint64_t step) {
   }
 }
 
-void Workload::run_thread(int thread, std::latch& start, std::chrono::steady_clock::time_point end) {
+void Workload::run_thread(int thread, std::latch& start,
+                          std::chrono::steady_clock::time_point end) {
   std::mt19937 random(static_cast<std::mt19937::result_type>(thread * 7919 + 1));
   auto own = db_.store("own-" + std::to_string(thread));
   std::vector<std::int64_t> held(kBlobHashes);
@@ -425,8 +425,8 @@ TEST_P(ConcurrencyThreads, MixedOperationsLoseNothing) {
   EXPECT_GT(report.figure("stores_dropped"), 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ConcurrencyThreads, ::testing::ValuesIn(kv_backends_under_test()),
-                         backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, ConcurrencyThreads,
+                         ::testing::ValuesIn(kv_backends_under_test()), backend_name);
 
 }  // namespace
 }  // namespace sds::test

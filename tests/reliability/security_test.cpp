@@ -55,7 +55,8 @@ std::map<std::string, std::uint64_t> tree(const std::string& root) {
 
 std::string describe(const std::map<std::string, std::uint64_t>& files) {
   std::string out;
-  for (const auto& [name, hash] : files) out += " " + name + (hash ? "#" + std::to_string(hash) : "");
+  for (const auto& [name, hash] : files)
+    out += " " + name + (hash ? "#" + std::to_string(hash) : "");
   return out;
 }
 
@@ -139,8 +140,7 @@ TEST_P(Security, FilesTakeTheirPermissionsFromTheUmask) {
     TempDir out;
     int status = 0;
     const std::string archive = out.path() + "/backup.sdsa";
-    std::string output =
-        run_sdsctl({"export", uri_in(dir.path()), archive}, &status, mask.c_str());
+    std::string output = run_sdsctl({"export", uri_in(dir.path()), archive}, &status, mask.c_str());
     EXPECT_EQ(status, 0) << output;
     output = run_sdsctl({"copy", uri_in(dir.path()), uri_in(out.path())}, &status, mask.c_str());
     EXPECT_EQ(status, 0) << output;
@@ -160,10 +160,18 @@ TEST_P(Security, StoreIdsAndHashesAreNeverPaths) {
   fs::create_directories(cwd);
   fs::create_directories(home);
   const std::string uri = uri_in(home);
-  const std::vector<std::string> ids = {
-      "../x", "../../escape", "/etc/passwd", "/tmp/sds-security-probe", "..", ".", "a/b/c",
-      std::string("nul\0inside", 10), std::string(kMaxStoreIdBytes, '/'),
-      std::string(kMaxStoreIdBytes - 3, '.') + "/..", "con", "x:y\\z"};
+  const std::vector<std::string> ids = {"../x",
+                                        "../../escape",
+                                        "/etc/passwd",
+                                        "/tmp/sds-security-probe",
+                                        "..",
+                                        ".",
+                                        "a/b/c",
+                                        std::string("nul\0inside", 10),
+                                        std::string(kMaxStoreIdBytes, '/'),
+                                        std::string(kMaxStoreIdBytes - 3, '.') + "/..",
+                                        "con",
+                                        "x:y\\z"};
   const auto passwd_before = tree("/etc").count("passwd");
   const fs::path old_cwd = fs::current_path();
   fs::current_path(cwd);  // a relative path would land here
@@ -237,13 +245,13 @@ TEST_P(Security, ReadOnlyOpensChangeNothingAndLeaveNothing) {
   }
   unchanged("a read-only open through the API");
   TempDir out;
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"stat", uri},
-           {"stores", uri},
-           {"dump", uri, "notes"},
-           {"verify", uri},
-           {"export", uri, out.path() + "/archive.sdsa"},
-           {"copy", uri, GetParam().make_uri(out.path())}}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"stat", uri},
+                                             {"stores", uri},
+                                             {"dump", uri, "notes"},
+                                             {"verify", uri},
+                                             {"export", uri, out.path() + "/archive.sdsa"},
+                                             {"copy", uri, GetParam().make_uri(out.path())}}) {
     int status = 0;
     const std::string output = run_sdsctl(args, &status);
     EXPECT_EQ(status, 0) << args[0] << ": " << output;
@@ -265,7 +273,8 @@ TEST_P(Security, ReadOnlyOpensCreateNoDatabase) {
     const std::string output = run_sdsctl({"stat", uri}, &status);
     EXPECT_EQ(status, 3) << output;  // not found
     report.count("opens_checked", 2);
-    if (tree(dir.path()) != before) report.violation("a read-only open of " + what + " created files");
+    if (tree(dir.path()) != before)
+      report.violation("a read-only open of " + what + " created files");
   };
   refused("a missing path");
   // What each path kind may hold when it holds no database.
