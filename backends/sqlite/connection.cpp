@@ -126,10 +126,10 @@ void flush_wal(Connection& connection) {
   if (rc != SQLITE_OK) connection.fail(rc, "flushing (WAL checkpoint)");
 }
 
-bool wal_files_exist(const std::string& path) {
+bool wal_holds_commits(const std::string& path) {
   std::error_code error;
-  return std::filesystem::exists(path + "-wal", error) ||
-         std::filesystem::exists(path + "-shm", error);
+  const auto size = std::filesystem::file_size(path + "-wal", error);
+  return !error && size > 0;
 }
 
 void remove_wal_files_of_readers(const ConnectionSettings& settings) {

@@ -107,8 +107,10 @@ class Connection {
 // checkpoints what it can under synchronous=FULL.
 void flush_wal(Connection& connection);
 
-// Whether the -wal or the -shm file of the database at `path` exists.
-bool wal_files_exist(const std::string& path);
+// Whether the database at `path` has a -wal file that holds anything: a
+// writer's commits, live or left by a crash. An empty one (or -shm alone) is
+// what a read-only connection leaves.
+bool wal_holds_commits(const std::string& path);
 
 // Removes the -wal and -shm files that read-only connections left beside
 // `settings.path` (SQLite creates them to read a WAL database, and only a

@@ -101,8 +101,9 @@ class SqliteBackend final : public kv::Backend {
   // connection) use one connection for reads and writes.
   bool single_connection_;
   std::size_t inline_limit_ = 0;
-  // A read-only open of a file without -wal and -shm files: the connections
-  // create them (docs/DESIGN.md section 11.7), and the close removes them.
+  // A read-only open of a file without a WAL that holds commits: its
+  // connections create -wal and -shm files, or find those that an earlier
+  // read-only open left, and the close removes them (docs/DESIGN.md 11.7).
   bool remove_wal_files_at_close_ = false;
 
   // The connection of every write (and, with a single connection, every
@@ -165,7 +166,7 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
                     core::keys::printable(settings_.path, core::keys::kWhole) + "/data.db");
   }
   remove_wal_files_at_close_ =
-      read_only_ && !in_memory_ && !sqlite::wal_files_exist(settings_.path);
+      read_only_ && !in_memory_ && !sqlite::wal_holds_commits(settings_.path);
   auto session = std::make_unique<Session>(settings_, read_only_);
   Connection& connection = session->connection;
   if (read_only_) {

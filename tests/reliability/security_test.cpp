@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "tests/conformance/conformance.hpp"
+#include "tests/reliability/file_tree.hpp"
 #include "tests/reliability/reliability_report.hpp"
 
 namespace sds::test {
@@ -25,40 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The persistent key-value schemes: those that create files.
-std::vector<BackendUnderTest> file_backends() {
-  std::vector<BackendUnderTest> out;
-  for (auto& backend : persistent_backends_under_test()) {
-    if (backend.key_value) out.push_back(std::move(backend));
-  }
-  return out;
-}
-
-// Every file and directory under `root`, relative to it, with a fingerprint
-// of its content (FNV-1a of the bytes; a directory's is 0). LMDB's lock.mdb
-// holds the reader table, which every open rewrites: it is listed, not
-// fingerprinted.
-std::map<std::string, std::uint64_t> tree(const std::string& root) {
-  std::map<std::string, std::uint64_t> out;
-  std::error_code error;
-  for (const auto& entry : fs::recursive_directory_iterator(root, error)) {
-    std::uint64_t hash = 0;
-    if (entry.is_regular_file() && entry.path().filename() != "lock.mdb") {
-      hash = 1469598103934665603ull;
-      std::ifstream in(entry.path(), std::ios::binary);
-      for (char c; in.get(c);) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-    }
-    out[fs::relative(entry.path(), root).string()] = hash;
-  }
-  return out;
-}
-
-std::string describe(const std::map<std::string, std::uint64_t>& files) {
-  std::string out;
-  for (const auto& [name, hash] : files)
-    out += " " + name + (hash ? "#" + std::to_string(hash) : "");
-  return out;
-}
 
 // Runs sdsctl with `args` (each quoted for the shell) under `umask`; its
 // stdout and stderr together, and its exit code in `status`.
@@ -121,8 +88,8 @@ TEST_P(Security, FilesTakeTheirPermissionsFromTheUmask) {
   ReliabilityReport report("security_umask " + GetParam().scheme);
   for (const mode_t umask_value : {mode_t{077}, mode_t{022}, mode_t{027}}) {
     TempDir dir;
-    // The whole process's umask: set only while this test's database is open,
-    // and closed (RocksDB's background work done) before it is restored.
+    // The whole process's umask (each test runs in a process of its own),
+    // restored once the databases are closed (RocksDB's background work done).
     const mode_t before = ::umask(umask_value);
     {
       fill(uri_in(dir.path()));
@@ -132,20 +99,34 @@ TEST_P(Security, FilesTakeTheirPermissionsFromTheUmask) {
       db->flush();
     }
     check_modes(dir.path(), umask_value, report);
-    ::umask(before);
 
-    // sdsctl's outputs: an archive, and a copy into a new database.
+    // sdsctl's outputs: an archive, and the databases that copy, import and
+    // salvage create; then a compaction of one of them.
     const std::string mask = std::to_string(umask_value / 64) +
                              std::to_string(umask_value / 8 % 8) + std::to_string(umask_value % 8);
     TempDir out;
-    int status = 0;
     const std::string archive = out.path() + "/backup.sdsa";
-    std::string output = run_sdsctl({"export", uri_in(dir.path()), archive}, &status, mask.c_str());
-    EXPECT_EQ(status, 0) << output;
-    output = run_sdsctl({"copy", uri_in(dir.path()), uri_in(out.path())}, &status, mask.c_str());
-    EXPECT_EQ(status, 0) << output;
+    std::vector<std::vector<std::string>> commands = {{"export", uri_in(dir.path()), archive}};
+    // salvage reads key-value schemes only.
+    std::vector<std::string> targets = {"copy", "import"};
+    if (GetParam().key_value) targets.push_back("salvage");
+    for (const std::string& target : targets) {
+      fs::create_directory(out.path() + "/" + target);
+      const std::string source = target == "import" ? archive : uri_in(dir.path());
+      commands.push_back({target, source, uri_in(out.path() + "/" + target)});
+    }
+    if (GetParam().capabilities.compaction) {
+      commands.push_back({"compact", uri_in(out.path() + "/copy")});
+    }
+    for (const auto& command : commands) {
+      int status = 0;
+      const std::string output = run_sdsctl(command, &status, mask.c_str());
+      EXPECT_EQ(status, 0) << command[0] << ": " << output;
+      report.count("sdsctl_runs");
+    }
     check_modes(out.path(), umask_value, report);
     if (!fs::exists(archive)) report.violation("sdsctl export wrote no archive");
+    ::umask(before);
   }
   report.print();
 }
@@ -172,7 +153,7 @@ TEST_P(Security, StoreIdsAndHashesAreNeverPaths) {
                                         std::string(kMaxStoreIdBytes - 3, '.') + "/..",
                                         "con",
                                         "x:y\\z"};
-  const auto passwd_before = tree("/etc").count("passwd");
+  const std::uint64_t passwd_before = fingerprint("/etc/passwd");
   const fs::path old_cwd = fs::current_path();
   fs::current_path(cwd);  // a relative path would land here
   {
@@ -201,7 +182,7 @@ TEST_P(Security, StoreIdsAndHashesAreNeverPaths) {
   }
   fs::current_path(old_cwd);
   if (!fs::is_empty(cwd)) report.violation("files appeared in the working directory");
-  for (const auto& [name, hash] : tree(dir.path())) {
+  for (const auto& [name, hash] : file_tree(dir.path())) {
     report.count("files_checked");
     const bool ours = name == "cwd" || name == "db" || name.starts_with("db/");
     if (!ours) report.violation("a file appeared outside the database: " + name);
@@ -211,7 +192,7 @@ TEST_P(Security, StoreIdsAndHashesAreNeverPaths) {
     }
   }
   if (fs::exists("/tmp/sds-security-probe")) report.violation("/tmp/sds-security-probe exists");
-  EXPECT_EQ(tree("/etc").count("passwd"), passwd_before);
+  EXPECT_EQ(fingerprint("/etc/passwd"), passwd_before);
   report.print();
 }
 
@@ -222,9 +203,9 @@ TEST_P(Security, ReadOnlyOpensChangeNothingAndLeaveNothing) {
   TempDir dir;
   const std::string uri = uri_in(dir.path());
   fill(uri);
-  const auto before = tree(dir.path());
+  const auto before = file_tree(dir.path());
   const auto unchanged = [&](const std::string& what) {
-    const auto after = tree(dir.path());
+    const auto after = file_tree(dir.path());
     report.count("opens_checked");
     report.count("files_checked", after.size());
     if (after != before) {
@@ -245,13 +226,16 @@ TEST_P(Security, ReadOnlyOpensChangeNothingAndLeaveNothing) {
   }
   unchanged("a read-only open through the API");
   TempDir out;
-  for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{{"stat", uri},
-                                             {"stores", uri},
-                                             {"dump", uri, "notes"},
-                                             {"verify", uri},
-                                             {"export", uri, out.path() + "/archive.sdsa"},
-                                             {"copy", uri, GetParam().make_uri(out.path())}}) {
+  std::vector<std::vector<std::string>> commands = {
+      {"stat", uri},
+      {"stores", uri},
+      {"export", uri, out.path() + "/archive.sdsa"},
+      {"copy", uri, GetParam().make_uri(out.path())}};
+  if (GetParam().key_value) {  // dump and verify read key-value schemes only
+    commands.push_back({"dump", uri, "notes"});
+    commands.push_back({"verify", uri});
+  }
+  for (const auto& args : commands) {
     int status = 0;
     const std::string output = run_sdsctl(args, &status);
     EXPECT_EQ(status, 0) << args[0] << ": " << output;
@@ -267,13 +251,13 @@ TEST_P(Security, ReadOnlyOpensCreateNoDatabase) {
   TempDir dir;
   const std::string uri = uri_in(dir.path());
   const auto refused = [&](const std::string& what) {
-    const auto before = tree(dir.path());
+    const auto before = file_tree(dir.path());
     expect_error(Errc::not_found, [&] { open_database(uri, {.read_only = true}); });
     int status = 0;
     const std::string output = run_sdsctl({"stat", uri}, &status);
     EXPECT_EQ(status, 3) << output;  // not found
     report.count("opens_checked", 2);
-    if (tree(dir.path()) != before)
+    if (file_tree(dir.path()) != before)
       report.violation("a read-only open of " + what + " created files");
   };
   refused("a missing path");
@@ -289,7 +273,9 @@ TEST_P(Security, ReadOnlyOpensCreateNoDatabase) {
   report.print();
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, Security, ::testing::ValuesIn(file_backends()), backend_name);
+// The persistent schemes: those that create files.
+INSTANTIATE_TEST_SUITE_P(Backends, Security, ::testing::ValuesIn(persistent_backends_under_test()),
+                         backend_name);
 
 // A password in a URI (user:password@ in the authority, or a password=
 // parameter) appears in no message: not in what() of an error of any scheme,
