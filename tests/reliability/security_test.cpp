@@ -26,7 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // Runs sdsctl with `args` (each quoted for the shell) under `umask`; its
 // stdout and stderr together, and its exit code in `status`.
 std::string run_sdsctl(const std::vector<std::string>& args, int* status = nullptr,
@@ -226,11 +225,10 @@ TEST_P(Security, ReadOnlyOpensChangeNothingAndLeaveNothing) {
   }
   unchanged("a read-only open through the API");
   TempDir out;
-  std::vector<std::vector<std::string>> commands = {
-      {"stat", uri},
-      {"stores", uri},
-      {"export", uri, out.path() + "/archive.sdsa"},
-      {"copy", uri, GetParam().make_uri(out.path())}};
+  std::vector<std::vector<std::string>> commands = {{"stat", uri},
+                                                    {"stores", uri},
+                                                    {"export", uri, out.path() + "/archive.sdsa"},
+                                                    {"copy", uri, GetParam().make_uri(out.path())}};
   if (GetParam().key_value) {  // dump and verify read key-value schemes only
     commands.push_back({"dump", uri, "notes"});
     commands.push_back({"verify", uri});
