@@ -11,8 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <map>
 #include <set>
+#include <thread>
 #include <vector>
 
 #include "tests/conformance/conformance.hpp"
@@ -193,6 +195,66 @@ TEST_P(ConcurrencyProcesses, FourWritersWhileReadersAreKilledInsideTransactions)
                      std::to_string(1 + kWriters * kBlobSavesPerWriter) + " were taken");
   }
   report.count("blob_saves", 1 + kWriters * kBlobSavesPerWriter);
+  report.print();
+}
+
+// Holds the library's own write lock for `hold` in a process of its own,
+// after saying so on `ready`.
+[[noreturn]] void hold_write_lock(const BackendUnderTest& backend, const std::string& path,
+                                  int ready, std::chrono::milliseconds hold) {
+  char held = 0;
+  if (backend.scheme == "sqlite") {
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK &&
+        sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK) {
+      held = 1;
+    }
+  } else {
+    MDB_env* env = nullptr;
+    MDB_txn* txn = nullptr;
+    if (mdb_env_create(&env) == 0 && mdb_env_open(env, path.c_str(), MDB_NOTLS, 0644) == 0 &&
+        mdb_txn_begin(env, nullptr, 0, &txn) == 0) {
+      held = 1;
+    }
+  }
+  if (write(ready, &held, 1) != 1) _exit(1);
+  std::this_thread::sleep_for(hold);
+  _exit(0);  // the lock goes with the process
+}
+
+TEST_P(ConcurrencyProcesses, ALockHeldWithinTheBusyTimeoutIsWaitedFor) {
+  TempDir dir;
+  const std::string uri = GetParam().make_uri(dir.path());
+  ReliabilityReport report("concurrency_busy " + GetParam().scheme);
+  open_database(uri)->store("doc")->append_patch(bytes("first"), 1);
+  constexpr auto kHold = std::chrono::milliseconds(300);
+  for (int round = 0; round < 3; ++round) {
+    int ready[2];
+    ASSERT_EQ(pipe(ready), 0);
+    const pid_t holder = fork();
+    if (holder == 0) {
+      close(ready[0]);
+      hold_write_lock(GetParam(), path_of(uri), ready[1], kHold);
+    }
+    close(ready[1]);
+    char held = 0;
+    ASSERT_EQ(read(ready[0], &held, 1), 1);
+    close(ready[0]);
+    ASSERT_EQ(held, 1) << "the other process could not take the write lock";
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      // Fresh each round: opening waits for the lock too.
+      auto store = open(uri, "doc");
+      store->append_patch(bytes("waited"), 2 + static_cast<Clock>(round));
+      report.count("writes_that_waited");
+    } catch (const Error& error) {
+      report.violation(std::string("a lock held for 300 ms surfaced: ") + error.what());
+    }
+    const auto waited = std::chrono::steady_clock::now() - start;
+    if (waited < kHold / 2) report.violation("the write did not wait for the other process's lock");
+    if (wait_for(holder) != 0) report.violation("the lock holder failed");
+  }
+  if (open(uri, "doc")->load_patches_since(1).size() != 3) report.violation("a write is lost");
   report.print();
 }
 
