@@ -129,7 +129,7 @@ ResolvedUri resolve_uri(std::string_view uri, const OpenOptions& options) {
   if (parsed.has_authority && !parsed.authority.empty() && info.path_kind != PathKind::name) {
     bad_uri(config.uri,
             "scheme " + info.scheme + " takes a path, not a host ('" +
-                core::keys::printable(parsed.authority) + "')",
+                core::keys::printable(core::mask_authority(parsed.authority)) + "')",
             "write " + info.scheme + ":///absolute/path or " + info.scheme + ":relative/path");
   }
   config.authority = parsed.authority;

@@ -109,17 +109,23 @@ Uri parse_uri(std::string_view text) {
   return out;
 }
 
+std::string mask_authority(std::string_view authority) {
+  std::string out(authority);
+  const std::size_t at = out.rfind('@');
+  if (at == std::string::npos) return out;
+  const std::size_t colon = out.find(':');
+  if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  return out;
+}
+
 std::string mask_password(std::string_view text) {
   std::string out(text);
   // user:password@ in the authority
   if (const std::size_t start = out.find("://"); start != std::string::npos) {
     const std::size_t authority = start + 3;
     const std::size_t end = std::min(out.find_first_of("/?", authority), out.size());
-    const std::size_t at = out.rfind('@', end);
-    if (at != std::string::npos && at >= authority) {
-      const std::size_t colon = out.find(':', authority);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
+    out.replace(authority, end - authority,
+                mask_authority(std::string_view(out).substr(authority, end - authority)));
   }
   // password=... in the query
   for (std::size_t at = out.find("password="); at != std::string::npos;

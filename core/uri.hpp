@@ -26,4 +26,8 @@ Uri parse_uri(std::string_view text);
 // replaced by "***", for messages.
 std::string mask_password(std::string_view text);
 
+// An authority (`user:password@host`, raw or percent-decoded) with its
+// password replaced by "***", for messages.
+std::string mask_authority(std::string_view authority);
+
 }  // namespace sds::core

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds and runs every test: a Release build, the installed package (a
 # project outside the tree built against it with find_package and pkg-config,
-# with a backend of its own under the installed conformance suite), and an
-# AddressSanitizer+UBSan build, and the armhf and arm64 embedded builds under
+# with a backend of its own under the installed conformance suite), an
+# AddressSanitizer+UBSan build, the concurrency suite under ThreadSanitizer,
+# and the armhf and arm64 embedded builds under
 # qemu-user. Prints how long each stage took. Run from
 # anywhere; builds go to build-*/ in the repo.
 set -euo pipefail
@@ -46,6 +47,17 @@ end_stage "sanitizer build"
 start_stage "sanitizer tests"
 ctest --test-dir "$repo/build-asan" -j"$jobs" --output-on-failure
 end_stage "sanitizer tests"
+
+# ThreadSanitizer, for the concurrency suite only (docs/DESIGN.md section
+# 11.8): its target and what it links, no more, and 5 s per backend in place of
+# 20. Any report fails the test (halt_on_error; CTest sets TSAN_OPTIONS).
+start_stage "thread sanitizer"
+cmake -S "$repo" -B "$repo/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSDS_SANITIZE=thread -DSDS_BUILD_NODE=OFF >/dev/null
+cmake --build "$repo/build-tsan" -j"$jobs" --target sds_concurrency_tests
+SDS_CONCURRENCY_SECONDS=5 ctest --test-dir "$repo/build-tsan" --no-tests=error --output-on-failure \
+  -L reliability -R Concurrency
+end_stage "thread sanitizer"
 
 # The embedded presets, cross-built for 32-bit ARM and arm64 (needs
 # `scripts/install-deps.sh --cross`): the conformance suite, the LMDB tests

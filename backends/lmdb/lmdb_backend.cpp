@@ -326,7 +326,14 @@ MDB_txn* LmdbBackend::begin(unsigned flags, std::shared_lock<std::shared_mutex>&
     MDB_txn* txn = nullptr;
     const int rc = mdb_txn_begin(env_, nullptr, flags, &txn);
     if (rc == 0) return txn;
+    // Every reader slot taken: the open's check freed those of processes that
+    // had died by then; those that died since (killed inside a read
+    // transaction) are freed here, and the transaction begins again.
+    int dead = 0;
+    const bool freed = rc == MDB_READERS_FULL && round < kMaxResizeRounds &&
+                       mdb_reader_check(env_, &dead) == 0 && dead > 0;
     lock.unlock();
+    if (freed) continue;
     if (rc != MDB_MAP_RESIZED || round == kMaxResizeRounds) fail(rc, "beginning a transaction");
     std::unique_lock resize(env_mutex_);
     if (!env_) continue;  // a compaction failed meanwhile: the next round says so

@@ -138,6 +138,8 @@ NodeFile::NodeFile(const BackendConfig& config) : config_(config) {
   settings.busy_timeout_ms = static_cast<int>(
       core::parse_integer(it == config.params.end() ? kDefaultBusyTimeout : it->second,
                           "busy_timeout", 0, std::numeric_limits<int>::max(), config.uri));
+  // As the sqlite: backend's (docs/DESIGN.md section 11.7).
+  remove_wal_files_at_close_ = config.read_only && !sqlite::wal_holds_commits(config.path);
   connection_ = std::make_unique<Connection>(settings, config.read_only);
   prepare_layout(*connection_, config);
   statements_ = std::make_unique<Statements>();
@@ -145,7 +147,9 @@ NodeFile::NodeFile(const BackendConfig& config) : config_(config) {
 
 NodeFile::~NodeFile() {
   statements_.reset();
+  const sqlite::ConnectionSettings settings = connection_->settings();
   connection_.reset();
+  if (remove_wal_files_at_close_) sqlite::remove_wal_files_of_readers(settings);
   std::lock_guard lock(files_mutex());
   auto& files = open_files();
   for (auto it = files.begin(); it != files.end();) {

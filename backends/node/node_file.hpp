@@ -127,6 +127,9 @@ class NodeFile {
   BackendConfig config_;
   std::mutex mutex_;  // the connection: one transaction at a time
   std::unique_ptr<Connection> connection_;
+  // A read-only open removes at its close the -wal and -shm files its
+  // connection created (docs/DESIGN.md section 11.7).
+  bool remove_wal_files_at_close_ = false;
   std::unique_ptr<Statements> statements_;  // finalized before the connection closes
   std::mutex figures_mutex_;
   std::map<std::string, Figures, std::less<>> figures_;

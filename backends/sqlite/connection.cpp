@@ -1,5 +1,7 @@
 #include "backends/sqlite/connection.hpp"
 
+#include <filesystem>
+
 #include "core/errors.hpp"
 
 namespace sds::backend::sqlite {
@@ -122,6 +124,24 @@ void flush_wal(Connection& connection) {
                                            nullptr, nullptr);
   connection.exec(synchronous_pragma(connection.settings().sync), "flushing");
   if (rc != SQLITE_OK) connection.fail(rc, "flushing (WAL checkpoint)");
+}
+
+bool wal_holds_commits(const std::string& path) {
+  std::error_code error;
+  const auto size = std::filesystem::file_size(path + "-wal", error);
+  return !error && size > 0;
+}
+
+void remove_wal_files_of_readers(const ConnectionSettings& settings) {
+  sqlite3* db = nullptr;
+  // No SQLITE_OPEN_CREATE: a file removed meanwhile is not created again.
+  if (sqlite3_open_v2(settings.path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, settings.busy_timeout_ms);
+    // Reading the schema opens the WAL, so that the close below handles it.
+    sqlite3_exec(db, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  }
+  sqlite3_close_v2(db);
 }
 
 }  // namespace sds::backend::sqlite

@@ -107,6 +107,20 @@ class Connection {
 // checkpoints what it can under synchronous=FULL.
 void flush_wal(Connection& connection);
 
+// Whether the database at `path` has a -wal file that holds anything: a
+// writer's commits, live or left by a crash. An empty one (or -shm alone) is
+// what a read-only connection leaves.
+bool wal_holds_commits(const std::string& path);
+
+// Removes the -wal and -shm files that read-only connections left beside
+// `settings.path` (SQLite creates them to read a WAL database, and only a
+// connection that may write removes them at its close): a connection that may
+// write opens the file, reads, and closes, which removes them when it is the
+// file's last connection in any process and the file is writable. The WAL is
+// empty unless a writer came meanwhile: then its commits are checkpointed into
+// the file, as that writer's own last close would have done. Never throws.
+void remove_wal_files_of_readers(const ConnectionSettings& settings);
+
 // The synchronous pragma of a sync mode: they map one to one (docs/DESIGN.md section 9).
 std::string synchronous_pragma(SyncMode sync);
 

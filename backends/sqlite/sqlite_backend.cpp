@@ -80,6 +80,7 @@ class SqliteTransaction final : public kv::WriteTransaction {
 class SqliteBackend final : public kv::Backend {
  public:
   explicit SqliteBackend(const BackendConfig& config);
+  ~SqliteBackend() override;
 
   void view(const std::function<void(kv::ReadTransaction&)>& fn) override;
   void update(const std::function<void(kv::WriteTransaction&)>& fn) override;
@@ -100,6 +101,10 @@ class SqliteBackend final : public kv::Backend {
   // connection) use one connection for reads and writes.
   bool single_connection_;
   std::size_t inline_limit_ = 0;
+  // A read-only open of a file without a WAL that holds commits: its
+  // connections create -wal and -shm files, or find those that an earlier
+  // read-only open left, and the close removes them (docs/DESIGN.md 11.7).
+  bool remove_wal_files_at_close_ = false;
 
   // The connection of every write (and, with a single connection, every
   // read); none on a read-only open of a file.
@@ -160,6 +165,8 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
                 "name a file, e.g. sqlite:" +
                     core::keys::printable(settings_.path, core::keys::kWhole) + "/data.db");
   }
+  remove_wal_files_at_close_ =
+      read_only_ && !in_memory_ && !sqlite::wal_holds_commits(settings_.path);
   auto session = std::make_unique<Session>(settings_, read_only_);
   Connection& connection = session->connection;
   if (read_only_) {
@@ -181,6 +188,15 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
   } else {
     writer_ = std::move(session);
   }
+}
+
+SqliteBackend::~SqliteBackend() {
+  if (!remove_wal_files_at_close_) return;
+  // Every connection of this backend is closed first: the removal needs the
+  // last one.
+  writer_.reset();
+  idle_readers_.clear();
+  sqlite::remove_wal_files_of_readers(settings_);
 }
 
 std::unique_ptr<Session> SqliteBackend::open_reader() {
