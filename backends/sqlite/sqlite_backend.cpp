@@ -80,6 +80,7 @@ class SqliteTransaction final : public kv::WriteTransaction {
 class SqliteBackend final : public kv::Backend {
  public:
   explicit SqliteBackend(const BackendConfig& config);
+  ~SqliteBackend() override;
 
   void view(const std::function<void(kv::ReadTransaction&)>& fn) override;
   void update(const std::function<void(kv::WriteTransaction&)>& fn) override;
@@ -180,6 +181,20 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
     readers_ = 1;
   } else {
     writer_ = std::move(session);
+  }
+}
+
+SqliteBackend::~SqliteBackend() {
+  // A clean close makes every write durable in every mode (docs/DESIGN.md
+  // section 9.1). Under sync=off SQLite's checkpoint at the last close syncs
+  // nothing, and deletes the WAL after copying it into an unsynced file: sync
+  // the WAL first, and let that checkpoint (the writer closes last, after the
+  // readers) run under synchronous=FULL. A close reports no error.
+  if (!writer_ || read_only_ || in_memory_ || settings_.sync != SyncMode::off) return;
+  try {
+    sqlite::flush_wal(writer_->connection);
+    writer_->connection.exec("PRAGMA synchronous=FULL", "closing");
+  } catch (const Error&) {
   }
 }
 
