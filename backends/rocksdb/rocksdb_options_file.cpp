@@ -2,6 +2,7 @@
 
 #include <rocksdb/file_system.h>
 
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -69,15 +70,30 @@ class FileSystemWithoutOptionsFileSyncs final : public rocksdb::FileSystemWrappe
   }
 };
 
+std::mutex base_mutex;
+std::shared_ptr<rocksdb::FileSystem> base_file_system;  // null: the default
+bool env_made = false;
+
 }  // namespace
 
 rocksdb::Env* env_without_options_file_syncs() {
   // Never destroyed: databases may close during static destruction.
-  static rocksdb::Env* const env =
-      rocksdb::NewCompositeEnv(
-          std::make_shared<FileSystemWithoutOptionsFileSyncs>(rocksdb::FileSystem::Default()))
-          .release();
+  static rocksdb::Env* const env = [] {
+    std::lock_guard lock(base_mutex);
+    env_made = true;
+    return rocksdb::NewCompositeEnv(std::make_shared<FileSystemWithoutOptionsFileSyncs>(
+                                        base_file_system ? base_file_system
+                                                         : rocksdb::FileSystem::Default()))
+        .release();
+  }();
   return env;
+}
+
+bool set_base_file_system(std::shared_ptr<rocksdb::FileSystem> file_system) {
+  std::lock_guard lock(base_mutex);
+  if (env_made) return false;
+  base_file_system = std::move(file_system);
+  return true;
 }
 
 }  // namespace sds::backend::rocks

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 
 #include <memory>
 
@@ -20,5 +21,11 @@ namespace sds::backend::rocks {
 // The default Env, except that the OPTIONS file and its directory entry are
 // not synced. Shared by every database the backend opens.
 rocksdb::Env* env_without_options_file_syncs();
+
+// The file system below that Env: the default one, unless a test below the
+// backend (tests/reliability/rocksdb_fault_fs.*: simulated power loss,
+// injected faults) sets its own before the first database of the process is
+// opened. False once the Env exists. Internal: libsds does not export it.
+bool set_base_file_system(std::shared_ptr<rocksdb::FileSystem> file_system);
 
 }  // namespace sds::backend::rocks

@@ -128,6 +128,7 @@ void fault_once(const BelowBackend& target, const Script& script, const Injected
     return;
   }
   ++tally.runs;
+  ++tally.surfaced[run.error ? to_string(run.error->code()) : "none"];
   if (run.error) {
     if (run.error->code() != expected_code(injected.fault)) {
       add(tally, context,
@@ -206,9 +207,16 @@ Tally full_disk(const BelowBackend& target, const Script& script, const std::str
 
 void report(const std::string& suite, const std::string& what, const std::string& counted,
             const Tally& tally, const std::string& note) {
+  std::string details = note;
+  if (!tally.surfaced.empty()) {
+    details += details.empty() ? "surfaced as" : "; surfaced as";
+    for (const auto& [code, count] : tally.surfaced) {
+      details += " " + code + "=" + std::to_string(count);
+    }
+  }
   std::printf("RELIABILITY %s %s: %s=%zu violations=%zu%s%s\n", suite.c_str(), what.c_str(),
-              counted.c_str(), tally.runs, tally.violations.size(), note.empty() ? "" : " ",
-              note.c_str());
+              counted.c_str(), tally.runs, tally.violations.size(), details.empty() ? "" : " (",
+              details.empty() ? "" : (details + ")").c_str());
   for (std::size_t i = 0; i < std::min<std::size_t>(tally.violations.size(), 10); ++i) {
     std::printf("  %s\n", tally.violations[i].c_str());
   }

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct BelowBackend {
 struct Tally {
   std::size_t runs = 0;  // crash points, or faults that fired
   std::vector<std::string> violations;
+  // Of the faults that fired: how many surfaced under each Errc name, and how
+  // many the library absorbed ("none": it retried, or ignored a failed
+  // checkpoint of its own).
+  std::map<std::string, std::size_t> surfaced;
 };
 
 // Runs the workload once without a crash (the power goes off after a clean

@@ -68,6 +68,8 @@ TEST_F(SqliteBelowBackend, FaultsSurfaceAsTheirCodesAndLeaveARecoverableDatabase
                                      kFaultsPerKind);
   report("backend-faults", "sqlite", "faults", tally);
   EXPECT_GE(tally.runs, 3 * kFaultsPerKind);
+  EXPECT_GT(tally.surfaced.count("full"), 0u);
+  EXPECT_GT(tally.surfaced.count("io_error"), 0u);
   EXPECT_EQ(tally.violations, std::vector<std::string>{});
 }
 
