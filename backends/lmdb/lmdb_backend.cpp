@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <lmdb.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -140,6 +141,10 @@ class LmdbBackend final : public kv::Backend {
   }
 
   [[noreturn]] void fail(int rc, std::string_view what) const;
+  // `rc` of a failed write: ENOSPC for an EIO while the file system holds no
+  // free page. LMDB reports a short write, which is how a full disk shows,
+  // as EIO.
+  int short_write_as_full(int rc) const;
   MDB_dbi dbi() const { return dbi_; }
   // LMDB keys are 1 to this many bytes (511 in the default build).
   std::size_t max_key() const { return max_key_; }
@@ -315,6 +320,16 @@ void LmdbBackend::close_env() {
   throw Error(code_of(rc), message, advice);
 }
 
+int LmdbBackend::short_write_as_full(int rc) const {
+  struct statvfs space {};
+  if (rc == EIO && ::statvfs(path_.c_str(), &space) == 0 &&
+      static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize <
+          static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE))) {
+    return ENOSPC;
+  }
+  return rc;
+}
+
 MDB_txn* LmdbBackend::begin(unsigned flags, std::shared_lock<std::shared_mutex>& lock) {
   for (int round = 0;; ++round) {
     lock = std::shared_lock(env_mutex_);
@@ -371,7 +386,7 @@ void LmdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
     if (txn) {
       const int rc = mdb_txn_commit(txn);  // frees txn, committed or not
       if (rc == 0) return;
-      if (rc != MDB_MAP_FULL) fail(rc, "committing");
+      if (rc != MDB_MAP_FULL) fail(short_write_as_full(rc), "committing");
     }
     lock.unlock();
     grow(transaction.bytes_written());
@@ -465,7 +480,7 @@ void LmdbBackend::compact() {
   if (rc != 0) {
     ::unlink(copy.c_str());
     set_process_lock(F_RDLCK);
-    fail(rc, "compacting (writing a compacted copy)");
+    fail(short_write_as_full(rc), "compacting (writing a compacted copy)");
   }
   copying.unlock();
   std::unique_lock swapping(env_mutex_);

@@ -2,6 +2,12 @@
 
 #include <rocksdb/file_system.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -23,6 +29,58 @@ bool is_options_file(std::string_view path) {
   const std::string_view name = path.substr(path.find_last_of('/') + 1);
   return name.starts_with("OPTIONS-");
 }
+
+// RocksDB's info log (LOG, rolled to LOG.old.<time> at open), written as far
+// as the disk allows. RocksDB's own logger keeps writing after an append
+// failed, and its file writer then fails an assertion in builds that keep
+// them (Debian's): on a full disk, the next log line (the next open writes
+// several) would abort the process. This one drops the lines that do not fit.
+class BestEffortLogger final : public rocksdb::Logger {
+ public:
+  explicit BestEffortLogger(std::unique_ptr<FSWritableFile> file) : file_(std::move(file)) {}
+  ~BestEffortLogger() override { BestEffortLogger::CloseImpl().PermitUncheckedError(); }
+
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list args) override {
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() %
+        1000000;
+    std::tm local{};
+    localtime_r(&seconds, &local);
+    char line[1024];
+    int size = std::snprintf(line, sizeof line, "%04d/%02d/%02d-%02d:%02d:%02d.%06lld ",
+                             local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour,
+                             local.tm_min, local.tm_sec, static_cast<long long>(micros));
+    size += std::vsnprintf(line + size, sizeof line - static_cast<std::size_t>(size) - 1, format,
+                           args);
+    size = std::min<int>(size, static_cast<int>(sizeof line) - 2);
+    line[size++] = '\n';
+    std::lock_guard lock(mutex_);
+    if (!file_) return;
+    if (file_->Append(rocksdb::Slice(line, static_cast<std::size_t>(size)), IOOptions(), nullptr)
+            .ok()) {
+      size_ += static_cast<std::size_t>(size);
+    }
+    file_->Flush(IOOptions(), nullptr).PermitUncheckedError();
+  }
+  // What AutoRollLogger compares with max_log_file_size.
+  std::size_t GetLogFileSize() const override { return size_; }
+
+ protected:
+  rocksdb::Status CloseImpl() override {
+    std::lock_guard lock(mutex_);
+    if (file_) file_->Close(IOOptions(), nullptr).PermitUncheckedError();
+    file_.reset();
+    return rocksdb::Status::OK();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::unique_ptr<FSWritableFile> file_;
+  std::atomic<std::size_t> size_{0};
+};
 
 class UnsyncedFile final : public rocksdb::FSWritableFileOwnerWrapper {
  public:
@@ -57,6 +115,16 @@ class FileSystemWithoutOptionsFileSyncs final : public rocksdb::FileSystemWrappe
     if (status.ok() && is_options_file(path)) {
       *result = std::make_unique<UnsyncedFile>(std::move(*result));
     }
+    return status;
+  }
+
+  IOStatus NewLogger(const std::string& path, const IOOptions& options,
+                     std::shared_ptr<rocksdb::Logger>* result, IODebugContext* dbg) override {
+    std::unique_ptr<FSWritableFile> file;
+    FileOptions file_options;
+    file_options.io_options = options;
+    IOStatus status = NewWritableFile(path, file_options, &file, dbg);
+    if (status.ok()) *result = std::make_shared<BestEffortLogger>(std::move(file));
     return status;
   }
 

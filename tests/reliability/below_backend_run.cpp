@@ -7,6 +7,7 @@
 #include <random>
 
 #include "tests/conformance/test_support.hpp"
+#include "tests/reliability/small_tmpfs.hpp"
 
 namespace sds::test::reliability {
 namespace {
@@ -192,16 +193,46 @@ Tally full_disk(const BelowBackend& target, const Script& script, const std::str
     return tally;
   }
   ++tally.runs;
+  ++tally.surfaced[to_string(run.error->code())];
   if (run.error->code() != Errc::full) {
     add(tally, "full disk",
         {std::string("surfaced as ") + to_string(run.error->code()) + ": " + run.error->what()});
   }
   if (run.lane) run.outcomes[*run.lane].back() = OpFate::failed;
-  // Reading needs no space: the database opens and keeps every promise, full.
+  // While the disk is full, an open succeeds or is full too (RocksDB's
+  // recovery writes the WAL it replays into a table file).
+  try {
+    open_database(uri);
+    ++tally.surfaced["reopened while full"];
+  } catch (const Error& error) {
+    if (error.code() != Errc::full) {
+      add(tally, "full disk", {std::string("the reopen while full failed: ") + error.what()});
+    }
+    ++tally.surfaced["reopen while full: full"];
+  }
+  make_room();
   add(tally, "full disk",
       check_invariants(uri, script, run.outcomes, Promise::acknowledged_survive));
-  make_room();
   check_checkpoint(uri, script, "full disk", tally);
+  return tally;
+}
+
+Tally really_full_disk(const BelowBackend& target) {
+  constexpr std::size_t kTmpfsMebibytes = 2;
+  // Appends of large patches, far more than fit.
+  const Script filling({.lanes = 1, .ops_per_lane = 3000, .large_patch_every = 1, .seed = 31,
+                        .appends_only = true});
+  SmallTmpfs tmpfs(kTmpfsMebibytes);
+  if (!tmpfs.mounted()) {
+    const Tally tally = backend_faults(target, Script({.lanes = 1, .ops_per_lane = 40, .seed = 32}),
+                                       {{IoCall::write, Fault::no_space}}, 10);
+    report("backend-faults", target.backend + " full-disk", "faults", tally,
+           "no tmpfs (" + tmpfs.refusal() + "): ENOSPC from the fault layer");
+    return tally;
+  }
+  const Tally tally = full_disk(target, filling, tmpfs.path(), [&] { tmpfs.grow(64); });
+  report("backend-faults", target.backend + " full-disk", "faults", tally,
+         "a " + std::to_string(kTmpfsMebibytes) + " MiB tmpfs");
   return tally;
 }
 

@@ -59,11 +59,17 @@ Tally backend_faults(const BelowBackend& target, const Script& script,
                      const std::vector<InjectedFault>& faults, std::size_t per_fault);
 
 // A database on a file system that really fills up (a small tmpfs): the
-// workload runs until a write fails, which must be Errc::full; the database
-// must then keep every promise, and take a checkpoint once `make_room` gave
-// space back. Returns the tally (runs: 1 when the disk filled).
+// workload runs until a write fails, which must be Errc::full. While the disk
+// is full, an open must succeed or be Errc::full too; once `make_room` gave
+// space back, the database must keep every promise and take a checkpoint.
+// Returns the tally (runs: 1 when the disk filled).
 Tally full_disk(const BelowBackend& target, const Script& script, const std::string& dir,
                 const std::function<void()>& make_room);
+
+// full_disk() on a 2 MiB tmpfs; where the machine refuses to mount one, says
+// so and injects ENOSPC from the fault layer instead (backend_faults). Prints
+// "RELIABILITY backend-faults <backend> full-disk: ..." with which was used.
+Tally really_full_disk(const BelowBackend& target);
 
 // The report line of a suite, on stdout, e.g.
 // "RELIABILITY power-loss sqlite full: crash_points=120 violations=0".

@@ -70,5 +70,11 @@ TEST_F(RocksdbBelowBackend, FaultsSurfaceAsTheirCodesAndLeaveARecoverableDatabas
   EXPECT_EQ(tally.violations, std::vector<std::string>{});
 }
 
+TEST_F(RocksdbBelowBackend, AReallyFullDiskIsFullAndRecovers) {
+  const Tally tally = really_full_disk(rocksdb("full"));
+  EXPECT_GE(tally.runs, 1u);
+  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace sds::test::reliability

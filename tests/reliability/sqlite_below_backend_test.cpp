@@ -73,5 +73,11 @@ TEST_F(SqliteBelowBackend, FaultsSurfaceAsTheirCodesAndLeaveARecoverableDatabase
   EXPECT_EQ(tally.violations, std::vector<std::string>{});
 }
 
+TEST_F(SqliteBelowBackend, AReallyFullDiskIsFullAndRecovers) {
+  const Tally tally = really_full_disk(sqlite("full"));
+  EXPECT_GE(tally.runs, 1u);
+  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace sds::test::reliability
