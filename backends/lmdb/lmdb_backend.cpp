@@ -145,6 +145,10 @@ class LmdbBackend final : public kv::Backend {
   // free page. LMDB reports a short write, which is how a full disk shows,
   // as EIO.
   int short_write_as_full(int rc) const;
+  // Throws corruption when data.mdb is shorter than the pages its meta page
+  // counts: cut short, as a power loss under sync=off can leave it. LMDB
+  // would map the missing pages, and reading one kills the process (SIGBUS).
+  void check_file_length(MDB_env* env) const;
   MDB_dbi dbi() const { return dbi_; }
   // LMDB keys are 1 to this many bytes (511 in the default build).
   std::size_t max_key() const { return max_key_; }
@@ -257,6 +261,7 @@ void LmdbBackend::open_env(std::uint64_t map_size) {
       }
       fail(rc, "opening the environment");
     }
+    check_file_length(env);
     // Frees the reader slots of processes that died inside a read transaction.
     int dead = 0;
     if ((rc = mdb_reader_check(env, &dead)) != 0 && !read_only_) fail(rc, "clearing stale readers");
@@ -318,6 +323,23 @@ void LmdbBackend::close_env() {
       break;
   }
   throw Error(code_of(rc), message, advice);
+}
+
+void LmdbBackend::check_file_length(MDB_env* env) const {
+  MDB_envinfo info{};
+  MDB_stat stat{};
+  std::error_code error;
+  const std::uint64_t size = std::filesystem::file_size(path_ + "/data.mdb", error);
+  if (error || mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &stat) != 0) return;
+  const std::uint64_t pages = static_cast<std::uint64_t>(info.me_last_pgno) + 1;
+  if (size >= pages * stat.ms_psize) return;
+  throw Error(Errc::corruption,
+              "cannot open " + core::in_quotes(uri_) + ": its data.mdb holds " +
+                  std::to_string(size) + " bytes, and its meta page counts " +
+                  std::to_string(pages) + " pages of " + std::to_string(stat.ms_psize) +
+                  " bytes: the file was cut short (a power loss under sync=off can do that)",
+              "restore it from a backup, or salvage what is readable with `mdb_dump` and "
+              "`mdb_load`");
 }
 
 int LmdbBackend::short_write_as_full(int rc) const {

@@ -76,19 +76,26 @@ void add(Tally& tally, const std::string& context, const std::vector<std::string
 
 // One run with the power off after `crash_after` changes (0: after the clean
 // close); returns how many changes the run made.
+// `existing`: the database was created, and closed cleanly, before the
+// recording began; otherwise the run creates it.
 std::uint64_t crash_once(const BelowBackend& target, const Script& script,
-                         std::uint64_t crash_after, Promise promise, Tally& tally) {
+                         std::uint64_t crash_after, Promise promise, Writeback writeback,
+                         bool existing, Tally& tally) {
   TempDir temp;
   const std::string dir = canonical_dir(temp);
   const std::string uri = target.make_uri(dir);
+  if (existing) open_database(uri)->close();
   auto& disk = SimulatedDisk::instance();
   disk.start_recording(dir, crash_after);
   const LanesRun run = run_lanes(uri, script, [&] { return disk.crashed(); });
   const std::uint64_t changes = disk.changes();
   const bool crashed = disk.crashed();
-  disk.power_off();
+  disk.power_off(writeback == Writeback::some
+                     ? std::optional<std::uint64_t>(script.shape().seed + crash_after)
+                     : std::nullopt);
   if (target.after_power_off) target.after_power_off(dir);
-  const std::string context = "power off after change " + std::to_string(crash_after);
+  const std::string context = "power off after change " + std::to_string(crash_after) +
+                              (existing ? " of a database created before" : "");
   if (run.error && !crashed) add(tally, context, {std::string("failed: ") + run.error->what()});
   add(tally, context, check_invariants(uri, script, run.outcomes, promise));
   ++tally.runs;
@@ -149,13 +156,17 @@ void fault_once(const BelowBackend& target, const Script& script, const Injected
 }  // namespace
 
 Tally power_loss(const BelowBackend& target, const Script& script, std::size_t crash_points,
-                 Promise promise) {
+                 Promise promise, Writeback writeback) {
   Tally tally;
   // The power goes off only after the clean close: every mode keeps it all.
   const std::uint64_t total =
-      crash_once(target, script, 0, Promise::acknowledged_survive, tally);
+      crash_once(target, script, 0, Promise::acknowledged_survive, writeback, false, tally);
+  // Every other run starts from a database created before: a power loss
+  // that strikes a new one may simply leave no file at all.
+  bool existing = false;
   for (const std::uint64_t point : sample(total, crash_points, script.shape().seed)) {
-    crash_once(target, script, point, promise, tally);
+    crash_once(target, script, point, promise, writeback, existing, tally);
+    existing = !existing;
   }
   return tally;
 }

@@ -35,12 +35,18 @@ struct Tally {
   std::map<std::string, std::size_t> surfaced;
 };
 
+// What of the unsynced changes reached the disk before the power went.
+enum class Writeback : std::uint8_t {
+  none,  // nothing: what was not synced is lost
+  some,  // a random part of each file's changes, each whole, in order
+};
+
 // Runs the workload once without a crash (the power goes off after a clean
 // close: every write must survive in every mode) and then with the power off
 // after `crash_points` changes sampled over the whole run. Under `promise`,
 // each run's database must keep it.
 Tally power_loss(const BelowBackend& target, const Script& script, std::size_t crash_points,
-                 Promise promise);
+                 Promise promise, Writeback writeback = Writeback::none);
 
 // The fault of each run, and what it must surface as.
 struct InjectedFault {

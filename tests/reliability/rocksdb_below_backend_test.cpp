@@ -56,6 +56,24 @@ TEST_F(RocksdbBelowBackend, PowerLossUnderSyncOffKeepsAPrefix) {
   EXPECT_EQ(tally.violations, std::vector<std::string>{});
 }
 
+// The operating system wrote back part of what was not synced yet: a random
+// subset of the unsynced writes survives, each whole and in order.
+TEST_F(RocksdbBelowBackend, PowerLossWithPartialWritebackUnderSyncFullLosesNoAcknowledgedWrite) {
+  const Tally tally = power_loss(rocksdb("full"), Script(kPowerLossShape), kCrashPoints / 2,
+                                 Promise::acknowledged_survive, Writeback::some);
+  report("power-loss", "rocksdb full+writeback", "crash_points", tally);
+  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
+  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+}
+
+TEST_F(RocksdbBelowBackend, PowerLossWithPartialWritebackUnderSyncNormalKeepsAPrefix) {
+  const Tally tally = power_loss(rocksdb("normal"), Script(kPowerLossShape), kCrashPoints / 2,
+                                 Promise::prefix_only, Writeback::some);
+  report("power-loss", "rocksdb normal+writeback", "crash_points", tally);
+  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
+  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+}
+
 TEST_F(RocksdbBelowBackend, FaultsSurfaceAsTheirCodesAndLeaveARecoverableDatabase) {
   const Tally tally = backend_faults(rocksdb("full"), Script(kFaultShape),
                                      {{IoCall::read, Fault::io_error},

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <system_error>
 
 namespace sds::test::reliability {
@@ -40,13 +41,19 @@ void SimulatedDisk::start_recording(const std::string& root, std::uint64_t crash
   files_.clear();
 }
 
-void SimulatedDisk::power_off() {
+void SimulatedDisk::power_off(std::optional<std::uint64_t> writeback_seed) {
   std::lock_guard lock(mutex_);
-  for (const auto& [path, file] : files_) {
+  std::mt19937_64 random(writeback_seed.value_or(0));
+  for (auto& [path, file] : files_) {
     std::error_code ignored;
     if (!file.durable_entry) {
       std::filesystem::remove(path, ignored);
       continue;
+    }
+    if (writeback_seed) {
+      for (const Change& change : file.pending) {
+        if (random() % 2 == 0) apply(file.durable, change);
+      }
     }
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(file.durable.data(), static_cast<std::streamsize>(file.durable.size()));

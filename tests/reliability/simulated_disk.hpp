@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +41,9 @@ class SimulatedDisk {
   // `crash_after`-th change the power is off (0: never).
   void start_recording(const std::string& root, std::uint64_t crash_after);
   // Writes every recorded file as a power loss leaves it, then stops recording.
-  void power_off();
+  // With a seed, the operating system had written back a random part of each
+  // file's unsynced changes (each whole, in order) before the power went.
+  void power_off(std::optional<std::uint64_t> writeback_seed = std::nullopt);
   // Stops recording and injecting; the files stay as they are.
   void stop();
   std::uint64_t changes() const;

@@ -59,6 +59,24 @@ TEST_F(SqliteBelowBackend, PowerLossUnderSyncOffKeepsWhatAFlushOrCloseMadeDurabl
   EXPECT_EQ(tally.violations, std::vector<std::string>{});
 }
 
+// The operating system wrote back part of what was not synced yet: a random
+// subset of the unsynced writes survives, each whole and in order.
+TEST_F(SqliteBelowBackend, PowerLossWithPartialWritebackUnderSyncFullLosesNoAcknowledgedWrite) {
+  const Tally tally = power_loss(sqlite("full"), Script(kPowerLossShape), kCrashPoints / 2,
+                                 Promise::acknowledged_survive, Writeback::some);
+  report("power-loss", "sqlite full+writeback", "crash_points", tally);
+  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
+  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+}
+
+TEST_F(SqliteBelowBackend, PowerLossWithPartialWritebackUnderSyncNormalKeepsAPrefix) {
+  const Tally tally = power_loss(sqlite("normal"), Script(kPowerLossShape), kCrashPoints / 2,
+                                 Promise::prefix_only, Writeback::some);
+  report("power-loss", "sqlite normal+writeback", "crash_points", tally);
+  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
+  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+}
+
 TEST_F(SqliteBelowBackend, FaultsSurfaceAsTheirCodesAndLeaveARecoverableDatabase) {
   const Tally tally = backend_faults(sqlite("full"), Script(kFaultShape),
                                      {{IoCall::read, Fault::io_error},
