@@ -53,8 +53,8 @@ class BestEffortLogger final : public rocksdb::Logger {
     int size = std::snprintf(line, sizeof line, "%04d/%02d/%02d-%02d:%02d:%02d.%06lld ",
                              local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour,
                              local.tm_min, local.tm_sec, static_cast<long long>(micros));
-    size += std::vsnprintf(line + size, sizeof line - static_cast<std::size_t>(size) - 1, format,
-                           args);
+    size +=
+        std::vsnprintf(line + size, sizeof line - static_cast<std::size_t>(size) - 1, format, args);
     size = std::min<int>(size, static_cast<int>(sizeof line) - 2);
     line[size++] = '\n';
     std::lock_guard lock(mutex_);
@@ -149,9 +149,9 @@ rocksdb::Env* env_without_options_file_syncs() {
   static rocksdb::Env* const env = [] {
     std::lock_guard lock(base_mutex);
     env_made = true;
-    return rocksdb::NewCompositeEnv(std::make_shared<FileSystemWithoutOptionsFileSyncs>(
-                                        base_file_system ? base_file_system
-                                                         : rocksdb::FileSystem::Default()))
+    return rocksdb::NewCompositeEnv(
+               std::make_shared<FileSystemWithoutOptionsFileSyncs>(
+                   base_file_system ? base_file_system : rocksdb::FileSystem::Default()))
         .release();
   }();
   return env;

@@ -17,8 +17,8 @@ constexpr Clock kClockAfterScript = Clock{1} << 40;
 
 struct LanesRun {
   std::vector<LaneOutcome> outcomes;
-  std::optional<Error> error;        // the first error; the run stopped there
-  std::optional<std::size_t> lane;   // the lane of the operation that threw
+  std::optional<Error> error;       // the first error; the run stopped there
+  std::optional<std::size_t> lane;  // the lane of the operation that threw
 };
 
 // Runs the lanes' operations round robin on `uri`, one at a time, until all
@@ -132,7 +132,8 @@ void fault_once(const BelowBackend& target, const Script& script, const Injected
                               to_string(injected.call) + " " + std::to_string(nth);
   if (!fired) {
     // The run ended before that call (a background thread's timing).
-    if (run.error) add(tally, context, {std::string("failed without a fault: ") + run.error->what()});
+    if (run.error)
+      add(tally, context, {std::string("failed without a fault: ") + run.error->what()});
     return;
   }
   ++tally.runs;
@@ -231,8 +232,8 @@ Tally full_disk(const BelowBackend& target, const Script& script, const std::str
 Tally really_full_disk(const BelowBackend& target) {
   constexpr std::size_t kTmpfsMebibytes = 2;
   // Appends of large patches, far more than fit.
-  const Script filling({.lanes = 1, .ops_per_lane = 3000, .large_patch_every = 1, .seed = 31,
-                        .appends_only = true});
+  const Script filling(
+      {.lanes = 1, .ops_per_lane = 3000, .large_patch_every = 1, .seed = 31, .appends_only = true});
   SmallTmpfs tmpfs(kTmpfsMebibytes);
   if (!tmpfs.mounted()) {
     const Tally tally = backend_faults(target, Script({.lanes = 1, .ops_per_lane = 40, .seed = 32}),

@@ -15,11 +15,10 @@ constexpr std::size_t kFaultsPerKind = 20;
 
 // The smallest map: the workload makes it grow again and again.
 BelowBackend lmdb(const std::string& sync) {
-  return {"lmdb", sync,
-          [sync](const std::string& dir) {
-            return "lmdb:" + dir + "/env?map_size=64KiB&sync=" + sync;
-          },
-          nullptr};
+  return {
+      "lmdb", sync,
+      [sync](const std::string& dir) { return "lmdb:" + dir + "/env?map_size=64KiB&sync=" + sync; },
+      nullptr};
 }
 
 class LmdbBelowBackend : public ::testing::Test {

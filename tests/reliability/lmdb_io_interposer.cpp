@@ -94,8 +94,7 @@ int open(const char* path, int flags, ...) {
   const int fd = real(path, flags, mode);
   if (recorded && fd >= 0) {
     std::lock_guard lock(sds::test::reliability::descriptors_mutex);
-    sds::test::reliability::descriptors()[fd] =
-        Descriptor{path, (flags & (O_DSYNC | O_SYNC)) != 0};
+    sds::test::reliability::descriptors()[fd] = Descriptor{path, (flags & (O_DSYNC | O_SYNC)) != 0};
   }
   return fd;
 }
@@ -126,8 +125,7 @@ ssize_t pwrite(int fd, const void* data, size_t size, off_t offset) {
   const ssize_t written = real(fd, data, size, offset);
   if (descriptor && written > 0) {
     SimulatedDisk::instance().wrote(descriptor->path, static_cast<std::uint64_t>(offset), data,
-                                    static_cast<std::size_t>(written),
-                                    descriptor->durable_writes);
+                                    static_cast<std::size_t>(written), descriptor->durable_writes);
   }
   return written;
 }

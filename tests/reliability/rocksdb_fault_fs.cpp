@@ -39,8 +39,7 @@ IOStatus fault_status(IoCall call, const std::string& path) {
 
 class RecordedFile final : public rocksdb::FSWritableFileOwnerWrapper {
  public:
-  RecordedFile(std::unique_ptr<rocksdb::FSWritableFile> file, std::string path,
-               std::uint64_t size)
+  RecordedFile(std::unique_ptr<rocksdb::FSWritableFile> file, std::string path, std::uint64_t size)
       : FSWritableFileOwnerWrapper(std::move(file)), path_(std::move(path)), size_(size) {}
 
   IOStatus Append(const Slice& data, const IOOptions& options, IODebugContext* dbg) override {
@@ -57,8 +56,8 @@ class RecordedFile final : public rocksdb::FSWritableFileOwnerWrapper {
   }
   IOStatus PositionedAppend(const Slice& data, std::uint64_t offset, const IOOptions& options,
                             const DataVerificationInfo& info, IODebugContext* dbg) override {
-    return positioned(
-        data, offset, [&] { return target()->PositionedAppend(data, offset, options, info, dbg); });
+    return positioned(data, offset,
+                      [&] { return target()->PositionedAppend(data, offset, options, info, dbg); });
   }
   IOStatus Truncate(std::uint64_t size, const IOOptions& options, IODebugContext* dbg) override {
     if (IOStatus status = fault_status(IoCall::write, path_); !status.ok()) return status;
@@ -111,8 +110,7 @@ class RecordedDirectory final : public rocksdb::FSDirectory {
   IOStatus Fsync(const IOOptions& options, IODebugContext* dbg) override {
     return FsyncWithDirOptions(options, dbg, DirFsyncOptions());
   }
-  IOStatus FsyncWithDirOptions(const IOOptions&, IODebugContext*,
-                               const DirFsyncOptions&) override {
+  IOStatus FsyncWithDirOptions(const IOOptions&, IODebugContext*, const DirFsyncOptions&) override {
     if (IOStatus status = fault_status(IoCall::sync, path_); !status.ok()) return status;
     disk().directory_synced(path_);
     return IOStatus::OK();
@@ -138,8 +136,8 @@ class ReadFile final : public rocksdb::FSRandomAccessFileOwnerWrapper {
     if (IOStatus status = fault_status(IoCall::read, path_); !status.ok()) return status;
     return target()->Read(offset, n, options, result, scratch, dbg);
   }
-  IOStatus MultiRead(rocksdb::FSReadRequest* requests, std::size_t count,
-                     const IOOptions& options, IODebugContext* dbg) override {
+  IOStatus MultiRead(rocksdb::FSReadRequest* requests, std::size_t count, const IOOptions& options,
+                     IODebugContext* dbg) override {
     if (IOStatus status = fault_status(IoCall::read, path_); !status.ok()) return status;
     return target()->MultiRead(requests, count, options, dbg);
   }
