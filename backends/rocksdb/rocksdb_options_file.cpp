@@ -53,9 +53,10 @@ class BestEffortLogger final : public rocksdb::Logger {
     int size = std::snprintf(line, sizeof line, "%04d/%02d/%02d-%02d:%02d:%02d.%06lld ",
                              local.tm_year + 1900, local.tm_mon + 1, local.tm_mday, local.tm_hour,
                              local.tm_min, local.tm_sec, static_cast<long long>(micros));
-    size +=
+    const int text =
         std::vsnprintf(line + size, sizeof line - static_cast<std::size_t>(size) - 1, format, args);
-    size = std::min<int>(size, static_cast<int>(sizeof line) - 2);
+    // A longer line is cut (vsnprintf counts what it would have written).
+    size = std::min<int>(size + std::max(text, 0), static_cast<int>(sizeof line) - 2);
     line[size++] = '\n';
     std::lock_guard lock(mutex_);
     if (!file_) return;

@@ -88,8 +88,8 @@ int open(const char* path, int flags, ...) {
     va_end(args);
   }
   static const auto real = sds::test::reliability::next<int (*)(const char*, int, ...)>("open");
-  const bool recorded = sds::test::reliability::installed && path != nullptr &&
-                        sds::test::reliability::is_lmdb_data(path);
+  const bool recorded =
+      sds::test::reliability::installed && sds::test::reliability::is_lmdb_data(path);
   if (recorded && (flags & O_ACCMODE) != O_RDONLY) SimulatedDisk::instance().opening(path);
   const int fd = real(path, flags, mode);
   if (recorded && fd >= 0) {
