@@ -269,8 +269,9 @@ RocksdbBackend::~RocksdbBackend() {
   if (!read_only_ && !failed_) {
     rocksdb::FlushOptions flush;
     flush.allow_write_stall = true;
-    db_->Flush(flush).PermitUncheckedError();
-    db_->FlushWAL(true).PermitUncheckedError();
+    // A failed flush switched the memtable halfway: the WAL is not to be
+    // touched again.
+    if (db_->Flush(flush).ok()) db_->FlushWAL(true).PermitUncheckedError();
   }
   db_->Close().PermitUncheckedError();
   if (!read_only_) WritersOfThisProcess::instance().remove(path_);

@@ -23,9 +23,10 @@ struct LanesRun {
 
 // Runs the lanes' operations round robin on `uri`, one at a time, until all
 // are done, one throws (its fate is set to unknown), or `stop()` says so after
-// an operation. Everything is closed on return.
-LanesRun run_lanes(const std::string& uri, const Script& script,
-                   const std::function<bool()>& stop) {
+// an operation; then `at_end`, if any, when all are done. Everything is
+// closed on return.
+LanesRun run_lanes(const std::string& uri, const Script& script, const std::function<bool()>& stop,
+                   const std::function<void(Database&)>& at_end = nullptr) {
   const std::size_t lanes = script.shape().lanes;
   LanesRun run;
   run.outcomes.resize(lanes);
@@ -45,6 +46,7 @@ LanesRun run_lanes(const std::string& uri, const Script& script,
         if (stop()) return run;
       }
     }
+    if (at_end) at_end(*database);
   } catch (const Error& error) {
     run.error = error;
   }
@@ -169,6 +171,28 @@ Tally power_loss(const BelowBackend& target, const Script& script, std::size_t c
     crash_once(target, script, point, promise, writeback, existing, tally);
     existing = !existing;
   }
+  return tally;
+}
+
+Tally power_loss_after_flush(const BelowBackend& target, const Script& script) {
+  Tally tally;
+  TempDir temp;
+  const std::string dir = canonical_dir(temp);
+  const std::string uri = target.make_uri(dir);
+  auto& disk = SimulatedDisk::instance();
+  disk.start_recording(dir, 0);
+  const LanesRun run = run_lanes(
+      uri, script, [] { return false; },
+      [&](Database& database) {
+        database.flush();
+        disk.crash_now();
+      });
+  disk.power_off();
+  if (target.after_power_off) target.after_power_off(dir);
+  if (run.error) add(tally, "flush", {std::string("failed: ") + run.error->what()});
+  add(tally, "power off after flush()",
+      check_invariants(uri, script, run.outcomes, Promise::acknowledged_survive));
+  ++tally.runs;
   return tally;
 }
 

@@ -48,6 +48,11 @@ enum class Writeback : std::uint8_t {
 Tally power_loss(const BelowBackend& target, const Script& script, std::size_t crash_points,
                  Promise promise, Writeback writeback = Writeback::none);
 
+// Runs the whole workload and flush()es; the power goes off before the
+// close. Every operation must survive, in every mode (docs/DESIGN.md
+// section 9.1).
+Tally power_loss_after_flush(const BelowBackend& target, const Script& script);
+
 // The fault of each run, and what it must surface as.
 struct InjectedFault {
   IoCall call;

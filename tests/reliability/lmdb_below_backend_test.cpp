@@ -59,6 +59,13 @@ TEST_F(LmdbBelowBackend, PowerLossUnderSyncOffKeepsWhatACloseMadeDurable) {
   EXPECT_EQ(tally.violations, std::vector<std::string>{});
 }
 
+TEST_F(LmdbBelowBackend, PowerLossAfterAFlushUnderSyncOffLosesNothing) {
+  const Tally tally = power_loss_after_flush(lmdb("off"), Script(kPowerLossShape));
+  report("power-loss", "lmdb off+flush", "crash_points", tally);
+  EXPECT_EQ(tally.runs, 1u);
+  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+}
+
 // The operating system wrote back part of what was not synced yet: a random
 // subset of the unsynced writes survives, each whole and in order.
 TEST_F(LmdbBelowBackend, PowerLossWithPartialWritebackUnderSyncFullLosesNoAcknowledgedWrite) {

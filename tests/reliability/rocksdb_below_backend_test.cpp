@@ -56,6 +56,13 @@ TEST_F(RocksdbBelowBackend, PowerLossUnderSyncOffKeepsAPrefix) {
   EXPECT_EQ(tally.violations, std::vector<std::string>{});
 }
 
+TEST_F(RocksdbBelowBackend, PowerLossAfterAFlushUnderSyncOffLosesNothing) {
+  const Tally tally = power_loss_after_flush(rocksdb("off"), Script(kPowerLossShape));
+  report("power-loss", "rocksdb off+flush", "crash_points", tally);
+  EXPECT_EQ(tally.runs, 1u);
+  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+}
+
 // The operating system wrote back part of what was not synced yet: a random
 // subset of the unsynced writes survives, each whole and in order.
 TEST_F(RocksdbBelowBackend, PowerLossWithPartialWritebackUnderSyncFullLosesNoAcknowledgedWrite) {

@@ -83,6 +83,11 @@ bool SimulatedDisk::crashed() const {
   return crashed_;
 }
 
+void SimulatedDisk::crash_now() {
+  std::lock_guard lock(mutex_);
+  crashed_ = true;
+}
+
 void SimulatedDisk::inject(const std::string& root, IoCall call, std::uint64_t nth, Fault fault) {
   std::lock_guard lock(mutex_);
   root_ = root + "/";

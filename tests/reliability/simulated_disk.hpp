@@ -48,6 +48,8 @@ class SimulatedDisk {
   void stop();
   std::uint64_t changes() const;
   bool crashed() const;
+  // The power goes off now.
+  void crash_now();
 
   // Makes the `nth` call of `call` under `root`, counted from now, fail once
   // with `fault`.

@@ -49,13 +49,20 @@ TEST_F(SqliteBelowBackend, PowerLossUnderSyncNormalDoesLoseAcknowledgedWrites) {
   EXPECT_FALSE(tally.violations.empty());
 }
 
-TEST_F(SqliteBelowBackend, PowerLossUnderSyncOffKeepsWhatAFlushOrCloseMadeDurable) {
+TEST_F(SqliteBelowBackend, PowerLossUnderSyncOffKeepsWhatACloseMadeDurable) {
   // Nothing is synced before the clean close, so a power loss before it may
   // take everything; the database must still open.
   const Tally tally =
       power_loss(sqlite("off"), Script(kPowerLossShape), kCrashPoints, Promise::prefix_only);
   report("power-loss", "sqlite off", "crash_points", tally);
   EXPECT_EQ(tally.runs, kCrashPoints + 1);
+  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+}
+
+TEST_F(SqliteBelowBackend, PowerLossAfterAFlushUnderSyncOffLosesNothing) {
+  const Tally tally = power_loss_after_flush(sqlite("off"), Script(kPowerLossShape));
+  report("power-loss", "sqlite off+flush", "crash_points", tally);
+  EXPECT_EQ(tally.runs, 1u);
   EXPECT_EQ(tally.violations, std::vector<std::string>{});
 }
 
