@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <lmdb.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -140,6 +141,14 @@ class LmdbBackend final : public kv::Backend {
   }
 
   [[noreturn]] void fail(int rc, std::string_view what) const;
+  // `rc` of a failed write: ENOSPC for an EIO while the file system holds no
+  // free page. LMDB reports a short write, which is how a full disk shows,
+  // as EIO.
+  int short_write_as_full(int rc) const;
+  // Throws corruption when data.mdb is shorter than the pages its meta page
+  // counts: cut short, as a power loss under sync=off can leave it. LMDB
+  // would map the missing pages, and reading one kills the process (SIGBUS).
+  void check_file_length(MDB_env* env) const;
   MDB_dbi dbi() const { return dbi_; }
   // LMDB keys are 1 to this many bytes (511 in the default build).
   std::size_t max_key() const { return max_key_; }
@@ -252,6 +261,7 @@ void LmdbBackend::open_env(std::uint64_t map_size) {
       }
       fail(rc, "opening the environment");
     }
+    check_file_length(env);
     // Frees the reader slots of processes that died inside a read transaction.
     int dead = 0;
     if ((rc = mdb_reader_check(env, &dead)) != 0 && !read_only_) fail(rc, "clearing stale readers");
@@ -313,6 +323,33 @@ void LmdbBackend::close_env() {
       break;
   }
   throw Error(code_of(rc), message, advice);
+}
+
+void LmdbBackend::check_file_length(MDB_env* env) const {
+  MDB_envinfo info{};
+  MDB_stat stat{};
+  std::error_code error;
+  const std::uint64_t size = std::filesystem::file_size(path_ + "/data.mdb", error);
+  if (error || mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &stat) != 0) return;
+  const std::uint64_t pages = static_cast<std::uint64_t>(info.me_last_pgno) + 1;
+  if (size >= pages * stat.ms_psize) return;
+  throw Error(Errc::corruption,
+              "cannot open " + core::in_quotes(uri_) + ": its data.mdb holds " +
+                  std::to_string(size) + " bytes, and its meta page counts " +
+                  std::to_string(pages) + " pages of " + std::to_string(stat.ms_psize) +
+                  " bytes: the file was cut short (a power loss under sync=off can do that)",
+              "restore it from a backup, or salvage what is readable with `mdb_dump` and "
+              "`mdb_load`");
+}
+
+int LmdbBackend::short_write_as_full(int rc) const {
+  struct statvfs space {};
+  if (rc == EIO && ::statvfs(path_.c_str(), &space) == 0 &&
+      static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize <
+          static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE))) {
+    return ENOSPC;
+  }
+  return rc;
 }
 
 MDB_txn* LmdbBackend::begin(unsigned flags, std::shared_lock<std::shared_mutex>& lock) {
@@ -378,7 +415,7 @@ void LmdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
     if (txn) {
       const int rc = mdb_txn_commit(txn);  // frees txn, committed or not
       if (rc == 0) return;
-      if (rc != MDB_MAP_FULL) fail(rc, "committing");
+      if (rc != MDB_MAP_FULL) fail(short_write_as_full(rc), "committing");
     }
     lock.unlock();
     grow(transaction.bytes_written());
@@ -472,7 +509,7 @@ void LmdbBackend::compact() {
   if (rc != 0) {
     ::unlink(copy.c_str());
     set_process_lock(F_RDLCK);
-    fail(rc, "compacting (writing a compacted copy)");
+    fail(short_write_as_full(rc), "compacting (writing a compacted copy)");
   }
   copying.unlock();
   std::unique_lock swapping(env_mutex_);

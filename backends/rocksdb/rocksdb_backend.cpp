@@ -186,6 +186,8 @@ class RocksdbBackend final : public kv::Backend {
   void note_range_deletions(const std::map<std::string, std::string, std::less<>>& ranges);
   void compact_pruned_ranges();
   void check_writable(std::string_view what) const;
+  // Throws io_error once failed_ is set.
+  void check_not_failed(std::string_view what) const;
 
   std::string uri_;
   std::string path_;
@@ -193,6 +195,13 @@ class RocksdbBackend final : public kv::Backend {
   rocksdb::WriteOptions write_options_;
   std::unique_ptr<rocksdb::DB> db_;
   std::mutex writer_mutex_;  // one write transaction at a time
+  // A write, a flush or a compaction failed (an I/O error, a full disk).
+  // RocksDB then refuses its WAL, and using it again (syncing the WAL,
+  // switching the memtable once more) fails assertions in builds of RocksDB
+  // that keep them, Debian's included: abort() instead of an error. So flush()
+  // and compact() refuse, the compaction of pruned ranges stops, and the close
+  // skips its flushes; the next open recovers what reached the WAL.
+  std::atomic<bool> failed_{false};
 
   // The compaction of pruned ranges runs on a thread of its own, so that the
   // writer whose prune reaches the threshold does not wait for it.
@@ -232,6 +241,13 @@ RocksdbBackend::RocksdbBackend(const BackendConfig& config)
                       "; RocksDB admits one process per database)",
                   "close it there, or open it read-only");
     }
+    // The options are the backend's own and valid. RocksDB answers
+    // InvalidArgument when it cannot open CURRENT or the MANIFEST for reading
+    // (it blames direct I/O, which the backend never asks for): a failed read.
+    if (status.IsInvalidArgument()) {
+      fail(rocksdb::Status::IOError("cannot read the database's files", status.ToString()),
+           "opening", uri_);
+    }
     fail(status, "opening", uri_);
   }
   db_.reset(db);
@@ -250,11 +266,12 @@ RocksdbBackend::~RocksdbBackend() {
   // A clean close keeps every write, whatever the sync mode (docs/DESIGN.md
   // section 9). The memtable goes to an SST file too: otherwise the next open
   // replays the whole WAL before it can serve a read.
-  if (!read_only_) {
+  if (!read_only_ && !failed_) {
     rocksdb::FlushOptions flush;
     flush.allow_write_stall = true;
-    db_->Flush(flush).PermitUncheckedError();
-    db_->FlushWAL(true).PermitUncheckedError();
+    // A failed flush switched the memtable halfway: the WAL is not to be
+    // touched again.
+    if (db_->Flush(flush).ok()) db_->FlushWAL(true).PermitUncheckedError();
   }
   db_->Close().PermitUncheckedError();
   if (!read_only_) WritersOfThisProcess::instance().remove(path_);
@@ -298,7 +315,10 @@ void RocksdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn
   rocksdb::WriteBatch batch;
   txn.build(batch, uri_);
   const rocksdb::Status status = db_->Write(write_options_, &batch);
-  if (!status.ok()) fail(status, "committing", uri_);
+  if (!status.ok()) {
+    failed_ = true;
+    fail(status, "committing", uri_);
+  }
   if (!txn.erased_ranges().empty()) note_range_deletions(txn.erased_ranges());
 }
 
@@ -344,9 +364,11 @@ void RocksdbBackend::compact_pruned_ranges() {
     for (const auto& [from, to] : merged) {
       const rocksdb::Slice begin(from);
       const rocksdb::Slice end(to);
+      if (failed_) break;
       const rocksdb::Status status = db_->CompactRange(options, &begin, &end);
       // Incomplete: cancelled because the database is closing.
       if (!status.ok() && !status.IsIncomplete() && !status.IsShutdownInProgress()) {
+        failed_ = true;
         error = "rocksdb: compacting pruned ranges of " + core::in_quotes(uri_) +
                 " failed: " + status.ToString();
       }
@@ -358,10 +380,23 @@ void RocksdbBackend::compact_pruned_ranges() {
   }
 }
 
+void RocksdbBackend::check_not_failed(std::string_view what) const {
+  if (!failed_) return;
+  throw Error(Errc::io_error,
+              "cannot " + std::string(what) + " " + core::in_quotes(uri_) +
+                  ": an earlier write to it failed, and RocksDB refuses its WAL since",
+              "check the disk, then close and reopen the database: the open recovers every "
+              "write that reached the WAL");
+}
+
 void RocksdbBackend::flush() {
   if (read_only_) return;
+  check_not_failed("flush");
   const rocksdb::Status status = db_->FlushWAL(true);
-  if (!status.ok()) fail(status, "flushing the WAL", uri_);
+  if (!status.ok()) {
+    failed_ = true;
+    fail(status, "flushing the WAL", uri_);
+  }
 }
 
 std::optional<std::uint64_t> RocksdbBackend::bytes_on_disk() {
@@ -390,8 +425,12 @@ void RocksdbBackend::compact() {
   options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
   options.blob_garbage_collection_policy = rocksdb::BlobGarbageCollectionPolicy::kForce;
   options.blob_garbage_collection_age_cutoff = 1.0;  // every blob file, not the oldest quarter
+  check_not_failed("compact");
   const rocksdb::Status status = db_->CompactRange(options, nullptr, nullptr);
-  if (!status.ok()) fail(status, "compacting", uri_);
+  if (!status.ok()) {
+    failed_ = true;
+    fail(status, "compacting", uri_);
+  }
 }
 
 kv::IntegrityCheck RocksdbBackend::check_integrity() {

@@ -1,5 +1,6 @@
-// RocksDB's OPTIONS file, written without syncs (internal to the rocksdb:
-// backend).
+// The backend's Env (internal to the rocksdb: backend): RocksDB's OPTIONS
+// file written without syncs, and its info LOG written as far as the disk
+// allows (rocksdb_options_file.cpp says why).
 //
 // Every DB::Open writes the options it was given to a new OPTIONS file and
 // syncs it and the directory: two of the five synchronous writes of an open,
@@ -12,13 +13,21 @@
 #pragma once
 
 #include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 
 #include <memory>
 
 namespace sds::backend::rocks {
 
 // The default Env, except that the OPTIONS file and its directory entry are
-// not synced. Shared by every database the backend opens.
+// not synced, and that the info LOG drops the lines a full disk refuses.
+// Shared by every database the backend opens.
 rocksdb::Env* env_without_options_file_syncs();
+
+// The file system below that Env: the default one, unless a test below the
+// backend (tests/reliability/rocksdb_fault_fs.*: simulated power loss,
+// injected faults) sets its own before the first database of the process is
+// opened. False once the Env exists. Internal: libsds does not export it.
+bool set_base_file_system(std::shared_ptr<rocksdb::FileSystem> file_system);
 
 }  // namespace sds::backend::rocks

@@ -191,12 +191,25 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
 }
 
 SqliteBackend::~SqliteBackend() {
-  if (!remove_wal_files_at_close_) return;
-  // Every connection of this backend is closed first: the removal needs the
-  // last one.
-  writer_.reset();
-  idle_readers_.clear();
-  sqlite::remove_wal_files_of_readers(settings_);
+  if (remove_wal_files_at_close_) {
+    // Every connection of this backend is closed first: the removal needs the
+    // last one.
+    writer_.reset();
+    idle_readers_.clear();
+    sqlite::remove_wal_files_of_readers(settings_);
+    return;
+  }
+  // A clean close makes every write durable in every mode (docs/DESIGN.md
+  // section 9.1). Under sync=off SQLite's checkpoint at the last close syncs
+  // nothing, and deletes the WAL after copying it into an unsynced file: sync
+  // the WAL first, and let that checkpoint (the writer closes last, after the
+  // readers) run under synchronous=FULL. A close reports no error.
+  if (!writer_ || read_only_ || in_memory_ || settings_.sync != SyncMode::off) return;
+  try {
+    sqlite::flush_wal(writer_->connection);
+    writer_->connection.exec("PRAGMA synchronous=FULL", "closing");
+  } catch (const Error&) {
+  }
 }
 
 std::unique_ptr<Session> SqliteBackend::open_reader() {

@@ -66,7 +66,8 @@ Script::Script(const ScriptShape& shape) : shape_(shape) {
     Clock last_clock = 0;
     std::vector<Op> ops;
     for (std::size_t i = 0; i < shape.ops_per_lane; ++i) {
-      const Op op = pick(random, model, last_clock);
+      const Op op =
+          shape.appends_only ? Op{OpKind::append, last_clock + 1} : pick(random, model, last_clock);
       if (op.kind == OpKind::append) last_clock = op.clock;
       apply(model, *this, lane, op);
       ops.push_back(op);

@@ -45,6 +45,8 @@ struct ScriptShape {
   // LMDB overflow pages); 0: none.
   std::size_t large_patch_every = 16;
   std::uint64_t seed = 1;
+  // Appends only, so that the database only grows (the full-disk suites).
+  bool appends_only = false;
 };
 
 // The same shape gives the same script in every process, so a parent knows

@@ -43,6 +43,16 @@ TEST_F(WorkloadCheck, TheScriptUsesEveryKindOfOperation) {
   EXPECT_EQ(kinds.size(), 6u);
 }
 
+TEST_F(WorkloadCheck, AnAppendsOnlyScriptAppendsEveryClockInOrder) {
+  const Script appends({.lanes = 1, .ops_per_lane = 30, .seed = 7, .appends_only = true});
+  Clock clock = 0;
+  for (const Op& op : appends.lane(0)) {
+    EXPECT_EQ(op.kind, OpKind::append);
+    EXPECT_EQ(op.clock, ++clock);
+  }
+  EXPECT_EQ(clock, 30u);
+}
+
 TEST_F(WorkloadCheck, ACompleteRunPasses) {
   run(120);
   EXPECT_EQ(check({crashed_after(script_, 0, 120), crashed_after(script_, 1, 120)}),
