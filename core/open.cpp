@@ -65,7 +65,8 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
       options.compression.level =
           static_cast<int>(core::parse_integer(value, key, 1, ZSTD_maxCLevel(), config.uri));
     } else if (std::any_of(info.params.begin(), info.params.end(),
-                           [&](const ParamSpec& spec) { return spec.name == key; })) {
+                           // clang before 16 cannot capture a structured binding
+                           [&name = key](const ParamSpec& spec) { return spec.name == name; })) {
       config.params.emplace(key, value);
     } else {
       std::string accepted;
