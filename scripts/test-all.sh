@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds and runs every test: a Release build, the installed package (a
 # project outside the tree built against it with find_package and pkg-config,
-# with a backend of its own under the installed conformance suite), and an
-# AddressSanitizer+UBSan build, and the armhf and arm64 embedded builds under
-# qemu-user. Prints how long each stage took. Run from
-# anywhere; builds go to build-*/ in the repo.
+# with a backend of its own under the installed conformance suite), an
+# AddressSanitizer+UBSan build, the libFuzzer targets (clang, 15 s each), and
+# the armhf and arm64 embedded builds under qemu-user. Prints how long each
+# stage took. Run from anywhere; builds go to build-*/ in the repo.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -46,6 +46,19 @@ end_stage "sanitizer build"
 start_stage "sanitizer tests"
 ctest --test-dir "$repo/build-asan" -j"$jobs" --output-on-failure
 end_stage "sanitizer tests"
+
+# The libFuzzer targets of tests/fuzz, built with clang in a build dir of
+# their own with only what they need (the memory backend, no tests or tools),
+# each run 15 s over a copy of its committed corpus (CTest label `fuzz`).
+start_stage "fuzzers"
+CC=clang CXX=clang++ cmake -S "$repo" -B "$repo/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSDS_BUILD_FUZZERS=ON -DSDS_WITH_SQLITE=OFF -DSDS_WITH_LMDB=OFF -DSDS_WITH_ROCKSDB=OFF \
+  -DSDS_BUILD_TESTS=OFF -DSDS_BUILD_TOOLS=OFF -DSDS_BUILD_EXAMPLES=OFF -DSDS_BUILD_NODE=OFF >/dev/null
+cmake --build "$repo/build-fuzz" -j"$jobs" --target sds_fuzzers
+# -V shows each run's RELIABILITY line (the fuzzer's own log stays in
+# build-fuzz/tests/fuzz/runs/<fuzzer>/log, and is shown when it fails).
+ctest --test-dir "$repo/build-fuzz" -j"$jobs" --no-tests=error -V -L fuzz
+end_stage "fuzzers"
 
 # The embedded presets, cross-built for 32-bit ARM and arm64 (needs
 # `scripts/install-deps.sh --cross`): the conformance suite, the LMDB tests
