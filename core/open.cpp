@@ -99,7 +99,13 @@ void resolve_path(const BackendInfo& info, BackendConfig& config) {
     bad_uri(config.uri, "the path holds a NUL byte", "remove the %00 from the URI");
   }
   std::error_code error;
-  const fs::path absolute = fs::absolute(fs::path(config.path), error);
+  fs::path absolute = fs::absolute(fs::path(config.path), error);
+  // A directory may be written with trailing slashes ("lmdb:data/env/"):
+  // its parent is then the directory that holds it, not the directory itself.
+  while (info.path_kind == PathKind::directory && !absolute.has_filename() &&
+         absolute.has_relative_path()) {
+    absolute = absolute.parent_path();
+  }
   const fs::path parent = absolute.parent_path();
   if (error || !fs::is_directory(parent, error)) {
     throw Error(Errc::not_found,
