@@ -34,7 +34,7 @@ bool in_range(const std::string& key, const std::string& from, const std::string
 
 std::strong_ordering order_of(std::string_view a, std::string_view b) {
   const int c = a.compare(b);
-  return c < 0 ? std::strong_ordering::less
+  return c < 0   ? std::strong_ordering::less
          : c > 0 ? std::strong_ordering::greater
                  : std::strong_ordering::equal;
 }
@@ -133,8 +133,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   check_hash(hash_b);
   check(order_of(keys::blob(hash_a), keys::blob(hash_b)) == order_of(hash_a, hash_b),
         "blob keys do not sort as their hashes");
-  check(keys::intern(hash_a).size() == 9 && in_range(keys::intern(hash_a), keys::intern_begin(),
-                                                     keys::intern_end()),
+  check(keys::intern(hash_a).size() == 9 &&
+            in_range(keys::intern(hash_a), keys::intern_begin(), keys::intern_end()),
         "an id table key is not 'I' and 8 bytes");
   check_any_key(std::string(sds::as_chars(input.rest())));
   return 0;

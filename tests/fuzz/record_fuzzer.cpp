@@ -77,10 +77,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // Raw-only keys are written raw by the core: frame zstd under blob and
       // snapshot keys only.
       const bool zstd = encoded.codec == sds::core::Codec::zstd;
-      const sds::Bytes stored =
-          zstd && !sds::core::keys::may_be_compressed(key)
-              ? sds::core::encode_raw(key, value)
-              : sds::core::frame(key, encoded);
+      const sds::Bytes stored = zstd && !sds::core::keys::may_be_compressed(key)
+                                    ? sds::core::encode_raw(key, value)
+                                    : sds::core::frame(key, encoded);
       const auto back = read(key, stored);
       check(back.has_value(), "a record the core wrote is refused");
       check(std::equal(back->begin(), back->end(), value.begin(), value.end()),

@@ -25,8 +25,8 @@ using sds::fuzz::Model;
 const std::array<std::string, 4> kIds = {"a", "ab", std::string("a\0", 2), "b"};
 const std::array<std::string, 3> kHashes = {"h", "hh", std::string("h\0", 2)};
 constexpr sds::Clock kMax = ~sds::Clock{0};
-const std::array<sds::Clock, 6> kFarClocks = {std::uint64_t{1} << 32, std::uint64_t{1} << 53,
-                                              kMax / 2, kMax - 2, kMax - 1, kMax};
+const std::array<sds::Clock, 6> kFarClocks = {
+    std::uint64_t{1} << 32, std::uint64_t{1} << 53, kMax / 2, kMax - 2, kMax - 1, kMax};
 
 std::shared_ptr<sds::kv::Backend> current_map;
 
@@ -129,8 +129,7 @@ class Session {
         if (model_.checkpoint(id, data, at)) {
           store(id).checkpoint(data, at);
         } else {
-          check(error_of([&] { store(id).checkpoint(data, at); }) ==
-                    sds::Errc::invalid_argument,
+          check(error_of([&] { store(id).checkpoint(data, at); }) == sds::Errc::invalid_argument,
                 "a stale checkpoint is not invalid_argument");
           model_ = std::move(before);
         }
@@ -274,9 +273,9 @@ class Session {
           "checkpoint_due differs from the model");
     const sds::StoreStats stats = actual.stats(sds::StatsScope::store_only);
     check(stats.patch_count == expected.patches.size(), "patch_count differs from the model");
-    check(stats.first_patch_clock ==
-              (expected.patches.empty() ? std::nullopt
-                                        : std::optional(expected.patches.begin()->first)),
+    check(stats.first_patch_clock == (expected.patches.empty()
+                                          ? std::nullopt
+                                          : std::optional(expected.patches.begin()->first)),
           "first_patch_clock differs from the model");
     check_patches_since(id, 0);
   }
@@ -284,9 +283,9 @@ class Session {
   void check_blob(const std::string& hash) {
     const auto it = model_.blobs.find(hash);
     const auto loaded = store(kIds[0]).load_value(hash);
-    check(loaded.has_value() == (it != model_.blobs.end()) &&
-              (!loaded || *loaded == it->second.data),
-          "load_value differs from the model");
+    check(
+        loaded.has_value() == (it != model_.blobs.end()) && (!loaded || *loaded == it->second.data),
+        "load_value differs from the model");
   }
 
   void check_all() {

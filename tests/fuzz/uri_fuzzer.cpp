@@ -39,8 +39,8 @@ void check_parsed(const sds::core::Uri& uri, std::string_view text) {
   check(std::all_of(uri.scheme.begin(), uri.scheme.end(),
                     [](char c) {
                       return std::islower(static_cast<unsigned char>(c)) ||
-                             std::isdigit(static_cast<unsigned char>(c)) || c == '+' ||
-                             c == '-' || c == '.';
+                             std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' ||
+                             c == '.';
                     }),
         "the scheme holds a character outside [a-z0-9+.-]");
   check(text.size() > uri.scheme.size() && text[uri.scheme.size()] == ':',

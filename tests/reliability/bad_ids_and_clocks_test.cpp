@@ -30,8 +30,8 @@ TEST_P(BadInput, IdsOutsideTheLimitsAreRefusedByEveryCall) {
   }
   EXPECT_TRUE(db->stores().empty());
   // The longest id and ids of NULs are ids like any other.
-  for (const std::string& id :
-       {std::string(kMaxStoreIdBytes, '\0'), std::string(1, '\0'), std::string(kMaxStoreIdBytes, 'x')}) {
+  for (const std::string& id : {std::string(kMaxStoreIdBytes, '\0'), std::string(1, '\0'),
+                                std::string(kMaxStoreIdBytes, 'x')}) {
     tried("store_ids");
     db->store(id)->append_patch(bytes("p"), 1);
     db->drop_store(id);

@@ -24,39 +24,38 @@ std::vector<std::string> listing(const std::string& dir) {
 TEST(BadUri, TheGrammarAndDecodingRulesAreInvalidArgument) {
   const std::string nul(1, '\0');
   const std::vector<std::string> uris = {
-      "",                                  // empty
-      "memory",                            // no scheme
-      ":x",                                // empty scheme
-      "mem ory:x",                         // a space in the scheme
-      "mem" + nul + "ory:x",               // a NUL in the scheme
-      "nosuch:x",                          // unknown scheme
-      "memory:x?",                         // trailing '?'
-      "memory:x?sync=full&",               // trailing '&'
-      "memory:x?&sync=full",               // an empty part
-      "memory:x?sync",                     // no '='
-      "memory:x?=full",                    // an empty key
-      "memory:x?sync=full&sync=full",      // a repeated key, same value
-      "memory:x?sync=full&%73ync=normal",  // a repeated key once decoded
-      "memory:x?sync=fu" + nul + "ll",     // a NUL in a value
-      "memory:x?sync=full%00",             // an escaped NUL in a value
-      "memory:x?sync=full=1",              // '=' in a value is part of it
-      "memory:%",                          // a cut escape
-      "memory:%4",                         //
-      "memory:%zz",                        // not hex
-      "memory:%4g",                        //
-      "memory:%%41",                       // '%' must be written %25
-      "memory:x?a%=1",                     // a bad escape in a key
-      "memory:x?sync=%",                   // in a value
-      "memory://%zz/x",                    // in an authority
-      "memory:x?sync=" + std::string(4096, 'x'),            // a 4 KiB value
+      "",                                                     // empty
+      "memory",                                               // no scheme
+      ":x",                                                   // empty scheme
+      "mem ory:x",                                            // a space in the scheme
+      "mem" + nul + "ory:x",                                  // a NUL in the scheme
+      "nosuch:x",                                             // unknown scheme
+      "memory:x?",                                            // trailing '?'
+      "memory:x?sync=full&",                                  // trailing '&'
+      "memory:x?&sync=full",                                  // an empty part
+      "memory:x?sync",                                        // no '='
+      "memory:x?=full",                                       // an empty key
+      "memory:x?sync=full&sync=full",                         // a repeated key, same value
+      "memory:x?sync=full&%73ync=normal",                     // a repeated key once decoded
+      "memory:x?sync=fu" + nul + "ll",                        // a NUL in a value
+      "memory:x?sync=full%00",                                // an escaped NUL in a value
+      "memory:x?sync=full=1",                                 // '=' in a value is part of it
+      "memory:%",                                             // a cut escape
+      "memory:%4",                                            //
+      "memory:%zz",                                           // not hex
+      "memory:%4g",                                           //
+      "memory:%%41",                                          // '%' must be written %25
+      "memory:x?a%=1",                                        // a bad escape in a key
+      "memory:x?sync=%",                                      // in a value
+      "memory://%zz/x",                                       // in an authority
+      "memory:x?sync=" + std::string(4096, 'x'),              // a 4 KiB value
       "memory:x?checkpoint_bytes=" + std::string(4096, '9'),  // a 4 KiB number
-      "memory:x?" + std::string(4096, 'k') + "=1",          // a 4 KiB key
+      "memory:x?" + std::string(4096, 'k') + "=1",            // a 4 KiB key
   };
   for (const std::string& uri : uris) {
     SCOPED_TRACE(core::keys::printable(uri));
     refused("uris", Errc::invalid_argument, [&] { sds::open_database(uri); });
-    refused("uris", Errc::invalid_argument,
-            [&] { sds::open_database(uri, {.read_only = true}); });
+    refused("uris", Errc::invalid_argument, [&] { sds::open_database(uri, {.read_only = true}); });
   }
 }
 
@@ -238,7 +237,8 @@ TEST_P(BadPath, ThePathOpenTwiceInOneProcessIsOneBackend) {
 INSTANTIATE_TEST_SUITE_P(Schemes, BadPath, ::testing::ValuesIn(path_schemes()),
                          [](const ::testing::TestParamInfo<BackendInfo>& info) {
                            std::string name = info.param.scheme;
-                           for (char& c : name) c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           for (char& c : name)
+                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
                            return name;
                          });
 

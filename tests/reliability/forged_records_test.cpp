@@ -68,7 +68,7 @@ TEST_P(ForgedRecords, ACompressedPatchIsCorruptionAndAllocatesNothingLarge) {
   ASSERT_EQ(zeros.codec, core::Codec::zstd);
   for (Clock clock = 2; clock <= 5; ++clock) {
     forge_record(uri_, core::keys::patch(kFirstStore, clock), core::Codec::zstd, zeros.raw_size,
-          zeros.payload);
+                 zeros.payload);
   }
   auto store = open_store();
   const AllocationProbe probe;

@@ -95,9 +95,9 @@ Bytes rle_frame(std::uint64_t size) {
     const std::uint32_t block = static_cast<std::uint32_t>(std::min<std::uint64_t>(left, kBlock));
     left -= block;
     const std::uint32_t header = block << 3 | 1u << 1 | (left == 0 ? 1u : 0u);  // RLE
-    frame.insert(frame.end(), {static_cast<std::uint8_t>(header),
-                               static_cast<std::uint8_t>(header >> 8),
-                               static_cast<std::uint8_t>(header >> 16), 0});
+    frame.insert(frame.end(),
+                 {static_cast<std::uint8_t>(header), static_cast<std::uint8_t>(header >> 8),
+                  static_cast<std::uint8_t>(header >> 16), 0});
   }
   return frame;
 }
@@ -176,11 +176,11 @@ void expect_defused(const Bomb& bomb, const std::function<void()>& read, std::si
                       .count();
   const std::size_t limit = std::max<std::size_t>(bomb.may_allocate, kRefusalAllocation) + slack;
   EXPECT_LE(largest, limit) << "largest allocation";
-  std::printf("zstd bomb '%s' (%zu bytes, declaring %llu): %lld ms, largest allocation %zu B, "
-              "peak RSS +%ld KiB\n",
-              bomb.name.c_str(), bomb.payload.size(),
-              static_cast<unsigned long long>(bomb.declared), static_cast<long long>(ms), largest,
-              peak.growth_kib());
+  std::printf(
+      "zstd bomb '%s' (%zu bytes, declaring %llu): %lld ms, largest allocation %zu B, "
+      "peak RSS +%ld KiB\n",
+      bomb.name.c_str(), bomb.payload.size(), static_cast<unsigned long long>(bomb.declared),
+      static_cast<long long>(ms), largest, peak.growth_kib());
 }
 
 TEST(ZstdBomb, EveryBombIsDefusedInTheDecodingPath) {
@@ -189,7 +189,8 @@ TEST(ZstdBomb, EveryBombIsDefusedInTheDecodingPath) {
     tried("zstd_bombs");
     for (const std::string& key : {core::keys::blob("h"), core::keys::snapshot(kFirstStore)}) {
       const Bytes stored = zstd_record(key, bomb.payload, bomb.declared);
-      expect_defused(bomb, [&] { decode(key, stored); }, 0);
+      expect_defused(
+          bomb, [&] { decode(key, stored); }, 0);
     }
   }
 }
@@ -231,8 +232,10 @@ TEST_P(ZstdBombRead, ThroughTheApiEveryBombIsDefused) {
     auto store = open_store();
     // The backend's own reading may allocate about the stored record.
     const std::size_t slack = bomb.payload.size() + 64 * kKiB;
-    expect_defused(bomb, [&] { store->load_value("h"); }, slack);
-    expect_defused(bomb, [&] { store->load_snapshot(); }, slack);
+    expect_defused(
+        bomb, [&] { store->load_value("h"); }, slack);
+    expect_defused(
+        bomb, [&] { store->load_snapshot(); }, slack);
   }
 }
 
