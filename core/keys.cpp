@@ -59,7 +59,7 @@ std::string patch(std::uint64_t store, Clock clock) {
 }
 std::string patches_end(std::uint64_t store) { return store_key(store, kPatchSub + 1); }
 Clock patch_clock(std::string_view key, std::string_view where) {
-  if (key.size() != kPatchKeySize) {
+  if (key.size() != kPatchKeySize || key[0] != kStoreTag || key[kStorePrefix] != kPatchSub) {
     throw Error(Errc::corruption,
                 "malformed patch key '" + printable(key) + "' " + std::string(where),
                 kDamagedAdvice);

@@ -65,7 +65,8 @@ void apply_params(const core::Uri& parsed, const BackendInfo& info, BackendConfi
       options.compression.level =
           static_cast<int>(core::parse_integer(value, key, 1, ZSTD_maxCLevel(), config.uri));
     } else if (std::any_of(info.params.begin(), info.params.end(),
-                           [&](const ParamSpec& spec) { return spec.name == key; })) {
+                           // clang before 16 cannot capture a structured binding
+                           [&name = key](const ParamSpec& spec) { return spec.name == name; })) {
       config.params.emplace(key, value);
     } else {
       std::string accepted;
@@ -98,7 +99,13 @@ void resolve_path(const BackendInfo& info, BackendConfig& config) {
     bad_uri(config.uri, "the path holds a NUL byte", "remove the %00 from the URI");
   }
   std::error_code error;
-  const fs::path absolute = fs::absolute(fs::path(config.path), error);
+  fs::path absolute = fs::absolute(fs::path(config.path), error);
+  // A directory may be written with trailing slashes ("lmdb:data/env/"):
+  // its parent is then the directory that holds it, not the directory itself.
+  while (info.path_kind == PathKind::directory && !absolute.has_filename() &&
+         absolute.has_relative_path()) {
+    absolute = absolute.parent_path();
+  }
   const fs::path parent = absolute.parent_path();
   if (error || !fs::is_directory(parent, error)) {
     throw Error(Errc::not_found,

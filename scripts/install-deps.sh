@@ -41,6 +41,9 @@ $sudo apt-get install -y -qq --no-install-recommends \
   libsqlite3-dev liblmdb-dev librocksdb-dev libzstd-dev libxxhash-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   libcli11-dev libfmt-dev nlohmann-json3-dev >/dev/null
+# clang and its libFuzzer runtime, for the fuzzers of tests/fuzz (the build-fuzz
+# stage of scripts/test-all.sh).
+$sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
 # Node.js with npm and its N-API headers (/usr/include/node/node_api.h), for
 # the Node addon: Debian's nodejs, npm and libnode-dev, unless a Node.js that
 # brings all three is installed already (NodeSource's nodejs package ships

@@ -2,10 +2,10 @@
 # Builds and runs every test: a Release build, the installed package (a
 # project outside the tree built against it with find_package and pkg-config,
 # with a backend of its own under the installed conformance suite), an
-# AddressSanitizer+UBSan build, the concurrency suite under ThreadSanitizer,
-# and the armhf and arm64 embedded builds under
-# qemu-user. Prints how long each stage took. Run from
-# anywhere; builds go to build-*/ in the repo.
+# AddressSanitizer+UBSan build (with the reliability suites), the concurrency
+# suite under ThreadSanitizer, the libFuzzer targets (clang, 15 s each), and
+# the armhf and arm64 embedded builds under qemu-user. Prints how long each
+# stage took. Run from anywhere; builds go to build-*/ in the repo.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc)
@@ -58,6 +58,19 @@ cmake --build "$repo/build-tsan" -j"$jobs" --target sds_concurrency_tests
 SDS_CONCURRENCY_SECONDS=5 ctest --test-dir "$repo/build-tsan" --no-tests=error --output-on-failure \
   -L reliability -R Concurrency
 end_stage "thread sanitizer"
+
+# The libFuzzer targets of tests/fuzz, built with clang in a build dir of
+# their own with only what they need (the memory backend, no tests or tools),
+# each run 15 s over a copy of its committed corpus (CTest label `fuzz`).
+start_stage "fuzzers"
+CC=clang CXX=clang++ cmake -S "$repo" -B "$repo/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSDS_BUILD_FUZZERS=ON -DSDS_WITH_SQLITE=OFF -DSDS_WITH_LMDB=OFF -DSDS_WITH_ROCKSDB=OFF \
+  -DSDS_BUILD_TESTS=OFF -DSDS_BUILD_TOOLS=OFF -DSDS_BUILD_EXAMPLES=OFF -DSDS_BUILD_NODE=OFF >/dev/null
+cmake --build "$repo/build-fuzz" -j"$jobs" --target sds_fuzzers
+# -V shows each run's RELIABILITY line (the fuzzer's own log stays in
+# build-fuzz/tests/fuzz/runs/<fuzzer>/log, and is shown when it fails).
+ctest --test-dir "$repo/build-fuzz" -j"$jobs" --no-tests=error -V -L fuzz
+end_stage "fuzzers"
 
 # The embedded presets, cross-built for 32-bit ARM and arm64 (needs
 # `scripts/install-deps.sh --cross`): the conformance suite, the LMDB tests

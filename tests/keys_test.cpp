@@ -73,6 +73,17 @@ TEST(Keys, DescribeNamesRecordsReadably) {
   EXPECT_THROW(patch_clock("S123", "in 'memory:x'"), sds::Error);
 }
 
+// Found by tests/fuzz/keys_fuzzer.cpp: any 18-byte key had a clock.
+TEST(Keys, PatchClockRefusesKeysOfTheRightSizeThatAreNoPatchKey) {
+  std::string snapshot_sized = snapshot(3);
+  snapshot_sized.resize(patch(3, 42).size(), 'x');
+  std::string blob_sized = blob(std::string(17, 'h'));
+  for (const std::string& key : {snapshot_sized, blob_sized}) {
+    ASSERT_EQ(key.size(), patch(3, 42).size());
+    EXPECT_THROW(patch_clock(key, "in 'memory:x'"), sds::Error) << describe(key);
+  }
+}
+
 TEST(Keys, StoreKeysDecodeIntoNumberAndSuffix) {
   const std::string key = patch(1ull << 40, 42);
   const auto parsed = parse_store_key(key);

@@ -37,6 +37,13 @@ void rewrite(const std::string& uri, const std::string& key,
   });
 }
 
+void forge_record(const std::string& uri, const std::string& key, core::Codec codec,
+                  std::uint64_t raw_size, ByteView payload) {
+  with_raw_kv(uri, [&](kv::WriteTransaction& txn) {
+    txn.put(key, core::frame(key, {codec, raw_size, payload, {}}));
+  });
+}
+
 std::vector<std::string> all_keys(const std::string& uri) {
   std::vector<std::string> keys;
   with_raw_kv(uri, [&](kv::WriteTransaction& txn) {

@@ -7,6 +7,8 @@
 #include <sds/sds.hpp>
 #include <string>
 
+#include "core/record.hpp"
+
 namespace sds::test {
 
 // Opens the backend of `uri` directly, below the core (no sds handle may be
@@ -16,6 +18,12 @@ void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTrans
 // Replaces the value under `key` by what `change` makes of it.
 void rewrite(const std::string& uri, const std::string& key,
              const std::function<void(Bytes&)>& change);
+
+// Puts under `key` a record whose checksum is right for what it declares
+// (`codec`, `raw_size`), whatever its payload holds: a forged record that
+// only the checks behind the checksum can refuse.
+void forge_record(const std::string& uri, const std::string& key, core::Codec codec,
+                  std::uint64_t raw_size, ByteView payload);
 
 // Every key of the database, in order.
 std::vector<std::string> all_keys(const std::string& uri);

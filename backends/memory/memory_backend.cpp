@@ -70,6 +70,7 @@ class MemoryWrite final : public kv::WriteTransaction {
     map_.erase(it);
   }
   void erase_range(std::string_view from, std::string_view to) override {
+    if (from >= to) return;  // an empty range: `it` would never meet `end`
     auto it = map_.lower_bound(from);
     const auto end = map_.lower_bound(to);
     while (it != end) {

@@ -126,9 +126,11 @@ NodeFile::NodeFile(const BackendConfig& config) : config_(config) {
   std::error_code error;
   if (std::filesystem::is_directory(config.path, error)) {
     throw Error(Errc::io_error,
-                "cannot open " + core::in_quotes(config.uri) + ": '" + config.path +
+                "cannot open " + core::in_quotes(config.uri) + ": '" +
+                    core::keys::printable(config.path, core::keys::kWhole) +
                     "' is a directory, not an SQLite file",
-                "name a file, e.g. sds-node:" + config.path + "/data.db");
+                "name a file, e.g. sds-node:" +
+                    core::keys::printable(config.path, core::keys::kWhole) + "/data.db");
   }
   sqlite::ConnectionSettings settings;
   settings.uri = config.uri;

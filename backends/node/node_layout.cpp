@@ -41,7 +41,10 @@ std::set<std::string> table_names(Connection& connection) {
 
 std::string listed(const std::set<std::string>& names) {
   std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+  // Names come from the file: quoted printably, as every byte from the data.
+  for (const std::string& name : names) {
+    out += (out.empty() ? "" : ", ") + core::keys::printable(name);
+  }
   return out;
 }
 
@@ -54,14 +57,15 @@ bool known(const std::string& name) {
 // Refuses a file whose tables are not (a part of) the Node package's.
 void check_tables(const std::set<std::string>& names, const BackendConfig& config) {
   const std::string quoted = core::in_quotes(config.uri);
+  const std::string path = core::keys::printable(config.path, core::keys::kWhole);
   if (names.count("sds_kv")) {
     throw Error(Errc::corruption,
                 quoted + " holds sds-persistence's own SQLite layout (tables " + listed(names) +
                     "), not the Node package's (tables blobs, patches, snapshots)",
-                "open it as sqlite:" + config.path +
+                "open it as sqlite:" + path +
                     ", or copy it into the Node layout with "
                     "`sdsctl copy sqlite:" +
-                    config.path + " sds-node:NEW.db`");
+                    path + " sds-node:NEW.db`");
   }
   if (std::all_of(names.begin(), names.end(), known)) return;
   throw Error(Errc::corruption,

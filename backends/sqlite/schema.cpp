@@ -80,10 +80,10 @@ Layout read_layout(Connection& connection) {
   if (has_kv) return has_values ? Layout::split : Layout::inline_only;
   if (other_tables == 0 && !has_values) return Layout::none;
   if (node_tables == 3) {
-    const std::string& path = connection.settings().path;
+    const std::string path = core::keys::printable(connection.settings().path, core::keys::kWhole);
     throw Error(Errc::corruption,
-                "'" + connection.settings().uri +
-                    "' holds the layout of the Node package @rozek/sds-persistence-node "
+                core::in_quotes(connection.settings().uri) +
+                    " holds the layout of the Node package @rozek/sds-persistence-node "
                     "(tables blobs, patches, snapshots), not sds-persistence's own (sds_kv)",
                 "open it as sds-node:" + path +
                     ", or copy it into this layout with `sdsctl copy "

@@ -31,14 +31,6 @@ constexpr std::uint64_t kMiB = 1 << 20;
 // make: RocksDB's own buffers (an 8 MiB memtable arena block) stay below it.
 constexpr std::size_t kAllocationBound = 32 * kMiB;
 
-// Puts a record under `key` whose checksum is right for what it declares.
-void forge(const std::string& uri, const std::string& key, core::Codec codec,
-           std::uint64_t raw_size, ByteView payload) {
-  with_raw_kv(uri, [&](kv::WriteTransaction& txn) {
-    txn.put(key, core::frame(key, core::Encoded{codec, raw_size, payload, {}}));
-  });
-}
-
 // A zstd frame header declaring `content_size` (single segment, 8-byte size),
 // followed by `rle_blocks` RLE blocks of 128 KiB that are not the last one:
 // a truncated frame.
@@ -75,8 +67,8 @@ TEST_P(ForgedRecords, ACompressedPatchIsCorruptionAndAllocatesNothingLarge) {
   const core::Encoded zeros = core::compress(Bytes(64 * kMiB, 0), {});
   ASSERT_EQ(zeros.codec, core::Codec::zstd);
   for (Clock clock = 2; clock <= 5; ++clock) {
-    forge(uri_, core::keys::patch(kFirstStore, clock), core::Codec::zstd, zeros.raw_size,
-          zeros.payload);
+    forge_record(uri_, core::keys::patch(kFirstStore, clock), core::Codec::zstd, zeros.raw_size,
+                 zeros.payload);
   }
   auto store = open_store();
   const AllocationProbe probe;
@@ -105,8 +97,8 @@ TEST_P(ForgedRecords, AZstdFrameIsCheckedBeforeAnythingIsAllocated) {
   for (const auto& [name, frame] : frames) {
     SCOPED_TRACE(name);
     const std::uint64_t declared = name == "followed by data" ? 1000 : kMaxValueBytes;
-    forge(uri_, core::keys::blob("h"), core::Codec::zstd, declared, frame);
-    forge(uri_, core::keys::snapshot(kFirstStore), core::Codec::zstd, declared, frame);
+    forge_record(uri_, core::keys::blob("h"), core::Codec::zstd, declared, frame);
+    forge_record(uri_, core::keys::snapshot(kFirstStore), core::Codec::zstd, declared, frame);
     auto store = open_store();
     const AllocationProbe probe;
     expect_error(Errc::corruption, [&] { store->load_value("h"); });

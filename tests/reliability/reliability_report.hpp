@@ -1,6 +1,12 @@
-// The figures a reliability suite prints: one line
-// `RELIABILITY <suite>: <name>=<n> ... violations=<n>`, so that CI logs show
-// how much each suite did, and that it found nothing.
+// The one line a reliability suite prints, so that CI logs show how much each
+// suite did, and that it found nothing:
+//
+//   RELIABILITY <suite>: <name>=<n> ... violations=<n>
+//
+// Two ways to fill it: a ReliabilityReport object per test (a suite that
+// prints one line per backend), or, for a binary that runs as one CTest test,
+// tried() and report_reliability(), whose line covers the whole run and counts
+// every failed assertion as a violation.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,13 +20,24 @@
 
 namespace sds::test {
 
+// Prints the line, figures in order of names.
+inline void print_reliability_line(const std::string& suite,
+                                   const std::map<std::string, std::uint64_t>& figures,
+                                   std::uint64_t violations) {
+  std::string line = "RELIABILITY " + suite + ":";
+  for (const auto& [name, n] : figures) line += " " + name + "=" + std::to_string(n);
+  line += " violations=" + std::to_string(violations);
+  std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+}
+
 class ReliabilityReport {
  public:
   explicit ReliabilityReport(std::string suite) : suite_(std::move(suite)) {}
   ReliabilityReport(const ReliabilityReport&) = delete;
   ReliabilityReport& operator=(const ReliabilityReport&) = delete;
 
-  // Adds `n` to the figure `name` (kept in order of names). Thread-safe.
+  // Adds `n` to the figure `name`. Thread-safe.
   void count(const std::string& name, std::uint64_t n = 1) {
     std::lock_guard lock(mutex_);
     figures_[name] += n;
@@ -38,14 +55,10 @@ class ReliabilityReport {
 
   // Prints the line, and fails the test when there was a violation.
   void print() {
-    std::string line = "RELIABILITY " + suite_ + ":";
     {
       std::lock_guard lock(mutex_);
-      for (const auto& [name, n] : figures_) line += " " + name + "=" + std::to_string(n);
+      print_reliability_line(suite_, figures_, violations_.load());
     }
-    line += " violations=" + std::to_string(violations_.load());
-    std::printf("%s\n", line.c_str());
-    std::fflush(stdout);
     EXPECT_EQ(violations_.load(), 0u);
   }
 
@@ -55,5 +68,12 @@ class ReliabilityReport {
   std::map<std::string, std::uint64_t> figures_;
   std::atomic<std::uint64_t> violations_{0};
 };
+
+// Adds `count` to the figure `name` of this run's line.
+void tried(const std::string& name, std::uint64_t count = 1);
+
+// Makes the binary print the line for `suite` when its tests end. Call once,
+// before RUN_ALL_TESTS (from a static initializer).
+bool report_reliability(const std::string& suite);
 
 }  // namespace sds::test
