@@ -54,8 +54,8 @@ void BM_Append(benchmark::State& state, const std::string& scheme, const std::st
     state.SkipWithError("mkdtemp failed");
     return;
   }
-  const std::string path = scheme == "memory" ? std::filesystem::path(dir).filename().string()
-                                              : dir + "/db";
+  const std::string path =
+      scheme == "memory" ? std::filesystem::path(dir).filename().string() : dir + "/db";
   const bool syncs = sync == "full" || (scheme == "lmdb" && sync == "normal");
   const int appends = syncs ? kSyncedAppends : kAppends;
   const sds::Bytes patch(kPatchBytes, 'p');
@@ -95,9 +95,9 @@ void BM_Append(benchmark::State& state, const std::string& scheme, const std::st
 
 int main(int argc, char** argv) {
   for (const std::string& scheme : sds::backends()) {
-    const std::vector<std::string> syncs =
-        scheme == "memory" ? std::vector<std::string>{"normal"}
-                           : std::vector<std::string>{"off", "normal", "full"};
+    const std::vector<std::string> syncs = scheme == "memory"
+                                               ? std::vector<std::string>{"normal"}
+                                               : std::vector<std::string>{"off", "normal", "full"};
     for (const std::string& sync : syncs) {
       for (const int threads : {1, 8}) {
         const std::string name = scheme + "/" + sync + "/threads:" + std::to_string(threads);
