@@ -12,6 +12,8 @@ namespace {
 // (LMDB refuses transactions that dirty too many pages) and on the wait of
 // its first caller.
 constexpr std::size_t kMaxGroup = 128;
+// A leader commits at most this many groups in a row (its own first).
+constexpr int kMaxGroupsPerLeader = 4;
 
 // A leader waits for the writers it expects to join only when a commit costs
 // at least kMinGather beyond its writes (about what waking a few threads
@@ -26,38 +28,60 @@ void GroupCommitter::write(const WriteFn& fn) {
   std::unique_lock lock(mutex_);
   queue_.push_back(&self);
   if (gathering_) arrived_.notify_one();
-  while (!self.done) {
-    // Only the first of the queue leads: the others sleep until their write
-    // is done or they are first, so that a commit wakes only the writers it
-    // concerns.
-    if (committing_ || queue_.front() != &self) {
-      self.wake.wait(lock);
-      continue;
-    }
-    committing_ = true;
+  // A commit in flight takes this write into one of its next groups; a
+  // writer that finds none running commits at once, with whatever is queued.
+  while (committing_ && !self.done) {
+    const std::uint64_t awaited = self.group != 0 ? self.group : groups_ + 1;
+    finished_[awaited % 2].wait(lock);
+  }
+  if (!self.done) lead(lock);
+  if (self.error) std::rethrow_exception(self.error);
+}
+
+void GroupCommitter::lead(std::unique_lock<std::mutex>& lock) {
+  committing_ = true;
+  for (int led = 1;; ++led) {
     gather(lock);
-    const std::size_t taken = std::min(queue_.size(), kMaxGroup);
-    std::vector<Pending*> group(queue_.begin(), queue_.begin() + taken);
-    queue_.erase(queue_.begin(), queue_.begin() + taken);
-    // The writers of this group will be back, and those queued meanwhile are
-    // waiting: the next group may expect all of them.
-    expected_ =
-        std::min(std::max(taken + queue_.size(), expected_ > 1 ? expected_ - 1 : 1), kMaxGroup);
+    const std::vector<Pending*> group = take_group();
     lock.unlock();
     const auto started = Clock::now();
     const Clock::duration writing = commit(group);
     const Clock::duration took = Clock::now() - started;
     lock.lock();
     commit_overhead_ = std::chrono::duration_cast<std::chrono::microseconds>(took - writing);
-    committing_ = false;
-    // The next leader first: nothing is committed until it runs.
-    if (!queue_.empty()) queue_.front()->wake.notify_one();
-    for (Pending* pending : group) {
-      pending->done = true;
-      if (pending != &self) pending->wake.notify_one();
+    for (Pending* pending : group) pending->done = true;
+    // The writes queued during this commit are the next group, and this
+    // thread, running already, commits them: handing them to a sleeping
+    // writer would cost a wake-up before each commit. A few groups only, so
+    // that its own caller is not kept waiting long.
+    const bool go_on = !queue_.empty() && led < kMaxGroupsPerLeader;
+    const bool hand_over = !queue_.empty() && !go_on;
+    if (!go_on) committing_ = false;
+    const std::uint64_t finished = groups_;
+    // One wake-up call per group, outside the lock, so that the woken
+    // writers do not block on it again.
+    lock.unlock();
+    finished_[finished % 2].notify_all();
+    if (!go_on) {
+      // The queued writers wait for the next group: one of them leads it.
+      if (hand_over) finished_[(finished + 1) % 2].notify_all();
+      return;
     }
+    lock.lock();
   }
-  if (self.error) std::rethrow_exception(self.error);
+}
+
+std::vector<GroupCommitter::Pending*> GroupCommitter::take_group() {
+  const std::size_t taken = std::min(queue_.size(), kMaxGroup);
+  std::vector<Pending*> group(queue_.begin(), queue_.begin() + taken);
+  queue_.erase(queue_.begin(), queue_.begin() + taken);
+  ++groups_;
+  for (Pending* pending : group) pending->group = groups_;
+  // The writers of this group will be back, and those queued meanwhile are
+  // waiting: the next group may expect all of them.
+  expected_ =
+      std::min(std::max(taken + queue_.size(), expected_ > 1 ? expected_ - 1 : 1), kMaxGroup);
+  return group;
 }
 
 // The writers of the last group just woke up, and most will write again as

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <mutex>
@@ -30,10 +31,11 @@ class GroupCommitter {
   // durability of the backend's sync mode. Throws what `fn` threw (its
   // writes undone, the others' kept), or the commit's error.
   //
-  // The first queued caller leads when no commit is under way: it takes every
-  // queued write, runs each in a nested transaction, commits, and wakes the others.
-  // Writes queued while it commits form the next group. Calls of one thread
-  // take effect in the order it made them.
+  // A caller that finds no commit under way leads: it commits every queued
+  // write (its own among them) at once, then the writes queued meanwhile as
+  // the next group, and so on for a few groups; a caller that finds a commit
+  // under way waits for the group that takes its write. Calls of one thread
+  // take effect in the order it made them (docs/DESIGN.md section 3.7).
   void write(const WriteFn& fn);
 
  private:
@@ -42,9 +44,14 @@ class GroupCommitter {
     const WriteFn* fn;
     std::exception_ptr error;
     bool done = false;
-    std::condition_variable wake;  // done, or first in the queue
+    std::uint64_t group = 0;  // the number of its group, once taken into one
   };
 
+  // Commits the queue, group after group, while writes keep arriving; then
+  // passes what is left to a waiting writer. Returns with `lock` released.
+  void lead(std::unique_lock<std::mutex>& lock);
+  // Takes the next group off the queue and numbers it.
+  std::vector<Pending*> take_group();
   // Waits briefly for the writers the leader expects to join its group.
   void gather(std::unique_lock<std::mutex>& lock);
   using Clock = std::chrono::steady_clock;
@@ -61,6 +68,11 @@ class GroupCommitter {
   std::mutex mutex_;
   std::condition_variable arrived_;  // a write was queued while gathering_
   std::vector<Pending*> queue_;
+  // Group n's writers wait on finished_[n % 2], notified once when it
+  // committed; writers not yet taken wait for the group after the one in
+  // flight, so a commit wakes its own writers and no others.
+  std::condition_variable finished_[2];
+  std::uint64_t groups_ = 0;  // groups taken so far; the last is in flight while committing_
   bool committing_ = false;
   bool gathering_ = false;
   std::size_t expected_ = 1;  // writers the next group may expect (see gather())

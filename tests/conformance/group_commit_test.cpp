@@ -1,5 +1,6 @@
 // Group commit: concurrent writes share transactions, and each caller still
 // gets exactly its own outcome.
+#include <mutex>
 #include <thread>
 
 #include "conformance.hpp"
@@ -16,6 +17,9 @@ class GroupCommit : public Conformance {
     Instrumentation& watch = instrumentation();
     watch.updates = 0;
     watch.hold_next_update = false;
+    watch.hold_every_update = false;
+    const std::lock_guard lock(watch.updating_threads_mutex);
+    watch.updating_threads.clear();
     watch.fail_puts_containing.clear();
     watch.fail_next_commit = false;
     watch.run_functions_twice = false;
@@ -26,12 +30,17 @@ class GroupCommit : public Conformance {
   // others queue up as one group. Returns each writer's error code, if any.
   std::vector<std::optional<Errc>> append_as_one_group(Store& store, int writers) {
     instrumentation().updates = 0;
+    {
+      const std::lock_guard lock(instrumentation().updating_threads_mutex);
+      instrumentation().updating_threads.clear();
+    }
     instrumentation().hold_for = 300ms;
     instrumentation().hold_next_update = true;
     std::vector<std::optional<Errc>> outcomes(writers);
     std::vector<std::thread> threads;
     for (int i = 0; i < writers; ++i) {
       threads.emplace_back([&, i] {
+        if (i == 0) first_writer_ = std::this_thread::get_id();
         // Writer 0 commits first and alone; the rest queue behind it.
         if (i > 0) std::this_thread::sleep_for(50ms);
         try {
@@ -45,7 +54,14 @@ class GroupCommit : public Conformance {
     return outcomes;
   }
 
+  // The threads that ran the updates, in order.
+  static std::vector<std::thread::id> updating_threads() {
+    const std::lock_guard lock(instrumentation().updating_threads_mutex);
+    return instrumentation().updating_threads;
+  }
+
   std::string instrumented_uri_;
+  std::thread::id first_writer_;
 };
 
 TEST_P(GroupCommit, ConcurrentWritesShareOneCommit) {
@@ -56,6 +72,56 @@ TEST_P(GroupCommit, ConcurrentWritesShareOneCommit) {
   EXPECT_EQ(instrumentation().updates.load(), 2);
   EXPECT_EQ(store->load_patches_since(0).size(), 7u);  // clocks 1..7 after 0
   EXPECT_EQ(store->accumulated_bytes(), 8 * std::string("patch 0").size());
+}
+
+// The writes queued while a commit is in flight are committed by the thread
+// that ran it, at once: no sleeping writer has to wake up first to lead them.
+TEST_P(GroupCommit, TheRunningLeaderCommitsTheGroupQueuedBehindIt) {
+  auto store = sds::open(instrumented_uri_, "doc");
+  const auto outcomes = append_as_one_group(*store, 8);
+  for (const auto& outcome : outcomes) EXPECT_FALSE(outcome.has_value());
+  EXPECT_EQ(updating_threads(), (std::vector{first_writer_, first_writer_}));
+}
+
+// The leader's own write failed in the first group; it still commits the
+// group queued behind it, and only its own caller sees the error.
+TEST_P(GroupCommit, ALeaderWhoseWriteFailedStillCommitsTheNextGroup) {
+  auto store = sds::open(instrumented_uri_, "doc");
+  instrumentation().fail_puts_containing = "patch 0";
+  const auto outcomes = append_as_one_group(*store, 8);
+  EXPECT_EQ(outcomes[0], Errc::io_error);
+  for (int i = 1; i < 8; ++i) EXPECT_FALSE(outcomes[i].has_value()) << "writer " << i;
+  EXPECT_EQ(updating_threads(), (std::vector{first_writer_, first_writer_}));
+  EXPECT_EQ(store->load_patches_since(0).size(), 7u);
+  EXPECT_EQ(store->accumulated_bytes(), 7 * std::string("patch 0").size());
+}
+
+// Every commit is slow and writers keep arriving, so a leader reaches the most
+// groups it commits in a row and passes the queue on to a waiting writer.
+// Every write must still be committed exactly once, none left waiting.
+TEST_P(GroupCommit, WritersArrivingDuringEveryCommitAreAllCommitted) {
+  auto store = sds::open(instrumented_uri_, "doc");
+  instrumentation().hold_for = 20ms;
+  instrumentation().hold_every_update = true;
+  constexpr int kWriters = 12;
+  std::vector<std::optional<Errc>> outcomes(kWriters);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      // One writer every 15 ms: each arrives while a commit (20 ms) runs.
+      std::this_thread::sleep_for(i * 15ms);
+      try {
+        store->append_patch(bytes("patch " + std::to_string(i)), static_cast<Clock>(i + 1));
+      } catch (const Error& error) {
+        outcomes[i] = error.code();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& outcome : outcomes) EXPECT_FALSE(outcome.has_value());
+  EXPECT_EQ(store->load_patches_since(0).size(), static_cast<std::size_t>(kWriters));
+  EXPECT_EQ(store->accumulated_bytes(), kWriters * std::string("patch 0").size() + 2);
+  EXPECT_LE(instrumentation().updates.load(), kWriters);
 }
 
 TEST_P(GroupCommit, OneFailingWriteFailsOnlyItsCaller) {

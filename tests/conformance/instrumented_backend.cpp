@@ -49,7 +49,13 @@ class InstrumentedBackend final : public kv::Backend {
 
   void update(const std::function<void(kv::WriteTransaction&)>& fn) override {
     Instrumentation& watch = instrumentation();
-    if (watch.hold_next_update.exchange(false)) std::this_thread::sleep_for(watch.hold_for);
+    {
+      const std::lock_guard lock(watch.updating_threads_mutex);
+      watch.updating_threads.push_back(std::this_thread::get_id());
+    }
+    if (watch.hold_next_update.exchange(false) || watch.hold_every_update) {
+      std::this_thread::sleep_for(watch.hold_for);
+    }
     inner_->update([&](kv::WriteTransaction& txn) {
       InstrumentedTransaction wrapped(txn);
       if (watch.run_functions_twice) {
