@@ -75,6 +75,33 @@ void parse_params(std::string_view query, std::string_view uri, Uri& out) {
   }
 }
 
+// What a query key may be made of in the text around it; a quote or a space
+// ends it (a URI quoted in a message).
+bool is_query_key_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '%' || c == '_' || c == '-' ||
+         c == '.';
+}
+
+// %XX decoded where it is one; anything else kept. For masking, which must not
+// throw on the text of a URI the parser refused.
+std::string lenient_decode(std::string_view part) {
+  std::string out;
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    const int high = i + 2 < part.size() && part[i] == '%' ? hex_value(part[i + 1]) : -1;
+    const int low = high >= 0 ? hex_value(part[i + 2]) : -1;
+    if (low < 0) {
+      out.push_back(part[i]);
+      continue;
+    }
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
+// password, and libpq's sslpassword.
+bool names_a_secret(std::string_view key) { return key.ends_with("password"); }
+
 }  // namespace
 
 Uri parse_uri(std::string_view text) {
@@ -127,12 +154,16 @@ std::string mask_password(std::string_view text) {
     out.replace(authority, end - authority,
                 mask_authority(std::string_view(out).substr(authority, end - authority)));
   }
-  // password=... in the query
-  for (std::size_t at = out.find("password="); at != std::string::npos;
-       at = out.find("password=", at + 1)) {
-    const std::size_t value = at + 9;
-    const std::size_t end = std::min(out.find('&', value), out.size());
-    out.replace(value, end - value, "***");
+  // password=... in the query, whatever escapes spell the key
+  for (std::size_t equals = out.find('='); equals != std::string::npos;
+       equals = out.find('=', equals + 1)) {
+    std::size_t key = equals;
+    while (key > 0 && is_query_key_char(out[key - 1])) --key;
+    if (!names_a_secret(lenient_decode(std::string_view(out).substr(key, equals - key)))) {
+      continue;
+    }
+    const std::size_t end = std::min(out.find('&', equals), out.size());
+    out.replace(equals + 1, end - equals - 1, "***");
   }
   return out;
 }

@@ -75,6 +75,12 @@ TEST(Uri, MaskPassword) {
   EXPECT_EQ(mask_password("postgres://me@host/db?password=secret&x=1"),
             "postgres://me@host/db?password=***&x=1");
   EXPECT_EQ(mask_password("sqlite:/a:b@c"), "sqlite:/a:b@c");
+  // The key as the parser decodes it, and libpq's sslpassword.
+  EXPECT_EQ(mask_password("sqlite:/x?pass%77ord=secret&sync=full"),
+            "sqlite:/x?pass%77ord=***&sync=full");
+  EXPECT_EQ(mask_password("postgres://h/db?sslpassword=s3&x=1"),
+            "postgres://h/db?sslpassword=***&x=1");
+  EXPECT_EQ(mask_password("a=1&b=2"), "a=1&b=2");
 }
 
 TEST(SizeUnits, ParsesUnitsAndRefusesTheRest) {
