@@ -9,9 +9,19 @@
 
 namespace sds::test {
 
-TempDir::TempDir() {
+namespace {
+
+std::string default_base() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/sds-test-XXXXXX";
+  return base && *base ? base : "/tmp";
+}
+
+}  // namespace
+
+TempDir::TempDir() : TempDir(default_base()) {}
+
+TempDir::TempDir(const std::string& base) {
+  std::string pattern = base + "/sds-test-XXXXXX";
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
   path_ = pattern;
 }

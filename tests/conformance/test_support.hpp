@@ -13,10 +13,12 @@
 
 namespace sds::test {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with the object.
+// A fresh directory under $TMPDIR (or /tmp), or under `base`, removed with
+// the object.
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const std::string& base);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -66,7 +66,10 @@ Script::Script(const ScriptShape& shape) : shape_(shape) {
     Clock last_clock = 0;
     std::vector<Op> ops;
     for (std::size_t i = 0; i < shape.ops_per_lane; ++i) {
-      const Op op = pick(random, model, last_clock);
+      const bool last = i + 1 == shape.ops_per_lane;
+      const Op op = shape.end_with_checkpoint && last && last_clock > 0
+                        ? Op{OpKind::checkpoint, last_clock, 0}
+                        : pick(random, model, last_clock);
       if (op.kind == OpKind::append) last_clock = op.clock;
       apply(model, *this, lane, op);
       ops.push_back(op);

@@ -45,6 +45,9 @@ struct ScriptShape {
   // LMDB overflow pages); 0: none.
   std::size_t large_patch_every = 16;
   std::uint64_t seed = 1;
+  // The last operation of every lane is a checkpoint at the lane's last
+  // clock: a suite can then require that a checkpoint after a fault succeeds.
+  bool end_with_checkpoint = false;
 };
 
 // The same shape gives the same script in every process, so a parent knows
