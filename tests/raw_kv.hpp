@@ -12,6 +12,8 @@ namespace sds::test {
 // Opens the backend of `uri` directly, below the core (no sds handle may be
 // open on it), and runs `fn` in one write transaction.
 void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTransaction&)>& fn);
+// The same, in one read transaction.
+void view_raw_kv(const std::string& uri, const std::function<void(kv::ReadTransaction&)>& fn);
 
 // Replaces the value under `key` by what `change` makes of it.
 void rewrite(const std::string& uri, const std::string& key,

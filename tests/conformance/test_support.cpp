@@ -18,6 +18,12 @@ std::string default_base() {
 
 }  // namespace
 
+std::string scratch_base() {
+  std::error_code error;
+  if (std::filesystem::is_directory("/dev/shm", error)) return "/dev/shm";
+  return default_base();
+}
+
 TempDir::TempDir() : TempDir(default_base()) {}
 
 TempDir::TempDir(const std::string& base) {

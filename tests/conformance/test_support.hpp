@@ -28,6 +28,11 @@ class TempDir {
   std::string path_;
 };
 
+// A tmpfs (/dev/shm) where there is one, else $TMPDIR or /tmp: the base of
+// the TempDirs of a test that creates many databases, which a disk would
+// spend minutes syncing.
+std::string scratch_base();
+
 inline Bytes bytes(std::string_view text) { return Bytes(text.begin(), text.end()); }
 inline std::string text(ByteView data) { return std::string(as_chars(data)); }
 

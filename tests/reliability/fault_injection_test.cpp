@@ -14,8 +14,6 @@
 // transient fault, every operation that starts later succeeds, the final
 // checkpoints included.
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <latch>
 #include <map>
 #include <mutex>
@@ -150,15 +148,6 @@ class Runner {
   std::mutex mutex_;
   RunResult run_;
 };
-
-// Where the databases go: a tmpfs where there is one, as a thousand
-// databases created and synced on a disk take minutes.
-std::string scratch_base() {
-  std::error_code error;
-  if (std::filesystem::is_directory("/dev/shm", error)) return "/dev/shm";
-  const char* base = std::getenv("TMPDIR");
-  return base && *base ? base : "/tmp";
-}
 
 class FaultInjection : public ::testing::TestWithParam<BackendUnderTest> {
  protected:
