@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <latch>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -40,6 +41,8 @@ constexpr std::size_t kSequentialOps = 2;
 // What one run of the workload saw.
 struct RunResult {
   std::vector<LaneOutcome> outcomes;
+  // Each lane's accumulated_bytes() at the end, where it could be read.
+  std::vector<std::optional<std::uint64_t>> accumulated;
   std::vector<std::string> violations;
   bool fault_fired = false;
   std::size_t acknowledged = 0;
@@ -54,6 +57,7 @@ class Runner {
   RunResult run(const std::string& uri) {
     run_ = RunResult{};
     run_.outcomes.resize(script_.shape().lanes);
+    run_.accumulated.resize(script_.shape().lanes);
     std::unique_ptr<Database> database;
     // An application whose open fails opens again; the second open must
     // succeed after a transient fault, and fail as the first after a
@@ -98,6 +102,15 @@ class Runner {
         run_.outcomes[lane].pop_back();
         op(*stores[lane], lane, ops - 1);
       }
+    }
+    // The figures this process kept through the faults (a failed write must
+    // not have changed them), for comparison with those a reopen loads.
+    // Figures known already need no call of the trait: they may be read
+    // after a permanent fault too.
+    for (std::size_t lane = 0; lane < lanes; ++lane) {
+      attempt_call(
+          "accumulated_bytes of lane " + std::to_string(lane),
+          [&] { run_.accumulated[lane] = stores[lane]->accumulated_bytes(); }, false);
     }
   }
 
@@ -186,6 +199,15 @@ class FaultInjection : public ::testing::TestWithParam<BackendUnderTest> {
         for (std::string& problem :
              check_invariants(uri, script, run.outcomes, Promise::acknowledged_survive)) {
           run.violations.push_back("after reopening: " + problem);
+        }
+        for (std::size_t lane = 0; lane < kShape.lanes; ++lane) {
+          if (!run.accumulated[lane]) continue;
+          const std::uint64_t loaded = open(uri, lane_store_id(lane))->accumulated_bytes();
+          if (loaded != *run.accumulated[lane]) {
+            run.violations.push_back(lane_store_id(lane) + ": accumulated_bytes() was " +
+                                     std::to_string(*run.accumulated[lane]) +
+                                     ", a reopen loads " + std::to_string(loaded));
+          }
         }
         for (const std::string& problem : run.violations) {
           ADD_FAILURE() << to_string(fault) << " at call " << call << ": " << problem;
