@@ -584,8 +584,8 @@ PageBounds LmdbBackend::page_bounds(MDB_txn* txn, bool read_only) {
   if (bounds.map_begin == 0) return bounds;
   bounds.map_end = bounds.map_begin + info.me_mapsize;
   const std::uint64_t pages = static_cast<std::uint64_t>(info.me_last_pgno) + 1;
-  bounds.pages_end = bounds.map_begin + std::min<std::uint64_t>(pages * stat.ms_psize,
-                                                                info.me_mapsize);
+  bounds.pages_end =
+      bounds.map_begin + std::min<std::uint64_t>(pages * stat.ms_psize, info.me_mapsize);
   return bounds;
 }
 

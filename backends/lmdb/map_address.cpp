@@ -13,7 +13,7 @@ std::optional<std::uintptr_t> mapping_of(const std::string& file, std::uint64_t 
   struct stat status {};
   if (stat(file.c_str(), &status) != 0) return std::nullopt;
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> maps(std::fopen("/proc/self/maps", "r"),
-                                                              std::fclose);
+                                                             std::fclose);
   if (!maps) return std::nullopt;
   // start-end perms offset major:minor inode [path], numbers in hex but the inode.
   char line[4096];

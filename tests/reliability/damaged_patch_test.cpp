@@ -39,8 +39,8 @@ class DamagedPatch : public Conformance {
     store->append_patch(patch(9), 9);
     // The checkpoint deletes the damaged patch unread; the store is whole again.
     store->checkpoint(bytes("snapshot at 6"), 6);
-    EXPECT_EQ(store->load_patches_since(0), (std::vector<Bytes>{patch(6), patch(7), patch(8),
-                                                                patch(9)}));
+    EXPECT_EQ(store->load_patches_since(0),
+              (std::vector<Bytes>{patch(6), patch(7), patch(8), patch(9)}));
     EXPECT_EQ(store->accumulated_bytes(), 3 * 7u);
   }
 };

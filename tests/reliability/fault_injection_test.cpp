@@ -16,8 +16,8 @@
 #include <cstdio>
 #include <latch>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -73,7 +73,8 @@ class Runner {
       workload(stores);
       stores.clear();
       // Closing calls nothing of the trait: it may succeed after any fault.
-      attempt_call("close", [&] { database->close(); }, false);
+      attempt_call(
+          "close", [&] { database->close(); }, false);
     }
     run_.fault_fired = instrumentation().faults_thrown > 0;
     return std::move(run_);
@@ -116,9 +117,9 @@ class Runner {
 
   void op(Store& store, std::size_t lane, std::size_t index) {
     const Op& op = script_.lane(lane)[index];
-    const OpFate fate = attempt_call("operation " + std::to_string(index) + " of lane " +
-                                         std::to_string(lane),
-                                     [&] { apply(store, script_, lane, op); });
+    const OpFate fate =
+        attempt_call("operation " + std::to_string(index) + " of lane " + std::to_string(lane),
+                     [&] { apply(store, script_, lane, op); });
     std::lock_guard lock(mutex_);
     run_.outcomes[lane].push_back(fate);
     ++(fate == OpFate::failed ? run_.failed : run_.acknowledged);
@@ -196,17 +197,18 @@ class FaultInjection : public ::testing::TestWithParam<BackendUnderTest> {
         completed = !run.fault_fired;
         points[fault] += run.fault_fired ? 1 : 0;
         failed_ops += run.failed;
+        const auto reopened = open_database(uri);
         for (std::string& problem :
-             check_invariants(uri, script, run.outcomes, Promise::acknowledged_survive)) {
+             check_invariants(*reopened, script, run.outcomes, Promise::acknowledged_survive)) {
           run.violations.push_back("after reopening: " + problem);
         }
         for (std::size_t lane = 0; lane < kShape.lanes; ++lane) {
           if (!run.accumulated[lane]) continue;
-          const std::uint64_t loaded = open(uri, lane_store_id(lane))->accumulated_bytes();
+          const std::uint64_t loaded = reopened->store(lane_store_id(lane))->accumulated_bytes();
           if (loaded != *run.accumulated[lane]) {
             run.violations.push_back(lane_store_id(lane) + ": accumulated_bytes() was " +
-                                     std::to_string(*run.accumulated[lane]) +
-                                     ", a reopen loads " + std::to_string(loaded));
+                                     std::to_string(*run.accumulated[lane]) + ", a reopen loads " +
+                                     std::to_string(loaded));
           }
         }
         for (const std::string& problem : run.violations) {

@@ -14,8 +14,8 @@ constexpr std::size_t kSnapshotBytes = 30000;
 // Bytes that tell lane, kind and number apart at every offset, so that a
 // value read from the wrong key or a torn value never compares equal.
 Bytes pattern(std::string_view kind, std::size_t lane, std::uint64_t number, std::size_t size) {
-  const std::string head = std::string(kind) + " " + std::to_string(lane) + ":" +
-                           std::to_string(number) + ";";
+  const std::string head =
+      std::string(kind) + " " + std::to_string(lane) + ":" + std::to_string(number) + ";";
   Bytes out;
   out.reserve(std::max(size, head.size()));
   while (out.size() < size || out.size() < head.size()) {
@@ -101,8 +101,7 @@ Bytes blob_bytes(std::size_t lane, std::uint32_t blob) {
 void apply(Store& store, const Script& script, std::size_t lane, const Op& op) {
   switch (op.kind) {
     case OpKind::append:
-      store.append_patch(patch_bytes(lane, op.clock, is_large(script.shape(), op.clock)),
-                         op.clock);
+      store.append_patch(patch_bytes(lane, op.clock, is_large(script.shape(), op.clock)), op.clock);
       return;
     case OpKind::append_again:
       store.append_patch(losing_patch_bytes(lane, op.clock), op.clock);
@@ -125,8 +124,8 @@ void apply(Store& store, const Script& script, std::size_t lane, const Op& op) {
 void apply(LaneState& model, const Script& script, std::size_t lane, const Op& op) {
   switch (op.kind) {
     case OpKind::append:
-      model.patches.try_emplace(
-          op.clock, patch_bytes(lane, op.clock, is_large(script.shape(), op.clock)));
+      model.patches.try_emplace(op.clock,
+                                patch_bytes(lane, op.clock, is_large(script.shape(), op.clock)));
       return;
     case OpKind::append_again:
       model.patches.try_emplace(op.clock, losing_patch_bytes(lane, op.clock));
@@ -232,15 +231,26 @@ std::size_t required_prefix(const LaneOutcome& outcome) {
 std::vector<std::string> check_invariants(const std::string& uri, const Script& script,
                                           const std::vector<LaneOutcome>& outcomes,
                                           Promise promise) {
+  std::unique_ptr<Database> database;
+  try {
+    database = open_database(uri);
+  } catch (const std::exception& error) {
+    return {std::string("open failed: ") + error.what()};
+  }
+  return check_invariants(*database, script, outcomes, promise);
+}
+
+std::vector<std::string> check_invariants(Database& database, const Script& script,
+                                          const std::vector<LaneOutcome>& outcomes,
+                                          Promise promise) {
   std::vector<std::string> problems;
   std::vector<LaneState> found;
   try {
-    auto database = open_database(uri);
     LaneReader reader(script, problems);
-    database->visit_contents(reader);
+    database.visit_contents(reader);
     found = std::move(reader.lanes());
   } catch (const std::exception& error) {
-    problems.push_back(std::string("open or read failed: ") + error.what());
+    problems.push_back(std::string("read failed: ") + error.what());
     return problems;
   }
   for (std::size_t lane = 0; lane < found.size(); ++lane) {

@@ -24,12 +24,12 @@
 namespace sds::test::reliability {
 
 enum class OpKind : std::uint8_t {
-  append,          // append_patch(patch_bytes(lane, clock), clock)
-  append_again,    // append_patch at a clock already appended: the first wins
-  checkpoint,      // checkpoint(snapshot_bytes(lane, clock), clock)
-  prune,           // prune_patches(clock)
-  save_value,      // save_value(blob_hash(lane, blob), blob_bytes(lane, blob))
-  release_value,   // release_value(blob_hash(lane, blob))
+  append,         // append_patch(patch_bytes(lane, clock), clock)
+  append_again,   // append_patch at a clock already appended: the first wins
+  checkpoint,     // checkpoint(snapshot_bytes(lane, clock), clock)
+  prune,          // prune_patches(clock)
+  save_value,     // save_value(blob_hash(lane, blob), blob_bytes(lane, blob))
+  release_value,  // release_value(blob_hash(lane, blob))
 };
 
 struct Op {
@@ -110,6 +110,10 @@ enum class Promise {
 // violation; empty when the database keeps every promise. An open that throws
 // is a violation too: after a crash, a database must open.
 std::vector<std::string> check_invariants(const std::string& uri, const Script& script,
+                                          const std::vector<LaneOutcome>& outcomes,
+                                          Promise promise);
+// The same on a database open already, for a caller that checks more on it.
+std::vector<std::string> check_invariants(Database& database, const Script& script,
                                           const std::vector<LaneOutcome>& outcomes,
                                           Promise promise);
 

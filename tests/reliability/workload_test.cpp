@@ -77,9 +77,9 @@ TEST_F(WorkloadCheck, AnOperationNeverStartedIsAViolation) {
 
 TEST_F(WorkloadCheck, UnderPrefixOnlyTheLatestAcknowledgedMayBeGone) {
   run(30);
-  EXPECT_TRUE(check({crashed_after(script_, 0, 60), crashed_after(script_, 1, 60)},
-                    Promise::prefix_only)
-                  .empty());
+  EXPECT_TRUE(
+      check({crashed_after(script_, 0, 60), crashed_after(script_, 1, 60)}, Promise::prefix_only)
+          .empty());
 }
 
 TEST_F(WorkloadCheck, AFailedOperationMustLeaveNoTrace) {
@@ -106,9 +106,9 @@ TEST_F(WorkloadCheck, AWrongReferenceCountIsAViolation) {
 
 TEST_F(WorkloadCheck, AnOpenThatFailsIsAViolation) {
   // A directory where the database file should be.
-  const auto problems = check_invariants("sqlite:" + dir_.path(), script_,
-                                         {LaneOutcome{}, LaneOutcome{}},
-                                         Promise::acknowledged_survive);
+  const auto problems =
+      check_invariants("sqlite:" + dir_.path(), script_, {LaneOutcome{}, LaneOutcome{}},
+                       Promise::acknowledged_survive);
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_NE(problems[0].find("open"), std::string::npos) << problems[0];
 }
