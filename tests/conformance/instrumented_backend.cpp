@@ -75,15 +75,13 @@ class InstrumentedTransaction final : public kv::WriteTransaction {
     counted_scan(inner_, from, to, visit);
   }
   void put(std::string_view key, ByteView value) override {
-    const std::string& poison = instrumentation().fail_puts_containing;
-    if (!poison.empty() && as_chars(value).find(poison) != std::string_view::npos) {
-      throw Error(Errc::io_error, "instrumented: put of a poisoned value");
-    }
+    refuse_poisoned(value);
     count_call("put");
     const Inside backend(true);
     inner_.put(key, value);
   }
   bool insert(std::string_view key, ByteView value) override {
+    refuse_poisoned(value);
     count_call("insert");
     const Inside backend(true);
     return inner_.insert(key, value);
@@ -109,6 +107,14 @@ class InstrumentedTransaction final : public kv::WriteTransaction {
   }
 
  private:
+  // A put or insert of a value holding fail_puts_containing fails.
+  static void refuse_poisoned(ByteView value) {
+    const std::string& poison = instrumentation().fail_puts_containing;
+    if (!poison.empty() && as_chars(value).find(poison) != std::string_view::npos) {
+      throw Error(Errc::io_error, "instrumented: put of a poisoned value");
+    }
+  }
+
   kv::WriteTransaction& inner_;
 };
 

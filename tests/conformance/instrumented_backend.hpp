@@ -21,7 +21,8 @@ struct Instrumentation {
   // writers queue up behind it meanwhile.
   std::atomic<bool> hold_next_update{false};
   std::chrono::milliseconds hold_for{0};
-  // put() of a value holding this text throws Errc::io_error (empty: never).
+  // put() or insert() of a value holding this text throws Errc::io_error
+  // (empty: never).
   std::string fail_puts_containing;
   // The next update() fails after its function ran, as a failed commit would.
   std::atomic<bool> fail_next_commit{false};

@@ -131,16 +131,11 @@ Outcome probe(const std::string& uri, const Script& script) {
 }
 
 Outcome probe_in_child(const std::string& uri, const Script& script) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    Outcome outcome = kFailed;
-    try {
-      outcome = probe(uri, script);
-    } catch (const std::exception& error) {
-      std::fprintf(stderr, "probe: %s\n", error.what());
-    }
-    _exit(outcome);
-  }
+  // An exception ends the child with 1, kFailed.
+  const pid_t pid = fork_child([&] {
+    _exit(probe(uri, script));
+    return false;
+  });
   const auto deadline = std::chrono::steady_clock::now() + kProbeTimeout;
   int status = 0;
   while (waitpid(pid, &status, WNOHANG) == 0) {
