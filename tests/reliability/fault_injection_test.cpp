@@ -1,7 +1,8 @@
 // Fault injection at the kv trait (docs/DESIGN.md section 3.6), on every
 // key-value scheme: the scripted workload of workload.hpp runs over the
 // instrumented wrapper of the scheme's backend, which fails trait call N, for
-// N = 1, 2, ... until a run completes without reaching call N. The workload
+// N = 1, 2, ... until a run completes without reaching call N (and N is past
+// the most calls any run made). The workload
 // has a sequential part, a burst of every lane at once (threads, so that
 // group commits form), and ends every lane with a checkpoint. Each N runs
 // once with a transient fault (call N alone fails) and once with a permanent
@@ -15,6 +16,7 @@
 // backend, the database must satisfy check_invariants with the failed
 // operations left out, and load the accumulated_bytes() that the faulted
 // process kept.
+#include <algorithm>
 #include <cstdio>
 #include <latch>
 #include <map>
@@ -47,6 +49,7 @@ struct RunResult {
   std::vector<std::optional<std::uint64_t>> accumulated;
   std::vector<std::string> violations;
   bool fault_fired = false;
+  std::uint64_t calls = 0;  // of the trait, the failed one included
   std::size_t failed = 0;
 };
 
@@ -78,6 +81,7 @@ class Runner {
           "close", [&] { database->close(); }, false);
     }
     run_.fault_fired = instrumentation().faults_thrown > 0;
+    run_.calls = instrumentation().calls;
     return std::move(run_);
   }
 
@@ -182,7 +186,10 @@ class FaultInjection : public ::testing::TestWithParam<BackendUnderTest> {
     std::uint64_t failed_ops = 0;
     std::uint64_t violations = 0;
     for (const Errc fault : kFaults) {
+      // Group commits make the number of calls vary from run to run: the
+      // loop goes on past the most calls any run made.
       bool completed = false;
+      std::uint64_t most_calls = 0;
       for (std::uint64_t call = 1; call <= kMaxFaultPoints && !completed; ++call) {
         TempDir dir(scratch_base());
         // No syncs: a fault of the trait needs none.
@@ -195,7 +202,8 @@ class FaultInjection : public ::testing::TestWithParam<BackendUnderTest> {
         Runner runner(script, fault, forever);
         RunResult run = runner.run(instrumented(uri));
         watch.reset();
-        completed = !run.fault_fired;
+        most_calls = std::max(most_calls, run.calls);
+        completed = !run.fault_fired && call > most_calls;
         points[fault] += run.fault_fired ? 1 : 0;
         failed_ops += run.failed;
         const auto reopened = open_database(uri);
