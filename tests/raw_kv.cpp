@@ -40,6 +40,11 @@ void view_raw_kv(const std::string& uri, const std::function<void(kv::ReadTransa
   if (const auto backend = open_raw(uri)) backend->view(fn);
 }
 
+kv::IntegrityCheck check_raw_integrity(const std::string& uri) {
+  const auto backend = open_raw(uri);
+  return backend ? backend->check_integrity() : kv::IntegrityCheck{};
+}
+
 void rewrite(const std::string& uri, const std::string& key,
              const std::function<void(Bytes&)>& change) {
   with_raw_kv(uri, [&](kv::WriteTransaction& txn) {
