@@ -11,10 +11,10 @@
 // engine (1 read everything, 2 refused with corruption), harmless (2 read
 // exactly the model), undetected (2 read something else without an error;
 // told apart by whether the library's own integrity check, which sdsctl
-// verify runs, finds the damage),
-// or a crash: inside the backend library (a finding: LMDB has no page
-// checksums) or in our code, which must never happen. So must a hang, an
-// exception that is no sds::Error, or a sanitizer report.
+// verify runs, finds the damage), or a crash: inside the backend library (a
+// finding: LMDB has no page checksums) or in our code, which must never
+// happen. So must a hang, an exception that is no sds::Error, or a sanitizer
+// report.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
