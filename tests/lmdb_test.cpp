@@ -91,6 +91,49 @@ TEST(Lmdb, AFileOrAGarbageEnvironmentIsCorruption) {
   EXPECT_NE(message.find("MDB_INVALID"), std::string::npos) << message;
 }
 
+// LMDB has no page checksums: a damaged leaf node can declare a value of
+// gigabytes, or put a large value on an overflow page far past the file.
+// What LMDB then hands out is checked against the pages of the data file,
+// and refused as corruption, instead of being read into a crash
+// (found by tests/reliability/file_corruption_test.cpp).
+TEST(Lmdb, AValuePastTheDataFileIsCorruptionNotACrash) {
+  TempDir dir;
+  const std::string path = dir.path() + "/env";
+  open_kv(path)->update([](kv::WriteTransaction& txn) {
+    txn.put("small-one", Bytes(100, 's'));
+    txn.put("large-one", Bytes(20000, 'l'));  // on overflow pages (F_BIGDATA)
+  });
+  // A leaf node: size low and high halves, flags, key size (u16 each), key,
+  // then the value or, for F_BIGDATA, the number of its first overflow page.
+  std::string file;
+  {
+    std::ifstream in(path + "/data.mdb", std::ios::binary);
+    file.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const auto node_of = [&](const std::string& key) {
+    const std::size_t at = file.find(key);
+    EXPECT_NE(at, std::string::npos) << key;
+    EXPECT_EQ(static_cast<unsigned char>(file[at - 2]), key.size());
+    return at - 8;
+  };
+  const std::size_t small = node_of("small-one");
+  file[small + 2] = file[small + 3] = '\xff';  // 4 GiB
+  const std::size_t large = node_of("large-one");
+  ASSERT_EQ(file[large + 4] & 1, 1) << "not an F_BIGDATA node";
+  for (int i = 0; i < 7; ++i) file[large + 8 + 9 + i] = '\x7f';  // page 2^55 or so
+  std::ofstream(path + "/data.mdb", std::ios::binary | std::ios::trunc) << file;
+
+  EXPECT_TRUE(in_child([&] {
+    auto db = open_kv(path);
+    for (const char* key : {"small-one", "large-one"}) {
+      expect_error(Errc::corruption,
+                   [&] { db->view([&](kv::ReadTransaction& txn) { txn.get(key); }); });
+    }
+    expect_error(Errc::corruption, [&] { keys_of(*db); });
+    return !::testing::Test::HasFailure();
+  })) << "the child crashed or a read was no corruption";
+}
+
 // LMDB's files hold the word size of the build that wrote them. A data.mdb
 // whose meta pages have the other word size's header (LMDB's magic 8 bytes
 // after a page number of that size) is refused as such, with the way to move

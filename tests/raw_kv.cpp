@@ -8,7 +8,11 @@
 
 namespace sds::test {
 
-void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTransaction&)>& fn) {
+namespace {
+
+// The backend of `uri`, opened directly; null (and a test failure) when no
+// scheme of that name is registered.
+std::shared_ptr<kv::Backend> open_raw(const std::string& uri) {
   const std::size_t colon = uri.find(':');
   BackendConfig config;
   config.uri = uri;
@@ -19,11 +23,26 @@ void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTrans
       if (info.path_kind != PathKind::name) {
         config.path = std::filesystem::weakly_canonical(config.path).string();
       }
-      info.open_kv(config)->update(fn);
-      return;
+      return info.open_kv(config);
     }
   }
-  FAIL() << "no backend for " << uri;
+  ADD_FAILURE() << "no backend for " << uri;
+  return nullptr;
+}
+
+}  // namespace
+
+void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTransaction&)>& fn) {
+  if (const auto backend = open_raw(uri)) backend->update(fn);
+}
+
+void view_raw_kv(const std::string& uri, const std::function<void(kv::ReadTransaction&)>& fn) {
+  if (const auto backend = open_raw(uri)) backend->view(fn);
+}
+
+kv::IntegrityCheck check_raw_integrity(const std::string& uri) {
+  const auto backend = open_raw(uri);
+  return backend ? backend->check_integrity() : kv::IntegrityCheck{};
 }
 
 void rewrite(const std::string& uri, const std::string& key,

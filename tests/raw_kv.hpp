@@ -14,6 +14,11 @@ namespace sds::test {
 // Opens the backend of `uri` directly, below the core (no sds handle may be
 // open on it), and runs `fn` in one write transaction.
 void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTransaction&)>& fn);
+// The same, in one read transaction.
+void view_raw_kv(const std::string& uri, const std::function<void(kv::ReadTransaction&)>& fn);
+// The backend's own check of its files (what sdsctl verify runs besides
+// reading every record).
+kv::IntegrityCheck check_raw_integrity(const std::string& uri);
 
 // Replaces the value under `key` by what `change` makes of it.
 void rewrite(const std::string& uri, const std::string& key,

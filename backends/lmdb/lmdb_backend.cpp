@@ -13,6 +13,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "backends/lmdb/map_address.hpp"
 #include "backends/lmdb/map_growth.hpp"
 #include "core/errors.hpp"
 #include "core/size_units.hpp"
@@ -91,10 +92,29 @@ std::string param(const BackendConfig& config, const std::string& name, const ch
 
 class LmdbBackend;
 
+// Where a transaction's pages may lie. LMDB has no page checksums: a damaged
+// page can hand out a key or value whose size points past the data file,
+// where reading it would crash (SIGSEGV, SIGBUS). What LMDB hands out must lie
+// in the pages of the data file or, in a write transaction, anywhere outside
+// the map (pages it changed live on the heap until the commit).
+struct PageBounds {
+  std::uintptr_t map_begin = 0;  // 0: unknown, nothing is checked
+  std::uintptr_t map_end = 0;
+  std::uintptr_t pages_end = 0;  // after the last page in use
+  bool read_only = true;
+
+  bool holds(const MDB_val& val) const {
+    if (map_begin == 0) return true;
+    const auto at = reinterpret_cast<std::uintptr_t>(val.mv_data);
+    if (at < map_begin || at >= map_end) return !read_only;
+    return at <= pages_end && val.mv_size <= pages_end - at;
+  }
+};
+
 // One LMDB transaction, read-only (view) or read-write (update).
 class LmdbTransaction final : public kv::WriteTransaction {
  public:
-  LmdbTransaction(LmdbBackend& db, MDB_txn* txn) : db_(db), txn_(txn) {}
+  LmdbTransaction(LmdbBackend& db, MDB_txn* txn, bool read_only);
 
   std::optional<ByteView> get(std::string_view key) override;
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
@@ -116,9 +136,13 @@ class LmdbTransaction final : public kv::WriteTransaction {
   void check_write(int rc, std::string_view what);
   // mdb_put with `flags`; false when MDB_NOOVERWRITE found the key.
   bool write(std::string_view key, ByteView value, unsigned flags);
+  // What LMDB handed out, checked against bounds_: Errc::corruption when a
+  // damaged page makes it point where no page of the data file lies.
+  const MDB_val& checked(const MDB_val& val) const;
 
   LmdbBackend& db_;
   MDB_txn* txn_;
+  const PageBounds bounds_;
   bool map_full_ = false;
   std::uint64_t bytes_written_ = 0;
 };
@@ -153,6 +177,9 @@ class LmdbBackend final : public kv::Backend {
   // LMDB keys are 1 to this many bytes (511 in the default build).
   std::size_t max_key() const { return max_key_; }
   const std::string& uri() const { return uri_; }
+  // The bounds of `txn`'s pages, taken after it began: the newest meta
+  // page's last page is at or after the last page of its snapshot.
+  PageBounds page_bounds(MDB_txn* txn, bool read_only);
 
  private:
   void open_env(std::uint64_t map_size);
@@ -180,6 +207,11 @@ class LmdbBackend final : public kv::Backend {
   // Shared by every running transaction; exclusive to resize or reopen the map,
   // which LMDB allows only while this process has no transaction open.
   std::shared_mutex env_mutex_;
+  // Where the map of env_ lies in this process (map_address.hpp), of
+  // mapped_size_ bytes; found again when the map grew or was reopened.
+  std::mutex map_address_mutex_;
+  std::uint64_t mapped_size_ = 0;
+  std::uintptr_t map_address_ = 0;
 };
 
 LmdbBackend::LmdbBackend(const BackendConfig& config)
@@ -266,6 +298,10 @@ void LmdbBackend::open_env(std::uint64_t map_size) {
     int dead = 0;
     if ((rc = mdb_reader_check(env, &dead)) != 0 && !read_only_) fail(rc, "clearing stale readers");
     max_key_ = static_cast<std::size_t>(mdb_env_get_maxkeysize(env));
+    {
+      std::lock_guard place(map_address_mutex_);
+      mapped_size_ = 0;  // a new map: found again by the first transaction
+    }
     for (int round = 0;; ++round) {
       MDB_txn* txn = nullptr;
       rc = mdb_txn_begin(env, nullptr, read_only_ ? MDB_RDONLY : 0, &txn);
@@ -386,7 +422,7 @@ void LmdbBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
     MDB_txn* txn;
     ~AbortOnExit() { mdb_txn_abort(txn); }
   } txn{begin(MDB_RDONLY, lock)};
-  LmdbTransaction transaction(*this, txn.txn);
+  LmdbTransaction transaction(*this, txn.txn, true);
   fn(transaction);
 }
 
@@ -400,7 +436,7 @@ void LmdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
   for (;;) {
     std::shared_lock<std::shared_mutex> lock;
     MDB_txn* txn = begin(0, lock);
-    LmdbTransaction transaction(*this, txn);
+    LmdbTransaction transaction(*this, txn, false);
     try {
       fn(transaction);
     } catch (...) {
@@ -544,7 +580,7 @@ void LmdbTransaction::nested(const std::function<void(kv::WriteTransaction&)>& f
   if (const int rc = mdb_txn_begin(mdb_txn_env(txn_), txn_, 0, &child); rc != 0) {
     check_write(rc, "beginning a nested transaction");
   }
-  LmdbTransaction inner(db_, child);
+  LmdbTransaction inner(db_, child, false);
   try {
     fn(inner);
   } catch (...) {
@@ -568,7 +604,38 @@ std::optional<ByteView> LmdbTransaction::get(std::string_view key) {
   const int rc = mdb_get(txn_, db_.dbi(), &k, &value);
   if (rc == MDB_NOTFOUND) return std::nullopt;
   if (rc != 0) db_.fail(rc, "reading");
-  return bytes_of(value);
+  return bytes_of(checked(value));
+}
+
+LmdbTransaction::LmdbTransaction(LmdbBackend& db, MDB_txn* txn, bool read_only)
+    : db_(db), txn_(txn), bounds_(db.page_bounds(txn, read_only)) {}
+
+PageBounds LmdbBackend::page_bounds(MDB_txn* txn, bool read_only) {
+  PageBounds bounds;
+  bounds.read_only = read_only;
+  MDB_envinfo info;
+  MDB_stat stat;
+  MDB_env* env = mdb_txn_env(txn);
+  if (mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &stat) != 0) return bounds;
+  {
+    std::lock_guard place(map_address_mutex_);
+    if (mapped_size_ != info.me_mapsize) {
+      map_address_ = lmdb::mapping_of(path_ + "/data.mdb", info.me_mapsize).value_or(0);
+      mapped_size_ = info.me_mapsize;
+    }
+    bounds.map_begin = map_address_;
+  }
+  if (bounds.map_begin == 0) return bounds;
+  bounds.map_end = bounds.map_begin + info.me_mapsize;
+  const std::uint64_t pages = static_cast<std::uint64_t>(info.me_last_pgno) + 1;
+  bounds.pages_end =
+      bounds.map_begin + std::min<std::uint64_t>(pages * stat.ms_psize, info.me_mapsize);
+  return bounds;
+}
+
+const MDB_val& LmdbTransaction::checked(const MDB_val& val) const {
+  if (!bounds_.holds(val)) db_.fail(MDB_CORRUPTED, "reading a key or value outside the data file");
+  return val;
 }
 
 // A cursor of this transaction, closed on every way out of its scope.
@@ -594,7 +661,9 @@ int LmdbTransaction::seek(MDB_cursor* cursor, std::string_view from, MDB_val& ke
   // >= its prefix but < from is that prefix itself, skipped here.
   key = to_val(from.substr(0, db_.max_key()));
   int rc = mdb_cursor_get(cursor, &key, &value, MDB_SET_RANGE);
-  while (rc == 0 && chars_of(key) < from) rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT);
+  while (rc == 0 && chars_of(checked(key)) < from) {
+    rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT);
+  }
   return rc;
 }
 
@@ -604,9 +673,9 @@ void LmdbTransaction::scan(std::string_view from, std::string_view to,
   MDB_val key{}, value{};
   int rc = seek(cursor.get(), from, key, value);
   for (; rc == 0; rc = mdb_cursor_get(cursor.get(), &key, &value, MDB_NEXT)) {
-    const std::string_view k = chars_of(key);
+    const std::string_view k = chars_of(checked(key));
     if (!to.empty() && k >= to) return;
-    if (!visit(k, bytes_of(value))) return;
+    if (!visit(k, bytes_of(checked(value)))) return;
   }
   if (rc != MDB_NOTFOUND) db_.fail(rc, "scanning");
 }
@@ -653,7 +722,7 @@ void LmdbTransaction::erase_range(std::string_view from, std::string_view to) {
   Cursor cursor(txn_, db_);
   MDB_val key{}, value{};
   int rc = seek(cursor.get(), from, key, value);
-  while (rc == 0 && (to.empty() || chars_of(key) < to)) {
+  while (rc == 0 && (to.empty() || chars_of(checked(key)) < to)) {
     check_write(mdb_cursor_del(cursor.get(), 0), "deleting a range");
     // After a delete the cursor already rests on the next key: MDB_NEXT
     // returns that one instead of skipping it.

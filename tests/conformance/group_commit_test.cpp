@@ -13,17 +13,7 @@ using namespace std::chrono_literals;
 
 class GroupCommit : public Conformance {
  protected:
-  GroupCommit() : instrumented_uri_(instrumented(uri_)) {
-    Instrumentation& watch = instrumentation();
-    watch.updates = 0;
-    watch.hold_next_update = false;
-    watch.hold_every_update = false;
-    const std::lock_guard lock(watch.updating_threads_mutex);
-    watch.updating_threads.clear();
-    watch.fail_puts_containing.clear();
-    watch.fail_next_commit = false;
-    watch.run_functions_twice = false;
-  }
+  GroupCommit() : instrumented_uri_(instrumented(uri_)) { instrumentation().reset(); }
 
   // Opens the store, then lets `writers` threads append one patch each
   // ("patch N" at clock N) while the first commit is held back, so that the

@@ -12,32 +12,109 @@ namespace {
 
 struct RunAgain : std::exception {};
 
+thread_local bool inside_backend = false;
+
+// Marks the code a scope runs as the wrapped backend's (true) or the
+// caller's (false: a function or visitor handed to the backend).
+class Inside {
+ public:
+  explicit Inside(bool backend) : previous_(inside_backend) { inside_backend = backend; }
+  ~Inside() { inside_backend = previous_; }
+  Inside(const Inside&) = delete;
+  Inside& operator=(const Inside&) = delete;
+
+ private:
+  bool previous_;
+};
+
+// Counts one trait call and throws the scheduled fault when it is due.
+void count_call(const char* what) {
+  Instrumentation& watch = instrumentation();
+  const std::uint64_t call = ++watch.calls;
+  const std::uint64_t fail = watch.fail_call;
+  if (fail == 0 || call < fail || (call > fail && !watch.fail_forever)) return;
+  ++watch.faults_thrown;
+  const Errc code = watch.fault;
+  throw Error(code, std::string("instrumented: injected ") + to_string(code) + " at trait call " +
+                        std::to_string(call) + " (" + what + ")");
+}
+
+std::optional<ByteView> counted_get(kv::ReadTransaction& inner, std::string_view key) {
+  count_call("get");
+  const Inside backend(true);
+  return inner.get(key);
+}
+
+void counted_scan(kv::ReadTransaction& inner, std::string_view from, std::string_view to,
+                  const kv::ScanVisitor& visit) {
+  count_call("scan");
+  const Inside backend(true);
+  inner.scan(from, to, [&](std::string_view key, ByteView value) {
+    const Inside caller(false);
+    return visit(key, value);
+  });
+}
+
+class InstrumentedReadTransaction final : public kv::ReadTransaction {
+ public:
+  explicit InstrumentedReadTransaction(kv::ReadTransaction& inner) : inner_(inner) {}
+  std::optional<ByteView> get(std::string_view key) override { return counted_get(inner_, key); }
+  void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override {
+    counted_scan(inner_, from, to, visit);
+  }
+
+ private:
+  kv::ReadTransaction& inner_;
+};
+
 class InstrumentedTransaction final : public kv::WriteTransaction {
  public:
   explicit InstrumentedTransaction(kv::WriteTransaction& inner) : inner_(inner) {}
-  std::optional<ByteView> get(std::string_view key) override { return inner_.get(key); }
+  std::optional<ByteView> get(std::string_view key) override { return counted_get(inner_, key); }
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override {
-    inner_.scan(from, to, visit);
+    counted_scan(inner_, from, to, visit);
   }
   void put(std::string_view key, ByteView value) override {
-    const std::string& poison = instrumentation().fail_puts_containing;
-    if (!poison.empty() && as_chars(value).find(poison) != std::string_view::npos) {
-      throw Error(Errc::io_error, "instrumented: put of a poisoned value");
-    }
+    refuse_poisoned(value);
+    count_call("put");
+    const Inside backend(true);
     inner_.put(key, value);
   }
-  void erase(std::string_view key) override { inner_.erase(key); }
+  bool insert(std::string_view key, ByteView value) override {
+    refuse_poisoned(value);
+    count_call("insert");
+    const Inside backend(true);
+    return inner_.insert(key, value);
+  }
+  void erase(std::string_view key) override {
+    count_call("erase");
+    const Inside backend(true);
+    inner_.erase(key);
+  }
   void erase_range(std::string_view from, std::string_view to) override {
+    count_call("erase_range");
+    const Inside backend(true);
     inner_.erase_range(from, to);
   }
   void nested(const std::function<void(kv::WriteTransaction&)>& fn) override {
+    count_call("nested");
+    const Inside backend(true);
     inner_.nested([&](kv::WriteTransaction& txn) {
+      const Inside caller(false);
       InstrumentedTransaction wrapped(txn);
       fn(wrapped);
     });
   }
 
  private:
+  // A put or insert of a value holding fail_puts_containing fails.
+  static void refuse_poisoned(ByteView value) {
+    const std::string& poison = instrumentation().fail_puts_containing;
+    if (!poison.empty() && as_chars(value).find(poison) != std::string_view::npos) {
+      throw Error(Errc::io_error, "instrumented: put of a poisoned value");
+    }
+  }
+
   kv::WriteTransaction& inner_;
 };
 
@@ -45,7 +122,15 @@ class InstrumentedBackend final : public kv::Backend {
  public:
   explicit InstrumentedBackend(std::shared_ptr<kv::Backend> inner) : inner_(std::move(inner)) {}
 
-  void view(const std::function<void(kv::ReadTransaction&)>& fn) override { inner_->view(fn); }
+  void view(const std::function<void(kv::ReadTransaction&)>& fn) override {
+    count_call("view");
+    const Inside backend(true);
+    inner_->view([&](kv::ReadTransaction& txn) {
+      const Inside caller(false);
+      InstrumentedReadTransaction wrapped(txn);
+      fn(wrapped);
+    });
+  }
 
   void update(const std::function<void(kv::WriteTransaction&)>& fn) override {
     Instrumentation& watch = instrumentation();
@@ -56,7 +141,10 @@ class InstrumentedBackend final : public kv::Backend {
     if (watch.hold_next_update.exchange(false) || watch.hold_every_update) {
       std::this_thread::sleep_for(watch.hold_for);
     }
+    count_call("update");
+    const Inside backend(true);
     inner_->update([&](kv::WriteTransaction& txn) {
+      const Inside caller(false);
       InstrumentedTransaction wrapped(txn);
       if (watch.run_functions_twice) {
         try {
@@ -71,11 +159,30 @@ class InstrumentedBackend final : public kv::Backend {
       if (watch.fail_next_commit.exchange(false)) {
         throw Error(Errc::io_error, "instrumented: the commit failed");
       }
+      // A commit that fails: thrown here, the wrapped backend rolls back.
+      count_call("commit");
     });
     ++watch.updates;
   }
 
-  void flush() override { inner_->flush(); }
+  void flush() override {
+    count_call("flush");
+    const Inside backend(true);
+    inner_->flush();
+  }
+
+  std::optional<std::uint64_t> bytes_on_disk() override {
+    const Inside backend(true);
+    return inner_->bytes_on_disk();
+  }
+  void compact() override {
+    const Inside backend(true);
+    inner_->compact();
+  }
+  kv::IntegrityCheck check_integrity() override {
+    const Inside backend(true);
+    return inner_->check_integrity();
+  }
 
  private:
   std::shared_ptr<kv::Backend> inner_;
@@ -83,10 +190,31 @@ class InstrumentedBackend final : public kv::Backend {
 
 }  // namespace
 
+void Instrumentation::reset() {
+  updates = 0;
+  hold_next_update = false;
+  hold_every_update = false;
+  hold_for = std::chrono::milliseconds(0);
+  {
+    const std::lock_guard lock(updating_threads_mutex);
+    updating_threads.clear();
+  }
+  fail_puts_containing.clear();
+  fail_next_commit = false;
+  run_functions_twice = false;
+  calls = 0;
+  fail_call = 0;
+  fail_forever = false;
+  fault = Errc::io_error;
+  faults_thrown = 0;
+}
+
 Instrumentation& instrumentation() {
   static Instrumentation instance;
   return instance;
 }
+
+bool inside_wrapped_backend() { return inside_backend; }
 
 std::string instrumented(const std::string& uri) {
   const std::string scheme = uri.substr(0, uri.find(':'));
@@ -99,7 +227,12 @@ std::string instrumented(const std::string& uri) {
       auto open_inner = info.open_kv;
       info.scheme = "instrumented+" + scheme;
       info.open_kv = [open_inner](const BackendConfig& config) {
-        return std::make_shared<InstrumentedBackend>(open_inner(config));
+        std::shared_ptr<kv::Backend> inner;
+        {
+          const Inside backend(true);
+          inner = open_inner(config);
+        }
+        return std::make_shared<InstrumentedBackend>(std::move(inner));
       };
       register_backend(std::move(info));
     }

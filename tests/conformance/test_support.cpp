@@ -9,9 +9,25 @@
 
 namespace sds::test {
 
-TempDir::TempDir() {
+namespace {
+
+std::string default_base() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/sds-test-XXXXXX";
+  return base && *base ? base : "/tmp";
+}
+
+}  // namespace
+
+std::string scratch_base() {
+  std::error_code error;
+  if (std::filesystem::is_directory("/dev/shm", error)) return "/dev/shm";
+  return default_base();
+}
+
+TempDir::TempDir() : TempDir(default_base()) {}
+
+TempDir::TempDir(const std::string& base) {
+  std::string pattern = base + "/sds-test-XXXXXX";
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
   path_ = pattern;
 }

@@ -13,10 +13,12 @@
 
 namespace sds::test {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with the object.
+// A fresh directory under $TMPDIR (or /tmp), or under `base`, removed with
+// the object.
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const std::string& base);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
@@ -25,6 +27,11 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// A tmpfs (/dev/shm) where there is one, else $TMPDIR or /tmp: the base of
+// the TempDirs of a test that creates many databases, which a disk would
+// spend minutes syncing.
+std::string scratch_base();
 
 inline Bytes bytes(std::string_view text) { return Bytes(text.begin(), text.end()); }
 inline std::string text(ByteView data) { return std::string(as_chars(data)); }

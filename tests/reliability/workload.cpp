@@ -66,8 +66,11 @@ Script::Script(const ScriptShape& shape) : shape_(shape) {
     Clock last_clock = 0;
     std::vector<Op> ops;
     for (std::size_t i = 0; i < shape.ops_per_lane; ++i) {
-      const Op op =
-          shape.appends_only ? Op{OpKind::append, last_clock + 1} : pick(random, model, last_clock);
+      const bool last = i + 1 == shape.ops_per_lane;
+      const Op op = shape.end_with_checkpoint && last && last_clock > 0
+                        ? Op{OpKind::checkpoint, last_clock, 0}
+                    : shape.appends_only ? Op{OpKind::append, last_clock + 1}
+                                         : pick(random, model, last_clock);
       if (op.kind == OpKind::append) last_clock = op.clock;
       apply(model, *this, lane, op);
       ops.push_back(op);
@@ -229,16 +232,28 @@ std::size_t required_prefix(const LaneOutcome& outcome) {
 std::vector<std::string> check_invariants(const std::string& uri, const Script& script,
                                           const std::vector<LaneOutcome>& outcomes, Promise promise,
                                           std::vector<std::size_t>* recovered) {
+  std::unique_ptr<Database> database;
+  try {
+    database = open_database(uri);
+  } catch (const std::exception& error) {
+    if (recovered) recovered->assign(outcomes.size(), 0);
+    return {std::string("open failed: ") + error.what()};
+  }
+  return check_invariants(*database, script, outcomes, promise, recovered);
+}
+
+std::vector<std::string> check_invariants(Database& database, const Script& script,
+                                          const std::vector<LaneOutcome>& outcomes, Promise promise,
+                                          std::vector<std::size_t>* recovered) {
   std::vector<std::string> problems;
   if (recovered) recovered->assign(outcomes.size(), 0);
   std::vector<LaneState> found;
   try {
-    auto database = open_database(uri);
     LaneReader reader(script, problems);
-    database->visit_contents(reader);
+    database.visit_contents(reader);
     found = std::move(reader.lanes());
   } catch (const std::exception& error) {
-    problems.push_back(std::string("open or read failed: ") + error.what());
+    problems.push_back(std::string("read failed: ") + error.what());
     return problems;
   }
   for (std::size_t lane = 0; lane < found.size(); ++lane) {

@@ -47,6 +47,9 @@ struct ScriptShape {
   std::uint64_t seed = 1;
   // Appends only, so that the database only grows (the full-disk suites).
   bool appends_only = false;
+  // The last operation of every lane is a checkpoint at the lane's last
+  // clock: a suite can then require that a checkpoint after a fault succeeds.
+  bool end_with_checkpoint = false;
 };
 
 // The same shape gives the same script in every process, so a parent knows
@@ -114,6 +117,10 @@ enum class Promise {
 // same database resumes each lane there (an operation whose model changes
 // nothing runs again harmlessly). Meaningful only when nothing was violated.
 std::vector<std::string> check_invariants(const std::string& uri, const Script& script,
+                                          const std::vector<LaneOutcome>& outcomes, Promise promise,
+                                          std::vector<std::size_t>* recovered = nullptr);
+// The same on a database open already, for a caller that checks more on it.
+std::vector<std::string> check_invariants(Database& database, const Script& script,
                                           const std::vector<LaneOutcome>& outcomes, Promise promise,
                                           std::vector<std::size_t>* recovered = nullptr);
 

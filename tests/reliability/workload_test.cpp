@@ -53,6 +53,18 @@ TEST_F(WorkloadCheck, AnAppendsOnlyScriptAppendsEveryClockInOrder) {
   EXPECT_EQ(clock, 30u);
 }
 
+TEST_F(WorkloadCheck, AScriptCanEndEveryLaneWithACheckpointAtItsLastClock) {
+  const Script script({.lanes = 3, .ops_per_lane = 9, .seed = 5, .end_with_checkpoint = true});
+  for (std::size_t lane = 0; lane < 3; ++lane) {
+    Clock last_append = 0;
+    for (const Op& op : script.lane(lane)) {
+      if (op.kind == OpKind::append) last_append = op.clock;
+    }
+    EXPECT_EQ(script.lane(lane).back().kind, OpKind::checkpoint);
+    EXPECT_EQ(script.lane(lane).back().clock, last_append);
+  }
+}
+
 TEST_F(WorkloadCheck, ACompleteRunPasses) {
   run(120);
   EXPECT_EQ(check({crashed_after(script_, 0, 120), crashed_after(script_, 1, 120)}),
