@@ -40,7 +40,10 @@ $sudo apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config help2man \
   libsqlite3-dev liblmdb-dev librocksdb-dev libzstd-dev libxxhash-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  libcli11-dev libfmt-dev nlohmann-json3-dev >/dev/null
+  libcli11-dev libfmt-dev nlohmann-json3-dev \
+  libpq-dev postgresql-15 >/dev/null
+# postgresql-15 brings the server the postgres:// tests start on loopback ports
+# (scripts/postgres-clusters.sh); its own cluster is not needed.
 # Node.js with npm and its N-API headers (/usr/include/node/node_api.h), for
 # the Node addon: Debian's nodejs, npm and libnode-dev, unless a Node.js that
 # brings all three is installed already (NodeSource's nodejs package ships

@@ -2,28 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "core/keys.hpp"
+#include "core/open_shared_backend.hpp"
 
 namespace sds::test {
 
 void with_raw_kv(const std::string& uri, const std::function<void(kv::WriteTransaction&)>& fn) {
-  const std::size_t colon = uri.find(':');
-  BackendConfig config;
-  config.uri = uri;
-  config.path = uri.substr(colon + 1);
-  const std::string scheme = uri.substr(0, colon);
-  for (const BackendInfo& info : backend_infos()) {
-    if (info.scheme == scheme) {
-      if (info.path_kind != PathKind::name) {
-        config.path = std::filesystem::weakly_canonical(config.path).string();
-      }
-      info.open_kv(config)->update(fn);
-      return;
-    }
-  }
-  FAIL() << "no backend for " << uri;
+  // The backend and its config as an open of `uri` makes them (the path
+  // canonical, a server's address and parameters), below the core.
+  const core::ResolvedUri resolved = core::resolve_uri(uri, {});
+  ASSERT_TRUE(resolved.info.open_kv) << "not a key-value scheme: " << uri;
+  resolved.info.open_kv(resolved.config)->update(fn);
 }
 
 void rewrite(const std::string& uri, const std::string& key,

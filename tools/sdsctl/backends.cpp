@@ -19,6 +19,8 @@ const char* path_kind(sds::PathKind kind) {
       return "directory";
     case sds::PathKind::name:
       return "name";
+    case sds::PathKind::server:
+      return "server";
   }
   return "?";
 }
