@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string temporary_root(const Target& target) {
-  if (!target.directory.empty()) return target.directory;
+  // A server's target names no directory: its place is only a table name.
+  if (!target.directory.empty() && !target.server()) return target.directory;
   const char* tmpdir = std::getenv("TMPDIR");
   return tmpdir && *tmpdir ? tmpdir : "/tmp";
 }

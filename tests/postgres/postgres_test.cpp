@@ -31,7 +31,7 @@ TEST(Postgres, AWrongPasswordIsAnIoErrorThatNeverShowsThePassword) {
 
 TEST(Postgres, AMissingDatabaseIsNotFound) {
   const std::string message = expect_error(Errc::not_found, [] {
-    sds::open_database(with_password("sds-test-password", "/no_such_database"));
+    sds::open_database(with_password(pg::setting("password"), "/no_such_database"));
   });
   EXPECT_TRUE(contains(message, "does not exist")) << message;
 }
@@ -51,7 +51,7 @@ TEST(Postgres, ParametersAreCheckedAndLibpqsPassThrough) {
   expect_error(Errc::invalid_argument, [] { sds::open_database(pg::server_uri("user=postgres")); });
   auto database = sds::open_database(pg::server_uri("application_name=sds-params&sslmode=disable"));
   database->store("doc")->append_patch(bytes("p"), 1);
-  EXPECT_FALSE(contains(database->uri(), "sds-test-password")) << database->uri();
+  EXPECT_FALSE(contains(database->uri(), pg::setting("password"))) << database->uri();
 }
 
 TEST(Postgres, TwoTablesAreTwoDatabasesAndReopensShareOne) {
@@ -62,6 +62,22 @@ TEST(Postgres, TwoTablesAreTwoDatabasesAndReopensShareOne) {
   EXPECT_TRUE(b->store("doc")->load_patches_since(0).empty());
   auto again = sds::open_database(pg::server_uri("table=" + table));
   ASSERT_EQ(again->store("doc")->load_patches_since(0).size(), 1u);
+}
+
+TEST(Postgres, TheHandleCacheKeysOnTheWholeConnectionTarget) {
+  const std::string table = pg::fresh_table();
+  auto a = sds::open_database(pg::server_uri("table=" + table + "&application_name=a"));
+  // The same target with other libpq parameters: one database, opened twice.
+  expect_error(Errc::invalid_argument, [&] {
+    sds::open_database(pg::server_uri("table=" + table + "&application_name=b"));
+  });
+  // Another host name (of the same server): another target, opened on its own.
+  const std::string other_host = "postgres://postgres:" + pg::setting("password") +
+                                 "@localhost:" + std::to_string(pg::server_port()) +
+                                 "/postgres?table=" + table + "&application_name=b";
+  auto b = sds::open_database(other_host);
+  a->store("doc")->append_patch(bytes("through a"), 1);
+  EXPECT_EQ(b->store("doc")->load_patches_since(0).size(), 1u);
 }
 
 TEST(Postgres, AReadOnlyOpenOfAMissingTableIsNotFound) {

@@ -13,7 +13,7 @@ class SdsctlPostgres : public SdsctlTest {
   // Nothing sdsctl prints holds the password.
   static void expect_masked(const Result& result) {
     for (const std::string* text : {&result.out, &result.err}) {
-      EXPECT_EQ(text->find("sds-test-password"), std::string::npos) << *text;
+      EXPECT_EQ(text->find(pg::setting("password")), std::string::npos) << *text;
     }
   }
 };
