@@ -1,5 +1,6 @@
 #include "backends/postgres/postgres_backend.hpp"
 
+#include <exception>
 #include <random>
 #include <thread>
 
@@ -149,7 +150,17 @@ PostgresBackend::Attempt PostgresBackend::try_update(
   } catch (...) {
     attempt.error = std::current_exception();
   }
-  if (txn.failure() != Failure::none) attempt.failure = txn.failure();
+  if (txn.failure() != Failure::none) {
+    attempt.failure = txn.failure();
+    // fn caught the failure and returned: the error to report, if not rerun.
+    if (!attempt.error) {
+      attempt.error = std::make_exception_ptr(
+          Error(Errc::io_error,
+                "postgres: a write to " + core::in_quotes(uri_) +
+                    " failed, and the function that made it went on regardless",
+                "the write was not made; make it again"));
+    }
+  }
   if (attempt.failure == Failure::only_local) return attempt;  // committed
   if (attempt.error || attempt.failure != Failure::none) roll_back(connection);
   return attempt;
