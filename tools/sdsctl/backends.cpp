@@ -37,6 +37,7 @@ nlohmann::json capabilities_json(const sds::BackendCapabilities& capabilities) {
   return {{"persistent", capabilities.persistent},
           {"multi_process", capabilities.multi_process},
           {"compaction", capabilities.compaction},
+          {"concurrent_writes", capabilities.concurrent_writes},
           {"reports_size", capabilities.reports_size}};
 }
 
@@ -48,6 +49,7 @@ std::string capabilities_text(const sds::BackendCapabilities& capabilities) {
   add(capabilities.persistent, "persistent");
   add(capabilities.multi_process, "several processes");
   add(capabilities.compaction, "compaction");
+  add(capabilities.concurrent_writes, "concurrent writes");
   add(capabilities.reports_size, "size on disk");
   return out.empty() ? "none" : out;
 }
