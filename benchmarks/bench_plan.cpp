@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <sds/registry.hpp>
 #include <string>
 #include <vector>
@@ -21,7 +22,36 @@ std::string size_text(std::size_t bytes) {
   return std::to_string(bytes) + "B";
 }
 
+// The server a server scheme is measured on: SDS_BENCH_<SCHEME>_URI (e.g.
+// SDS_BENCH_POSTGRES_URI=postgres://user:pw@host:5432/db), so that the
+// default run needs no server.
+std::optional<std::string> server_uri(const std::string& scheme) {
+  std::string variable = "SDS_BENCH_";
+  for (const char c : scheme) {
+    variable += (c >= 'a' && c <= 'z')   ? static_cast<char>(c - 'a' + 'A')
+                : (c >= '0' && c <= '9') ? c
+                                         : '_';
+  }
+  const char* uri = std::getenv((variable + "_URI").c_str());
+  if (uri == nullptr || *uri == '\0') return std::nullopt;
+  return uri;
+}
+
+// The engine's schemes: a server scheme only where its server is named.
+std::vector<std::string> engine_schemes() {
+  std::vector<std::string> schemes;
+  for (const BackendInfo& info : backend_infos()) {
+    if (info.path_kind != PathKind::server || server_uri(info.scheme)) {
+      schemes.push_back(info.scheme);
+    }
+  }
+  return schemes;
+}
+
 Target target(const std::string& scheme, const std::string& sync) {
+  if (const auto uri = server_uri(scheme)) {
+    return Target::parse(*uri + (uri->find('?') == std::string::npos ? "?" : "&") + "sync=" + sync);
+  }
   return Target::parse(scheme + ":?sync=" + sync);
 }
 
@@ -38,7 +68,7 @@ bool commits_wait_for_disk(const Target& target) {
 
 // The engine's schemes, and the raw baselines of those this build has.
 struct Schemes {
-  std::vector<std::string> engine = sds::backends();
+  std::vector<std::string> engine = engine_schemes();
   std::vector<std::string> raw = subject_schemes();
   std::vector<std::string> persistent() const {
     std::vector<std::string> schemes;

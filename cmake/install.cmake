@@ -39,7 +39,7 @@ endforeach()
 # zstd, xxhash and every backend compiled in.
 set(SDS_PC_REQUIRES_PRIVATE libzstd libxxhash)
 set(SDS_PC_BACKENDS memory)
-foreach(backend_module SQLITE:sqlite3 LMDB:lmdb ROCKSDB:rocksdb)
+foreach(backend_module SQLITE:sqlite3 LMDB:lmdb ROCKSDB:rocksdb POSTGRES:libpq)
   string(REPLACE ":" ";" backend_module ${backend_module})
   list(GET backend_module 0 backend)
   list(GET backend_module 1 module)
@@ -66,6 +66,7 @@ install(FILES cmake/sdsConformance.cmake DESTINATION ${CMAKE_INSTALL_LIBDIR}/cma
 set(SDS_CONFIG_SQLITE ${SDS_WITH_SQLITE})
 set(SDS_CONFIG_LMDB ${SDS_WITH_LMDB})
 set(SDS_CONFIG_ROCKSDB ${SDS_WITH_ROCKSDB})
+set(SDS_CONFIG_POSTGRES ${SDS_WITH_POSTGRES})
 configure_package_config_file(cmake/sdsConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/sdsConfig.cmake
   INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/sds

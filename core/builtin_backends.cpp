@@ -14,6 +14,9 @@
 #ifdef SDS_WITH_ROCKSDB
 #include "backends/rocksdb/rocksdb_backend.hpp"
 #endif
+#ifdef SDS_WITH_POSTGRES
+#include "backends/postgres/postgres_backend.hpp"
+#endif
 
 namespace sds::core {
 
@@ -30,6 +33,9 @@ std::vector<BackendInfo> builtin_backends() {
 #ifdef SDS_WITH_ROCKSDB
   out.push_back(backend::rocksdb_backend());
 #endif
+#ifdef SDS_WITH_POSTGRES
+  out.push_back(backend::postgres_backend());
+#endif
   return out;
 }
 
@@ -38,7 +44,7 @@ std::optional<std::string> how_to_enable(std::string_view scheme) {
       {"sqlite", "rebuild with -DSDS_WITH_SQLITE=ON"},
       {"lmdb", "rebuild with -DSDS_WITH_LMDB=ON"},
       {"rocksdb", "rebuild with -DSDS_WITH_ROCKSDB=ON"},
-      {"postgres", "the PostgreSQL backend is planned for a later release"},
+      {"postgres", "rebuild with -DSDS_WITH_POSTGRES=ON (needs libpq)"},
       {"sds-node", "rebuild with -DSDS_WITH_SQLITE=ON (sds-node: uses SQLite)"},
   }};
   for (const auto& [known, how] : kKnown) {

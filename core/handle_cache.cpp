@@ -30,6 +30,26 @@ Cache& cache() {
   return instance;
 }
 
+// What names the database of `config`: the scheme, the path, and for a server
+// scheme the authority without its password and the target parameters. Two
+// URIs differing only in host or port are two databases.
+std::string cache_key(const BackendInfo& info, const BackendConfig& config) {
+  std::string key = info.scheme + '\0' + config.path;
+  if (info.path_kind != PathKind::server) return key;
+  std::string_view authority = config.authority;
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    const std::string_view userinfo = authority.substr(0, at);
+    key += '\0' + std::string(userinfo.substr(0, userinfo.find(':'))) + '@';
+    authority.remove_prefix(at + 1);
+  }
+  key += '\0' + std::string(authority);
+  for (const std::string& name : info.target_params) {
+    const auto value = config.params.find(name);
+    if (value != config.params.end()) key += '\0' + name + '=' + value->second;
+  }
+  return key;
+}
+
 std::shared_ptr<SharedBackend> create_shared_backend(const BackendInfo& info,
                                                      const BackendConfig& config) {
   std::shared_ptr<kv::Backend> kv = info.open_kv(config);
@@ -38,7 +58,8 @@ std::shared_ptr<SharedBackend> create_shared_backend(const BackendInfo& info,
                 "backend '" + info.scheme + "' returned no database for " + in_quotes(config.uri),
                 "its open_kv must return a database or throw sds::Error");
   }
-  return std::make_shared<SharedBackend>(std::move(kv), config);
+  return std::make_shared<SharedBackend>(std::move(kv), config,
+                                         info.capabilities.concurrent_writes ? kWriteLanes : 1);
 }
 
 }  // namespace
@@ -57,7 +78,7 @@ std::shared_ptr<SharedBackend> acquire_shared_backend(const BackendInfo& info,
   std::erase_if(cached.backends, [&](const auto& entry) {
     return entry.second.backend.expired() || entry.second.opener != self;
   });
-  CachedBackend& slot = cached.backends[info.scheme + '\0' + config.path];
+  CachedBackend& slot = cached.backends[cache_key(info, config)];
   if (std::shared_ptr<SharedBackend> shared = slot.backend.lock()) {
     const BackendConfig& open = shared->config();
     if (open.params != config.params || open.sync != config.sync) {

@@ -55,19 +55,21 @@ void KvBackedDatabase::drop_store(std::string_view id) {
   }
   handle_.use([&](SharedBackend& shared) {
     const std::shared_ptr<StoreState> state = shared.state(id);
-    shared.write([&](kv::WriteTransaction& txn, WriteContext& context) {
-      const auto number = find_store(txn, id, shared.where());
-      if (!number) {
-        throw Error(Errc::not_found,
-                    "cannot drop store '" + keys::printable(id) + "' of " + in_quotes(uri_) +
-                        ": there is no such store",
-                    "`sdsctl stores` lists the stores there are");
-      }
-      txn.erase_range(keys::store_begin(*number), keys::store_end(*number));
-      forget_store(txn, id, shared.where());
-      // Open Store objects of this id start over as a new, empty store.
-      context.forget(state);
-    });
+    shared.write(
+        [&](kv::WriteTransaction& txn, WriteContext& context) {
+          const auto number = find_store(txn, id, shared.where());
+          if (!number) {
+            throw Error(Errc::not_found,
+                        "cannot drop store '" + keys::printable(id) + "' of " + in_quotes(uri_) +
+                            ": there is no such store",
+                        "`sdsctl stores` lists the stores there are");
+          }
+          txn.erase_range(keys::store_begin(*number), keys::store_end(*number));
+          forget_store(txn, id, shared.where());
+          // Open Store objects of this id start over as a new, empty store.
+          context.forget(state);
+        },
+        id);
   });
 }
 

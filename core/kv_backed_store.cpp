@@ -54,10 +54,12 @@ Encoded KvBackedStore::encode(ByteView data) const {
 void KvBackedStore::commit_writes(const std::function<void(StoreWrites&)>& fn) {
   check_writable();
   handle_.use([&](SharedBackend& shared) {
-    shared.write([&](kv::WriteTransaction& txn, WriteContext& context) {
-      StoreWrites writes(txn, context.figures(state_, txn), id_, where_);
-      fn(writes);
-    });
+    shared.write(
+        [&](kv::WriteTransaction& txn, WriteContext& context) {
+          StoreWrites writes(txn, context.figures(state_, txn), id_, where_);
+          fn(writes);
+        },
+        id_);
   });
 }
 

@@ -133,7 +133,9 @@ ResolvedUri resolve_uri(std::string_view uri, const OpenOptions& options) {
   BackendConfig config;
   config.uri = core::mask_password(uri);
   const BackendInfo info = core::find_backend(parsed.scheme, config.uri);
-  if (parsed.has_authority && !parsed.authority.empty() && info.path_kind != PathKind::name) {
+  const bool passed_through =
+      info.path_kind == PathKind::name || info.path_kind == PathKind::server;
+  if (parsed.has_authority && !parsed.authority.empty() && !passed_through) {
     bad_uri(config.uri,
             "scheme " + info.scheme + " takes a path, not a host ('" +
                 core::keys::printable(core::mask_authority(parsed.authority)) + "')",
@@ -145,7 +147,7 @@ ResolvedUri resolve_uri(std::string_view uri, const OpenOptions& options) {
   core::StoreOptions store_options;
   store_options.read_only = options.read_only;
   apply_params(parsed, info, config, store_options);
-  if (info.path_kind != PathKind::name) resolve_path(info, config);
+  if (!passed_through) resolve_path(info, config);
   return {info, config, store_options};
 }
 

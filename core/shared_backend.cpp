@@ -23,8 +23,12 @@ Bytes format_payload() {
 
 }  // namespace
 
-SharedBackend::SharedBackend(std::shared_ptr<kv::Backend> kv, BackendConfig config)
+SharedBackend::SharedBackend(std::shared_ptr<kv::Backend> kv, BackendConfig config,
+                             std::size_t lanes)
     : kv_(std::move(kv)), config_(std::move(config)) {
+  for (std::size_t lane = 0; lane < std::max<std::size_t>(lanes, 1); ++lane) {
+    committers_.push_back(std::make_unique<GroupCommitter>(*kv_));
+  }
   format_version_ = check_format();
 }
 

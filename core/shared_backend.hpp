@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/group_commit.hpp"
 #include "core/store_figures.hpp"
@@ -23,12 +24,18 @@ namespace sds::core {
 // writable open of an older format migrates it (docs/FORMAT.md, "Versions").
 inline constexpr std::uint32_t kFormatVersion = 2;
 
+// The group commits of a backend that declares concurrent_writes: writes to
+// stores of different lanes run in parallel (docs/DESIGN.md section 3.7).
+inline constexpr std::size_t kWriteLanes = 4;
+
 class SharedBackend {
  public:
   // Checks the format record, writing it into a new database and moving an
   // older one to kFormatVersion on a writable open. Throws Errc::version for
   // a newer format, Errc::corruption for another layout.
-  SharedBackend(std::shared_ptr<kv::Backend> kv, BackendConfig config);
+  // `lanes` group commits: 1, or kWriteLanes for a backend that declares
+  // concurrent_writes.
+  SharedBackend(std::shared_ptr<kv::Backend> kv, BackendConfig config, std::size_t lanes = 1);
 
   kv::Backend& kv() { return *kv_; }
   const BackendConfig& config() const { return config_; }
@@ -36,7 +43,12 @@ class SharedBackend {
   std::uint32_t format_version() const { return format_version_; }
 
   // Every write of this process goes through here: see core/group_commit.hpp.
-  void write(const WriteFn& fn) { committer_.write(fn); }
+  // The writes of one store go through one lane, so they commit in call
+  // order; `store_id` picks it. Writes of no store take the first lane.
+  void write(const WriteFn& fn) { committers_.front()->write(fn); }
+  void write(const WriteFn& fn, std::string_view store_id) {
+    committers_[std::hash<std::string_view>{}(store_id) % committers_.size()]->write(fn);
+  }
 
   // The figures of `store_id`, shared by every Store object of this process.
   std::shared_ptr<StoreState> state(std::string_view store_id);
@@ -51,7 +63,7 @@ class SharedBackend {
   std::shared_ptr<kv::Backend> kv_;
   BackendConfig config_;
   std::uint32_t format_version_ = 0;
-  GroupCommitter committer_{*kv_};
+  std::vector<std::unique_ptr<GroupCommitter>> committers_;
   std::mutex states_mutex_;
   std::map<std::string, std::weak_ptr<StoreState>> states_;
   std::size_t sweep_at_ = 64;

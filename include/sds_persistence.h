@@ -109,7 +109,8 @@ SDSP_API const char *sdsp_version(void);
 typedef enum sdsp_path_kind {
   SDSP_PATH_FILE = 0,      /* a file whose parent directory must exist */
   SDSP_PATH_DIRECTORY = 1, /* a directory the backend creates */
-  SDSP_PATH_NAME = 2       /* a free-form name (memory:NAME) */
+  SDSP_PATH_NAME = 2,      /* a free-form name (memory:NAME) */
+  SDSP_PATH_SERVER = 3     /* a database on a server (postgres://host/db) */
 } sdsp_path_kind;
 
 typedef struct sdsp_param {

@@ -40,7 +40,10 @@ $sudo apt-get install -y -qq --no-install-recommends \
   build-essential cmake pkg-config help2man \
   libsqlite3-dev liblmdb-dev librocksdb-dev libzstd-dev libxxhash-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  libcli11-dev libfmt-dev nlohmann-json3-dev >/dev/null
+  libcli11-dev libfmt-dev nlohmann-json3-dev \
+  libpq-dev postgresql-15 >/dev/null
+# postgresql-15 brings the server the postgres:// tests start on loopback ports
+# (scripts/postgres-clusters.sh); its own cluster is not needed.
 # clang and its libFuzzer runtime, for the fuzzers of tests/fuzz (the build-fuzz
 # stage of scripts/test-all.sh).
 $sudo apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null

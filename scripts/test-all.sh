@@ -15,9 +15,10 @@ end_stage() { echo "=== $1 took $(( $(date +%s) - stage_start ))s"; }
 
 start_stage "release build"
 # SDS_BUILD_NODE=ON: configuring fails when the N-API headers are missing,
-# instead of leaving the Node addon and its tests out.
+# instead of leaving the Node addon and its tests out; SDS_WITH_POSTGRES=ON
+# likewise for libpq (the tests start their own PostgreSQL servers).
 cmake -S "$repo" -B "$repo/build-release" -DCMAKE_BUILD_TYPE=Release -DSDS_BUILD_BENCHMARKS=ON \
-  -DSDS_BUILD_NODE=ON \
+  -DSDS_BUILD_NODE=ON -DSDS_WITH_POSTGRES=ON \
   -DSDS_NODE_INTEROP_TESTS=ON >/dev/null
 cmake --build "$repo/build-release" -j"$jobs"
 end_stage "release build"
@@ -40,7 +41,8 @@ end_stage "installed package"
 start_stage "sanitizer build"
 # The Node addon's tests run here too, node preloading the sanitizers.
 cmake -S "$repo" -B "$repo/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSDS_SANITIZE=address,undefined -DSDS_BUILD_NODE=ON -DSDS_NODE_INTEROP_TESTS=ON >/dev/null
+  -DSDS_SANITIZE=address,undefined -DSDS_BUILD_NODE=ON -DSDS_NODE_INTEROP_TESTS=ON \
+  -DSDS_WITH_POSTGRES=ON >/dev/null
 cmake --build "$repo/build-asan" -j"$jobs"
 end_stage "sanitizer build"
 

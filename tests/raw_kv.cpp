@@ -2,32 +2,23 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "core/keys.hpp"
+#include "core/open_shared_backend.hpp"
 
 namespace sds::test {
 
 namespace {
 
-// The backend of `uri`, opened directly; null (and a test failure) when no
-// scheme of that name is registered.
+// The backend of `uri` and its config as an open of `uri` makes them (the
+// path canonical, a server's address and parameters), below the core; null
+// (and a test failure) for a scheme that is not a key-value one.
 std::shared_ptr<kv::Backend> open_raw(const std::string& uri) {
-  const std::size_t colon = uri.find(':');
-  BackendConfig config;
-  config.uri = uri;
-  config.path = uri.substr(colon + 1);
-  const std::string scheme = uri.substr(0, colon);
-  for (const BackendInfo& info : backend_infos()) {
-    if (info.scheme == scheme) {
-      if (info.path_kind != PathKind::name) {
-        config.path = std::filesystem::weakly_canonical(config.path).string();
-      }
-      return info.open_kv(config);
-    }
+  const core::ResolvedUri resolved = core::resolve_uri(uri, {});
+  if (!resolved.info.open_kv) {
+    ADD_FAILURE() << "not a key-value scheme: " << uri;
+    return nullptr;
   }
-  ADD_FAILURE() << "no backend for " << uri;
-  return nullptr;
+  return resolved.info.open_kv(resolved.config);
 }
 
 }  // namespace

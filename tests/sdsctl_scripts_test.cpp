@@ -169,7 +169,7 @@ TEST_F(Scripts, EachOutcomeHasItsExitCode) {
   EXPECT_EQ(sdsctl({"export", sqlite("bad.db"), path("bad.sdsa")}).exit_code, 5);     // damage
   write_file(path("not-a-db"), std::string(4096, 'x'));
   EXPECT_EQ(sdsctl({"verify", "sqlite:" + path("not-a-db")}).exit_code, 5);
-  EXPECT_EQ(sdsctl({"copy", sqlite("a.db"), "postgres://host/db"}).exit_code, 6);  // other
+  EXPECT_EQ(sdsctl({"copy", sqlite("a.db"), "postgres://127.0.0.1:1/db"}).exit_code, 6);  // other
 }
 
 TEST_F(Scripts, QuietAndProgress) {

@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string temporary_root(const Target& target) {
-  if (!target.directory.empty()) return target.directory;
+  // A server's target names no directory: its place is only a table name.
+  if (!target.directory.empty() && !target.server()) return target.directory;
   const char* tmpdir = std::getenv("TMPDIR");
   return tmpdir && *tmpdir ? tmpdir : "/tmp";
 }
@@ -56,6 +57,12 @@ Place::~Place() {
 }
 
 std::string Place::uri_for(const Target& target) const {
+  if (target.server()) {
+    // A table per place, named after its directory (sds-bench-XXXXXX).
+    std::string table = "bench_" + fs::path(directory_).filename().string().substr(10);
+    return target.scheme + ":" + target.directory + "?" + target.params +
+           (target.params.empty() ? "" : "&") + "table=" + table;
+  }
   const std::string path = target.persistent() ? escape_path(directory_) + "/db"
                                                : fs::path(directory_).filename().string();
   return target.scheme + ":" + path + (target.params.empty() ? "" : "?" + target.params);
@@ -66,7 +73,7 @@ std::string Place::uri_with(std::string_view key, std::string_view value) const 
 }
 
 std::optional<std::uint64_t> Place::bytes_on_disk() const {
-  if (!target_.persistent()) return std::nullopt;
+  if (!target_.persistent() || target_.server()) return std::nullopt;
   // A file may vanish between listing and sizing it (RocksDB deletes obsolete
   // files in the background): it then counts as gone.
   std::uint64_t bytes = 0;
@@ -87,6 +94,7 @@ std::optional<std::uint64_t> Place::bytes_on_disk() const {
 
 std::unique_ptr<Place> Place::copy() const {
   if (!target_.persistent()) throw std::logic_error("a memory: database cannot be copied");
+  if (target_.server()) throw std::logic_error("a database on a server is not copied as files");
   auto place = std::make_unique<Place>(target_);
   fs::copy(directory_, place->directory_, fs::copy_options::recursive);
   return place;

@@ -13,7 +13,8 @@ namespace sds::workloads {
 
 // A fresh temporary directory in the target's directory, removed with the
 // object, and the URI of a database "db" in it (for memory:, a name no other
-// place uses, so the database can be closed and opened again).
+// place uses, so the database can be closed and opened again; for a server,
+// a table named after the directory, left on the server).
 class Place {
  public:
   explicit Place(const Target& target);

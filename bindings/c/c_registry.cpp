@@ -17,6 +17,8 @@ sdsp_path_kind path_kind_of(sds::PathKind kind) {
       return SDSP_PATH_FILE;
     case sds::PathKind::directory:
       return SDSP_PATH_DIRECTORY;
+    case sds::PathKind::server:
+      return SDSP_PATH_SERVER;
     case sds::PathKind::name:
       break;
   }

@@ -30,6 +30,12 @@ file(GLOB SDS_NODE_TEST_FILES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test
 add_test(NAME node_addon
   COMMAND ${SDS_NODE_EXECUTABLE} --test ${SDS_NODE_TEST_FILES}
   WORKING_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR})
+# A server scheme's URI (test/support.js), with the fixture of its server.
+get_property(postgres_environment GLOBAL PROPERTY SDS_POSTGRES_CONFORMANCE_ENVIRONMENT)
+if(postgres_environment)
+  list(APPEND SDS_NODE_TEST_ENVIRONMENT "${postgres_environment}")
+  set_tests_properties(node_addon PROPERTIES FIXTURES_REQUIRED postgres_server)
+endif()
 set_tests_properties(node_addon PROPERTIES
   ENVIRONMENT "${SDS_NODE_TEST_ENVIRONMENT}"
   TIMEOUT 600)

@@ -47,6 +47,11 @@ enum class PathKind {
   file,       // a file whose parent directory must exist
   directory,  // a directory, created by the backend, whose parent must exist
   name,       // a free-form name (`memory:NAME`), passed through as it is
+  // A database on a server (`postgres://user@host:port/db`): the authority
+  // names the server(s), the path the database; both passed through as they
+  // are. The handle cache keys on the authority (without its password), the
+  // path and the BackendInfo::target_params.
+  server,
 };
 
 // What a backend promises beyond the kv trait (docs/DESIGN.md section 3.5).
@@ -59,6 +64,12 @@ struct BackendCapabilities {
   bool persistent = false;
   // Several processes may open one database at once, and read and write it.
   bool multi_process = false;
+  // update() may run on several threads of this process at once: the backend
+  // orders concurrent transactions itself (postgres: each on a connection of
+  // its own, serializable, rerun on conflict). The core then runs a group
+  // commit per lane of stores, so that writes to different stores proceed in
+  // parallel (docs/DESIGN.md section 3.7). Without it, one update() at a time.
+  bool concurrent_writes = false;
   // kv::Backend::compact() gives space back to the file system; without it,
   // compact() throws Errc::unsupported.
   bool compaction = false;
@@ -101,6 +112,11 @@ struct BackendInfo {
   // Paths that name no file and are opened afresh each time (":memory:").
   std::vector<std::string> private_paths;
   std::vector<ParamSpec> params;  // besides the common ones
+  // Of `params`, those that name another database rather than configure the
+  // way to one (postgres: `table`, `host`, `dbname`, ...): opens that differ in
+  // them are different databases, not one open with other parameters
+  // (docs/DESIGN.md section 11.3).
+  std::vector<std::string> target_params;
   // Exactly one of the two factories is set.
   //
   // A key-value scheme: opens a key-value database the core serves stores

@@ -1,10 +1,73 @@
 #include "backends_under_test.hpp"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace sds::test {
+
+namespace {
+
+// The URIs of a server scheme: from the environment variable
+// SDS_CONFORMANCE_<SCHEME>_URI, each `{name}` in it replaced by a name fresh
+// per test and process. The tests of a server scheme cannot run without a
+// server and must not pass without one: without the variable, each fails.
+std::function<std::string(const std::string&)> server_uris(const std::string& scheme) {
+  std::string variable = "SDS_CONFORMANCE_";
+  for (char c : scheme) {
+    variable.push_back((c >= 'a' && c <= 'z')   ? static_cast<char>(c - 'a' + 'A')
+                       : (c >= '0' && c <= '9') ? c
+                                                : '_');
+  }
+  variable += "_URI";
+  return [scheme, variable](const std::string&) {
+    const char* value = std::getenv(variable.c_str());
+    if (value == nullptr || std::string(value).find("{name}") == std::string::npos) {
+      throw std::runtime_error("scheme '" + scheme + "' needs a server: set " + variable +
+                               " to its URI with {name} where a fresh name per test goes (for "
+                               "postgres: postgres://user:password@host:port/db?table={name})");
+    }
+    static std::atomic<int> names{0};
+    const std::string name =
+        "conformance_" + std::to_string(::getpid()) + "_" + std::to_string(names++);
+    std::string uri = value;
+    for (std::size_t at = uri.find("{name}"); at != std::string::npos;
+         at = uri.find("{name}", at)) {
+      uri.replace(at, 6, name);
+    }
+    return uri;
+  };
+}
+
+}  // namespace
+
+BackendConfig server_config(const std::string& uri) {
+  BackendConfig config;
+  config.uri = uri;
+  std::string rest = uri.substr(uri.find(':') + 1);
+  const std::size_t question = rest.find('?');
+  if (question != std::string::npos) {
+    std::string query = rest.substr(question + 1);
+    rest.resize(question);
+    for (std::size_t start = 0; start <= query.size();) {
+      const std::size_t end = std::min(query.find('&', start), query.size());
+      const std::string pair = query.substr(start, end - start);
+      const std::size_t equals = pair.find('=');
+      config.params[pair.substr(0, equals)] = pair.substr(equals + 1);
+      start = end + 1;
+    }
+  }
+  if (rest.starts_with("//")) {
+    const std::size_t slash = std::min(rest.find('/', 2), rest.size());
+    config.authority = rest.substr(2, slash - 2);
+    rest = rest.substr(slash);
+  }
+  config.path = rest;
+  return config;
+}
 
 BackendUnderTest backend_under_test(const std::string& scheme) {
   for (const BackendInfo& info : backend_infos()) {
@@ -25,6 +88,9 @@ BackendUnderTest backend_under_test(const std::string& scheme) {
         out.make_uri = [scheme](const std::string& dir) {
           return scheme + ":" + dir + "/" + scheme;
         };
+        break;
+      case PathKind::server:
+        out.make_uri = server_uris(scheme);
         break;
       case PathKind::name:
         // A fresh name per test keeps tests apart; a named database (unlike a

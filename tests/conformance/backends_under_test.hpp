@@ -25,13 +25,19 @@ struct BackendUnderTest {
   std::function<std::string(const std::string& dir)> make_uri;
 };
 
+// The BackendConfig of a server scheme's URI as the core would make it, for
+// the tests below the core: authority, path and parameters, taken as written
+// (the URIs of SDS_CONFORMANCE_<SCHEME>_URI need no percent escapes).
+BackendConfig server_config(const std::string& uri);
+
 // The schemes to test, as given to sds_add_conformance_tests(... SCHEMES ...):
 // defined in the file that function generates. Empty: every registered scheme.
 std::vector<std::string> conformance_schemes();
 
 // The backend of `scheme`, from the registry: its URIs follow its path kind
 // (file: SCHEME:DIR/test.db, directory: SCHEME:DIR/SCHEME, name: a fresh name
-// per test, SCHEME:conformance-N). Ends the program with a message when the
+// per test, SCHEME:conformance-N; server: SDS_CONFORMANCE_<SCHEME>_URI with
+// a fresh {name}). Ends the program with a message when the
 // scheme is not registered.
 BackendUnderTest backend_under_test(const std::string& scheme);
 

@@ -22,6 +22,12 @@ namespace sds::test {
 
 inline void PrintTo(const BackendUnderTest& backend, std::ostream* out) { *out << backend.name; }
 
+// `uri` with `query` ("key=value&...") added to its parameters: after '?', or
+// after '&' where the URI has parameters already (a server's, SDS_CONFORMANCE_*).
+inline std::string with_query(const std::string& uri, std::string_view query) {
+  return uri + (uri.find('?') == std::string::npos ? "?" : "&") + std::string(query);
+}
+
 class Conformance : public ::testing::TestWithParam<BackendUnderTest> {
  protected:
   Conformance() : uri_(GetParam().make_uri(dir_.path())) {}
@@ -29,7 +35,7 @@ class Conformance : public ::testing::TestWithParam<BackendUnderTest> {
   std::unique_ptr<Store> open_store(std::string_view id = "doc") { return sds::open(uri_, id); }
   std::unique_ptr<Database> open_db() { return sds::open_database(uri_); }
   // The URI with `?query` appended.
-  std::string uri_with(std::string_view query) const { return uri_ + "?" + std::string(query); }
+  std::string uri_with(std::string_view query) const { return with_query(uri_, query); }
 
   TempDir dir_;
   std::string uri_;

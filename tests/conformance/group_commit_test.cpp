@@ -163,7 +163,7 @@ TEST_P(GroupCommit, AWriteRunTwiceCountsOnce) {
 
 TEST_P(GroupCommit, EqualSnapshotSavesWriteNothing) {
   // Uncompressed, so that the stored record holds the poisoned text.
-  auto store = sds::open(instrumented_uri_ + "?compression=none", "doc");
+  auto store = sds::open(with_query(instrumented_uri_, "compression=none"), "doc");
   const Bytes snapshot = bytes(std::string(4096, 's'));
   store->save_snapshot(snapshot, 7);
   instrumentation().fail_puts_containing = "sss";  // any rewrite of it would fail

@@ -21,6 +21,7 @@ class KvTrait : public Conformance {
     const std::string scheme = uri_.substr(0, colon);
     for (const BackendInfo& info : backend_infos()) {
       if (info.scheme != scheme) continue;
+      if (info.path_kind == PathKind::server) return info.open_kv(server_config(uri_));
       BackendConfig config;
       config.uri = uri_;
       config.path = uri_.substr(colon + 1);

@@ -19,6 +19,8 @@ const char* path_kind(sds::PathKind kind) {
       return "directory";
     case sds::PathKind::name:
       return "name";
+    case sds::PathKind::server:
+      return "server";
   }
   return "?";
 }
@@ -35,6 +37,7 @@ nlohmann::json capabilities_json(const sds::BackendCapabilities& capabilities) {
   return {{"persistent", capabilities.persistent},
           {"multi_process", capabilities.multi_process},
           {"compaction", capabilities.compaction},
+          {"concurrent_writes", capabilities.concurrent_writes},
           {"reports_size", capabilities.reports_size}};
 }
 
@@ -46,6 +49,7 @@ std::string capabilities_text(const sds::BackendCapabilities& capabilities) {
   add(capabilities.persistent, "persistent");
   add(capabilities.multi_process, "several processes");
   add(capabilities.compaction, "compaction");
+  add(capabilities.concurrent_writes, "concurrent writes");
   add(capabilities.reports_size, "size on disk");
   return out.empty() ? "none" : out;
 }

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "core/uri.hpp"
 #include "place.hpp"
 #include "tools/sdsctl/bench_report.hpp"
 #include "tools/sdsctl/commands.hpp"
@@ -86,7 +87,7 @@ std::vector<const Workload*> chosen_workloads(const std::vector<std::string>& na
 // temporary directory removed at once: a bad scheme, parameter or directory
 // is refused before anything is measured.
 Target checked_target(const std::string& uri) {
-  const std::string what = fmt::format("bench URI '{}'", uri);
+  const std::string what = fmt::format("bench URI '{}'", sds::core::mask_password(uri));
   Target target;
   try {
     target = Target::parse(uri);
@@ -156,9 +157,15 @@ int run_bench(const BenchOptions& options) {
     report.workloads = chosen_workloads(options.workloads);
     report.uris = options.uris;
     if (report.uris.empty()) {
-      for (const std::string& scheme : sds::backends()) report.uris.push_back(scheme + ":");
+      // A server scheme is measured only on a server named: sdsctl bench postgres://...
+      for (const sds::BackendInfo& info : sds::backend_infos()) {
+        if (info.path_kind != sds::PathKind::server) report.uris.push_back(info.scheme + ":");
+      }
     }
-    for (const std::string& uri : report.uris) targets.push_back(checked_target(uri));
+    for (std::string& uri : report.uris) {
+      targets.push_back(checked_target(uri));
+      uri = sds::core::mask_password(uri);  // the report shows the URI, never its password
+    }
     if (!options.html.empty()) {
       html.open(options.html, std::ios::binary | std::ios::trunc);
       if (!html) {
@@ -219,7 +226,9 @@ void setup_bench(CLI::App& app, Command& chosen) {
       "bench", "Run the standard workloads on each URI and compare them (default: every backend)");
   sub->add_option("URI", options->uris,
                   "scheme:[DIR][?params]: the databases are made in fresh temporary directories "
-                  "in DIR (default: $TMPDIR or /tmp) and removed afterwards");
+                  "in DIR (default: $TMPDIR or /tmp) and removed afterwards; of a server, "
+                  "postgres://user:pw@host:port/db[?params], in fresh tables bench_* left there "
+                  "(default: every backend but server ones)");
   sub->add_option("--workload", options->workloads, "Run only this workload (repeatable)")
       ->allow_extra_args(false);
   sub->add_option(

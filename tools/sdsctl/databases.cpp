@@ -23,7 +23,11 @@ using sds::core::in_quotes;
 void refuse_archive_at(const sds::core::ResolvedUri& resolved) {
   const std::string& path = resolved.config.path;
   std::error_code error;
-  if (resolved.info.path_kind == sds::PathKind::name || !fs::is_regular_file(path, error)) return;
+  const sds::PathKind kind = resolved.info.path_kind;
+  if (kind == sds::PathKind::name || kind == sds::PathKind::server ||
+      !fs::is_regular_file(path, error)) {
+    return;
+  }
   if (!sds::core::maintenance::looks_like_archive(path)) return;
   throw sds::Error(sds::Errc::invalid_argument,
                    in_quotes(resolved.config.uri) + " names an sdsctl archive, not a database",
@@ -108,7 +112,8 @@ Target::Target(const std::string& uri, const sds::BackendConfig* source)
     : resolved_(sds::core::resolve_uri(uri, {})) {
   const sds::BackendConfig& config = resolved_.config;
   refuse_archive_at(resolved_);
-  const bool named = resolved_.info.path_kind == sds::PathKind::name;
+  const bool named = resolved_.info.path_kind == sds::PathKind::name ||
+                     resolved_.info.path_kind == sds::PathKind::server;
   std::error_code error;
   if (source) {
     const sds::BackendConfig& from = *source;
@@ -116,7 +121,10 @@ Target::Target(const std::string& uri, const sds::BackendConfig* source)
     std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](char c) {
       return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     });
+    // A server's database is named by its address and parameters too.
     bool same = scheme == resolved_.info.scheme && from.path == config.path &&
+                (resolved_.info.path_kind != sds::PathKind::server ||
+                 (from.authority == config.authority && from.params == config.params)) &&
                 std::find(resolved_.info.private_paths.begin(), resolved_.info.private_paths.end(),
                           config.path) == resolved_.info.private_paths.end();
     if (!named && !same) {

@@ -3,7 +3,7 @@
 // on every scheme this build has.
 const { describe, test } = require('node:test')
 const assert = require('node:assert/strict')
-const { native, tempDir, uriFor, persistent, bytes, text, schemes } = require('./support.js')
+const { native, tempDir, uriFor, withQuery, persistent, bytes, text, schemes } = require('./support.js')
 const { SDS_NativePersistenceProvider, openDatabase } = native
 
 const dir = tempDir()
@@ -110,7 +110,7 @@ for (const scheme of schemes) {
     })
 
     test('checkpointDue follows the URI\'s checkpoint_bytes', async () => {
-      const provider = new SDS_NativePersistenceProvider(`${uriFor(scheme, dir, 'due')}?checkpoint_bytes=10`, 's')
+      const provider = new SDS_NativePersistenceProvider(withQuery(uriFor(scheme, dir, 'due'), 'checkpoint_bytes=10'), 's')
       await provider.appendPatch(new Uint8Array(10), 1)
       assert.equal(await provider.checkpointDue(), true)
       await provider.close()
