@@ -235,6 +235,21 @@ TEST(RocksDb, FilesThatAreNotADatabaseAreLeftAlone) {
   expect_error(Errc::corruption, [&] { sds::open_database("rocksdb:" + dir.path() + "/file"); });
 }
 
+// DESIGN 11.5: a forked child never gets a handle the parent opened. Here
+// that is visible: the child's own open meets the parent's lock and is busy,
+// where a reused handle would have let it write through the parent's.
+TEST(RocksDb, AForkedChildOpensAfreshAndDoesNotReuseTheParentsHandle) {
+  TempDir dir;
+  const std::string uri = "rocksdb:" + dir.path() + "/db";
+  auto parent_store = sds::open(uri, "doc");
+  parent_store->append_patch(bytes("from the parent"), 1);
+  EXPECT_TRUE(in_child([&] {
+    expect_error(Errc::busy, [&] { sds::open(uri, "doc")->append_patch(bytes("child"), 2); });
+    return !::testing::Test::HasFailure();
+  }));
+  EXPECT_EQ(parent_store->load_patches_since(0).size(), 1u);
+}
+
 TEST(RocksDb, ASecondProcessIsBusy) {
   // The child holds the database until the parent closes the pipe; the parent
   // has opened nothing before forking, so its own open really reaches RocksDB.
