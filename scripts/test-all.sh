@@ -55,7 +55,7 @@ end_stage "sanitizer tests"
 # 20. Any report fails the test (halt_on_error; CTest sets TSAN_OPTIONS).
 start_stage "thread sanitizer"
 cmake -S "$repo" -B "$repo/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSDS_SANITIZE=thread -DSDS_BUILD_NODE=OFF >/dev/null
+  -DSDS_SANITIZE=thread -DSDS_BUILD_NODE=OFF -DSDS_WITH_POSTGRES=OFF >/dev/null
 cmake --build "$repo/build-tsan" -j"$jobs" --target sds_concurrency_tests
 SDS_CONCURRENCY_SECONDS=5 ctest --test-dir "$repo/build-tsan" --no-tests=error --output-on-failure \
   -L reliability -R Concurrency
@@ -66,7 +66,7 @@ end_stage "thread sanitizer"
 # each run 15 s over a copy of its committed corpus (CTest label `fuzz`).
 start_stage "fuzzers"
 CC=clang CXX=clang++ cmake -S "$repo" -B "$repo/build-fuzz" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSDS_BUILD_FUZZERS=ON -DSDS_WITH_SQLITE=OFF -DSDS_WITH_LMDB=OFF -DSDS_WITH_ROCKSDB=OFF \
+  -DSDS_BUILD_FUZZERS=ON -DSDS_WITH_SQLITE=OFF -DSDS_WITH_LMDB=OFF -DSDS_WITH_ROCKSDB=OFF -DSDS_WITH_POSTGRES=OFF \
   -DSDS_BUILD_TESTS=OFF -DSDS_BUILD_TOOLS=OFF -DSDS_BUILD_EXAMPLES=OFF -DSDS_BUILD_NODE=OFF >/dev/null
 cmake --build "$repo/build-fuzz" -j"$jobs" --target sds_fuzzers
 # -V shows each run's RELIABILITY line (the fuzzer's own log stays in

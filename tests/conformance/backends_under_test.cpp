@@ -90,6 +90,7 @@ BackendUnderTest backend_under_test(const std::string& scheme) {
         };
         break;
       case PathKind::server:
+        out.server = true;
         out.make_uri = server_uris(scheme);
         break;
       case PathKind::name:
@@ -143,6 +144,11 @@ std::vector<BackendUnderTest> kv_backends_under_test() {
     if (backend.key_value) out.push_back(std::move(backend));
   }
   return out;
+}
+
+std::vector<BackendUnderTest> without_servers(std::vector<BackendUnderTest> backends) {
+  std::erase_if(backends, [](const BackendUnderTest& backend) { return backend.server; });
+  return backends;
 }
 
 std::string backend_name(const ::testing::TestParamInfo<BackendUnderTest>& info) {

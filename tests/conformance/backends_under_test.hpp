@@ -21,6 +21,9 @@ struct BackendUnderTest {
   // A key-value scheme (BackendInfo::open_kv), whose kv::Backend the kv trait
   // suites test; false for a Store-level scheme (open_database).
   bool key_value = true;
+  // A server scheme (PathKind::server): its databases live in a server
+  // (SDS_CONFORMANCE_<SCHEME>_URI), not in files of this machine.
+  bool server = false;
   // The URI of a fresh database inside `dir` (an empty directory per test).
   std::function<std::string(const std::string& dir)> make_uri;
 };
@@ -48,6 +51,10 @@ std::vector<BackendUnderTest> persistent_backends_under_test();
 std::vector<BackendUnderTest> multi_process_backends_under_test();
 // The backends of conformance_schemes() that are key-value schemes.
 std::vector<BackendUnderTest> kv_backends_under_test();
+// `backends` without the server schemes: for the suites about files on this
+// machine (their modes, damage, power loss) or that would make thousands of
+// server databases.
+std::vector<BackendUnderTest> without_servers(std::vector<BackendUnderTest> backends);
 
 // The test-name suffix of a parameterized test: the backend's name.
 std::string backend_name(const ::testing::TestParamInfo<BackendUnderTest>& info);

@@ -9,7 +9,9 @@ std::vector<std::string> conformance_schemes() { return {}; }
 std::vector<BackendInfo> path_schemes() {
   std::vector<BackendInfo> out;
   for (const BackendInfo& info : backend_infos()) {
-    if (info.path_kind != PathKind::name) out.push_back(info);
+    if (info.path_kind == PathKind::file || info.path_kind == PathKind::directory) {
+      out.push_back(info);
+    }
   }
   return out;
 }

@@ -271,8 +271,9 @@ TEST_P(Security, ReadOnlyOpensCreateNoDatabase) {
   report.print();
 }
 
-// The persistent schemes: those that create files.
-INSTANTIATE_TEST_SUITE_P(Backends, Security, ::testing::ValuesIn(persistent_backends_under_test()),
+// The persistent schemes that create files on this machine.
+INSTANTIATE_TEST_SUITE_P(Backends, Security,
+                         ::testing::ValuesIn(without_servers(persistent_backends_under_test())),
                          backend_name);
 
 // A password in a URI (user:password@ in the authority, or a password=
