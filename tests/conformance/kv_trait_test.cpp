@@ -166,7 +166,9 @@ TEST_P(KvConformance, ConcurrentWritesOverlapWhereDeclared) {
   b.join();
   EXPECT_EQ(get(*kv, "a"), "v:a");
   EXPECT_EQ(get(*kv, "b"), "v:b");
-  if (declared) EXPECT_GE(overlapped, 2) << "update() calls ran one after the other";
+  if (declared) {
+    EXPECT_GE(overlapped, 2) << "update() calls ran one after the other";
+  }
 }
 
 TEST_P(KvConformance, InsertStoresOnlyWhereTheKeyIsFree) {

@@ -60,6 +60,7 @@ class Write final : public sds::kv::WriteTransaction {
     if (const auto it = map_.find(key); it != map_.end()) map_.erase(it);
   }
   void erase_range(std::string_view from, std::string_view to) override {
+    if (from >= to) return;  // no key lies in an empty or inverted range
     const auto end = map_.lower_bound(to);
     for (auto it = map_.lower_bound(from); it != end;) {
       undo_.push_back({it->first, std::move(it->second)});
