@@ -48,6 +48,8 @@ end_stage "sanitizer build"
 
 start_stage "sanitizer tests"
 ctest --test-dir "$repo/build-asan" -j"$jobs" --output-on-failure
+# What each reliability suite did (its RELIABILITY line), from the tests' log.
+grep -ah '^RELIABILITY ' "$repo/build-asan/Testing/Temporary/LastTest.log" | sort -u
 end_stage "sanitizer tests"
 
 # ThreadSanitizer, for the concurrency suite only (docs/DESIGN.md section
@@ -76,7 +78,8 @@ end_stage "fuzzers"
 
 # The embedded presets, cross-built for 32-bit ARM and arm64 (needs
 # `scripts/install-deps.sh --cross`): the conformance suite, the LMDB tests
-# and the heap budget run under qemu-user; then the main job's size and memory.
+# and the heap budget run under qemu-user (the reliability suites, run in the
+# sanitizer build, are left out: CMakePresets.json); then the main job's size and memory.
 for cross in armhf:arm-linux-gnueabihf:qemu-arm-static:1200000 \
              arm64:aarch64-linux-gnu:qemu-aarch64-static:; do
   IFS=: read -r arch triple qemu max_bytes <<<"$cross"
