@@ -364,9 +364,14 @@ void LmdbBackend::close_env() {
 void LmdbBackend::check_file_length(MDB_env* env) const {
   MDB_envinfo info{};
   MDB_stat stat{};
+  if (mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &stat) != 0) return;
+  // The meta page first, the file's length after: another process's commit
+  // writes its pages before its meta page, so a file measured after the meta
+  // was read holds every page that meta counts. The other order saw a commit's
+  // meta without its pages (several processes at once, under qemu).
   std::error_code error;
   const std::uint64_t size = std::filesystem::file_size(path_ + "/data.mdb", error);
-  if (error || mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &stat) != 0) return;
+  if (error) return;
   const std::uint64_t pages = static_cast<std::uint64_t>(info.me_last_pgno) + 1;
   if (size >= pages * stat.ms_psize) return;
   throw Error(Errc::corruption,
