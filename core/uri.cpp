@@ -30,6 +30,14 @@ int hex_value(char c) {
   return -1;
 }
 
+// The byte a %XX escape at `i` stands for; -1 where `part` has none there.
+int escape_at(std::string_view part, std::size_t i) {
+  if (part[i] != '%' || i + 2 >= part.size()) return -1;
+  const int high = hex_value(part[i + 1]);
+  const int low = hex_value(part[i + 2]);
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
 // Decodes %XX escapes once; '+' stays a literal plus.
 std::string percent_decode(std::string_view part, std::string_view uri) {
   std::string out;
@@ -39,14 +47,12 @@ std::string percent_decode(std::string_view part, std::string_view uri) {
       out.push_back(part[i]);
       continue;
     }
-    const bool complete = i + 2 < part.size();
-    const int high = complete ? hex_value(part[i + 1]) : -1;
-    const int low = complete ? hex_value(part[i + 2]) : -1;
-    if (high < 0 || low < 0) {
+    const int byte = escape_at(part, i);
+    if (byte < 0) {
       malformed(uri, "bad percent escape at '" + keys::printable(part.substr(i, 3)) + "'",
                 "write a literal % as %25");
     }
-    out.push_back(static_cast<char>(high * 16 + low));
+    out.push_back(static_cast<char>(byte));
     i += 2;
   }
   return out;
@@ -87,13 +93,12 @@ bool is_query_key_char(char c) {
 std::string lenient_decode(std::string_view part) {
   std::string out;
   for (std::size_t i = 0; i < part.size(); ++i) {
-    const int high = i + 2 < part.size() && part[i] == '%' ? hex_value(part[i + 1]) : -1;
-    const int low = high >= 0 ? hex_value(part[i + 2]) : -1;
-    if (low < 0) {
+    const int byte = escape_at(part, i);
+    if (byte < 0) {
       out.push_back(part[i]);
       continue;
     }
-    out.push_back(static_cast<char>(high * 16 + low));
+    out.push_back(static_cast<char>(byte));
     i += 2;
   }
   return out;
