@@ -67,30 +67,25 @@ foreach(binary ${postgres_test_binaries})
   list(GET binary 0 target)
   list(GET binary 1 source)
   list(GET binary 2 fixture)
-  add_executable(${target} postgres/${source} postgres/server.cpp conformance/test_support.cpp)
-  target_link_libraries(${target} PRIVATE sds PkgConfig::LIBPQ GTest::gtest_main)
-  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
-  target_compile_options(${target} PRIVATE -Wall -Wextra)
   if(target STREQUAL "sds_postgres_tests")
     set(reliability "")
   else()
     set(reliability LABELS reliability RUN_SERIAL TRUE TIMEOUT 300)
   endif()
-  gtest_discover_tests(${target} DISCOVERY_TIMEOUT 60
+  sds_add_test_binary(NAME ${target}
+    SOURCES postgres/${source} postgres/server.cpp conformance/test_support.cpp
+    LIBRARIES sds PkgConfig::LIBPQ
     PROPERTIES FIXTURES_REQUIRED ${fixture} ENVIRONMENT "${postgres_environment}" ${reliability})
 endforeach()
 
 # sdsctl on postgres://, the real binary, as tests/sdsctl_tests.cmake runs it.
 if(TARGET sdsctl)
   find_package(nlohmann_json REQUIRED)
-  add_executable(sdsctl_postgres_tests postgres/sdsctl_test.cpp postgres/server.cpp
-    sdsctl_support.cpp conformance/test_support.cpp)
-  target_link_libraries(sdsctl_postgres_tests
-    PRIVATE sds_internal PkgConfig::LIBPQ nlohmann_json::nlohmann_json GTest::gtest_main util)
-  target_include_directories(sdsctl_postgres_tests PRIVATE ${PROJECT_SOURCE_DIR})
-  target_compile_options(sdsctl_postgres_tests PRIVATE -Wall -Wextra)
-  target_compile_definitions(sdsctl_postgres_tests PRIVATE SDSCTL_PATH="$<TARGET_FILE:sdsctl>")
-  add_dependencies(sdsctl_postgres_tests sdsctl)
-  gtest_discover_tests(sdsctl_postgres_tests DISCOVERY_TIMEOUT 60
+  sds_add_test_binary(NAME sdsctl_postgres_tests
+    SOURCES postgres/sdsctl_test.cpp postgres/server.cpp sdsctl_support.cpp
+            conformance/test_support.cpp
+    LIBRARIES sds_internal PkgConfig::LIBPQ nlohmann_json::nlohmann_json util
+    DEFINITIONS SDSCTL_PATH="$<TARGET_FILE:sdsctl>"
+    DEPENDS sdsctl
     PROPERTIES FIXTURES_REQUIRED postgres_server ENVIRONMENT "${postgres_environment}")
 endif()
