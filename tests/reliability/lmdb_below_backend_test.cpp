@@ -2,16 +2,14 @@
 // this program interposes (lmdb_io_interposer.hpp; docs/DESIGN.md section 9.4).
 #include <gtest/gtest.h>
 
-#include "tests/reliability/below_backend_run.hpp"
+#include <string>
+#include <vector>
+
+#include "tests/reliability/below_backend_checks.hpp"
 #include "tests/reliability/lmdb_io_interposer.hpp"
 
 namespace sds::test::reliability {
 namespace {
-
-const ScriptShape kPowerLossShape{.lanes = 2, .ops_per_lane = 60, .seed = 41};
-constexpr std::size_t kCrashPoints = 60;
-const ScriptShape kFaultShape{.lanes = 1, .ops_per_lane = 40, .seed = 42};
-constexpr std::size_t kFaultsPerKind = 20;
 
 // The smallest map: the workload makes it grow again and again.
 BelowBackend lmdb(const std::string& sync) {
@@ -21,67 +19,50 @@ BelowBackend lmdb(const std::string& sync) {
       nullptr};
 }
 
+const BelowBackendSuite kLmdb{
+    .target = lmdb,
+    .power_loss_shape = {.lanes = 2, .ops_per_lane = 60, .seed = 41},
+    .crash_points = 60,
+    .fault_shape = {.lanes = 1, .ops_per_lane = 40, .seed = 42},
+    .faults_per_kind = 20,
+};
+
 class LmdbBelowBackend : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { install_lmdb_io_interposer(); }
 };
 
 TEST_F(LmdbBelowBackend, PowerLossUnderSyncFullLosesNoAcknowledgedWrite) {
-  const Tally tally = power_loss(lmdb("full"), Script(kPowerLossShape), kCrashPoints,
-                                 Promise::acknowledged_survive);
-  report("power-loss", "lmdb full", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kLmdb, "full", Promise::acknowledged_survive);
 }
 
 TEST_F(LmdbBelowBackend, PowerLossUnderSyncNormalKeepsAPrefix) {
-  const Tally tally =
-      power_loss(lmdb("normal"), Script(kPowerLossShape), kCrashPoints, Promise::prefix_only);
-  report("power-loss", "lmdb normal", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kLmdb, "normal", Promise::prefix_only);
 }
 
 TEST_F(LmdbBelowBackend, PowerLossUnderSyncNormalDoesLoseAcknowledgedWrites) {
   // The meta page of the last commit is not synced under sync=normal.
-  const Tally tally = power_loss(lmdb("normal"), Script(kPowerLossShape), kCrashPoints / 4,
-                                 Promise::acknowledged_survive);
-  EXPECT_FALSE(tally.violations.empty());
+  expect_power_loss_under_sync_normal_loses_acknowledged_writes(kLmdb);
 }
 
 TEST_F(LmdbBelowBackend, PowerLossUnderSyncOffKeepsWhatACloseMadeDurable) {
   // Nothing is synced before the close, so a power loss before it may take
   // everything; the environment must still open.
-  const Tally tally =
-      power_loss(lmdb("off"), Script(kPowerLossShape), kCrashPoints, Promise::prefix_only);
-  report("power-loss", "lmdb off", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kLmdb, "off", Promise::prefix_only);
 }
 
 TEST_F(LmdbBelowBackend, PowerLossAfterAFlushUnderSyncOffLosesNothing) {
-  const Tally tally = power_loss_after_flush(lmdb("off"), Script(kPowerLossShape));
-  report("power-loss", "lmdb off+flush", "crash_points", tally);
-  EXPECT_EQ(tally.runs, 1u);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_after_a_flush_loses_nothing(kLmdb);
 }
 
 // The operating system wrote back part of what was not synced yet: a random
 // subset of the unsynced writes survives, each whole and in order.
 TEST_F(LmdbBelowBackend, PowerLossWithPartialWritebackUnderSyncFullLosesNoAcknowledgedWrite) {
-  const Tally tally = power_loss(lmdb("full"), Script(kPowerLossShape), kCrashPoints / 2,
-                                 Promise::acknowledged_survive, Writeback::some);
-  report("power-loss", "lmdb full+writeback", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kLmdb, "full", Promise::acknowledged_survive, Writeback::some);
 }
 
 TEST_F(LmdbBelowBackend, PowerLossWithPartialWritebackUnderSyncNormalKeepsAPrefix) {
-  const Tally tally = power_loss(lmdb("normal"), Script(kPowerLossShape), kCrashPoints / 2,
-                                 Promise::prefix_only, Writeback::some);
-  report("power-loss", "lmdb normal+writeback", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kLmdb, "normal", Promise::prefix_only, Writeback::some);
 }
 
 TEST_F(LmdbBelowBackend, PowerLossWithPartialWritebackUnderSyncOffIsRefusedNeverACrash) {
@@ -89,7 +70,7 @@ TEST_F(LmdbBelowBackend, PowerLossWithPartialWritebackUnderSyncOffIsRefusedNever
   // the environment (docs/DESIGN.md section 9.1 promises no more). Opening or
   // reading it must then be a typed error: a data.mdb cut short used to make
   // reads die of SIGBUS.
-  const Tally tally = power_loss(lmdb("off"), Script(kPowerLossShape), kCrashPoints,
+  const Tally tally = power_loss(lmdb("off"), Script(kLmdb.power_loss_shape), kLmdb.crash_points,
                                  Promise::prefix_only, Writeback::some);
   Tally untyped;
   untyped.runs = tally.runs;
@@ -102,28 +83,16 @@ TEST_F(LmdbBelowBackend, PowerLossWithPartialWritebackUnderSyncOffIsRefusedNever
   report("power-loss", "lmdb off+writeback", "crash_points", untyped,
          std::to_string(tally.violations.size() - untyped.violations.size()) +
              " environments damaged, each refused with an error; sync=off promises no more");
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
+  EXPECT_EQ(tally.runs, kLmdb.crash_points + 1);
   EXPECT_EQ(untyped.violations, std::vector<std::string>{});
 }
 
 TEST_F(LmdbBelowBackend, FaultsSurfaceAsTheirCodesAndLeaveARecoverableDatabase) {
-  const Tally tally = backend_faults(lmdb("full"), Script(kFaultShape),
-                                     {{IoCall::read, Fault::io_error},
-                                      {IoCall::write, Fault::io_error},
-                                      {IoCall::write, Fault::no_space},
-                                      {IoCall::sync, Fault::io_error}},
-                                     kFaultsPerKind);
-  report("backend-faults", "lmdb", "faults", tally);
-  EXPECT_GE(tally.runs, 3 * kFaultsPerKind);
-  EXPECT_GT(tally.surfaced.count("full"), 0u);
-  EXPECT_GT(tally.surfaced.count("io_error"), 0u);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_faults_surface_as_their_codes(kLmdb);
 }
 
 TEST_F(LmdbBelowBackend, AReallyFullDiskIsFullAndRecovers) {
-  const Tally tally = really_full_disk(lmdb("full"));
-  EXPECT_GE(tally.runs, 1u);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_a_really_full_disk_recovers(kLmdb);
 }
 
 }  // namespace

@@ -2,16 +2,11 @@
 // FileSystemWrapper under its Env (docs/DESIGN.md section 9.4).
 #include <gtest/gtest.h>
 
-#include "tests/reliability/below_backend_run.hpp"
+#include "tests/reliability/below_backend_checks.hpp"
 #include "tests/reliability/rocksdb_fault_fs.hpp"
 
 namespace sds::test::reliability {
 namespace {
-
-const ScriptShape kPowerLossShape{.lanes = 2, .ops_per_lane = 60, .seed = 21};
-constexpr std::size_t kCrashPoints = 40;
-const ScriptShape kFaultShape{.lanes = 1, .ops_per_lane = 40, .seed = 22};
-constexpr std::size_t kFaultsPerKind = 15;
 
 BelowBackend rocksdb(const std::string& sync) {
   return {"rocksdb", sync,
@@ -19,86 +14,57 @@ BelowBackend rocksdb(const std::string& sync) {
           nullptr};
 }
 
+const BelowBackendSuite kRocksdb{
+    .target = rocksdb,
+    .power_loss_shape = {.lanes = 2, .ops_per_lane = 60, .seed = 21},
+    .crash_points = 40,
+    .fault_shape = {.lanes = 1, .ops_per_lane = 40, .seed = 22},
+    .faults_per_kind = 15,
+};
+
 class RocksdbBelowBackend : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { install_rocksdb_fault_fs(); }
 };
 
 TEST_F(RocksdbBelowBackend, PowerLossUnderSyncFullLosesNoAcknowledgedWrite) {
-  const Tally tally = power_loss(rocksdb("full"), Script(kPowerLossShape), kCrashPoints,
-                                 Promise::acknowledged_survive);
-  report("power-loss", "rocksdb full", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kRocksdb, "full", Promise::acknowledged_survive);
 }
 
 TEST_F(RocksdbBelowBackend, PowerLossUnderSyncNormalKeepsAPrefix) {
-  const Tally tally =
-      power_loss(rocksdb("normal"), Script(kPowerLossShape), kCrashPoints, Promise::prefix_only);
-  report("power-loss", "rocksdb normal", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kRocksdb, "normal", Promise::prefix_only);
 }
 
 TEST_F(RocksdbBelowBackend, PowerLossUnderSyncNormalDoesLoseAcknowledgedWrites) {
   // Commits reach the WAL without a sync under sync=normal.
-  const Tally tally = power_loss(rocksdb("normal"), Script(kPowerLossShape), kCrashPoints / 4,
-                                 Promise::acknowledged_survive);
-  EXPECT_FALSE(tally.violations.empty());
+  expect_power_loss_under_sync_normal_loses_acknowledged_writes(kRocksdb);
 }
 
 TEST_F(RocksdbBelowBackend, PowerLossUnderSyncOffKeepsAPrefix) {
   // sync=off is sync=normal on RocksDB (docs/DESIGN.md section 9.2).
-  const Tally tally =
-      power_loss(rocksdb("off"), Script(kPowerLossShape), kCrashPoints, Promise::prefix_only);
-  report("power-loss", "rocksdb off", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kRocksdb, "off", Promise::prefix_only);
 }
 
 TEST_F(RocksdbBelowBackend, PowerLossAfterAFlushUnderSyncOffLosesNothing) {
-  const Tally tally = power_loss_after_flush(rocksdb("off"), Script(kPowerLossShape));
-  report("power-loss", "rocksdb off+flush", "crash_points", tally);
-  EXPECT_EQ(tally.runs, 1u);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_after_a_flush_loses_nothing(kRocksdb);
 }
 
 // The operating system wrote back part of what was not synced yet: a random
 // subset of the unsynced writes survives, each whole and in order.
 TEST_F(RocksdbBelowBackend, PowerLossWithPartialWritebackUnderSyncFullLosesNoAcknowledgedWrite) {
-  const Tally tally = power_loss(rocksdb("full"), Script(kPowerLossShape), kCrashPoints / 2,
-                                 Promise::acknowledged_survive, Writeback::some);
-  report("power-loss", "rocksdb full+writeback", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kRocksdb, "full", Promise::acknowledged_survive, Writeback::some);
 }
 
 TEST_F(RocksdbBelowBackend, PowerLossWithPartialWritebackUnderSyncNormalKeepsAPrefix) {
-  const Tally tally = power_loss(rocksdb("normal"), Script(kPowerLossShape), kCrashPoints / 2,
-                                 Promise::prefix_only, Writeback::some);
-  report("power-loss", "rocksdb normal+writeback", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kRocksdb, "normal", Promise::prefix_only, Writeback::some);
 }
 
 TEST_F(RocksdbBelowBackend, FaultsSurfaceAsTheirCodesAndLeaveARecoverableDatabase) {
-  const Tally tally = backend_faults(rocksdb("full"), Script(kFaultShape),
-                                     {{IoCall::read, Fault::io_error},
-                                      {IoCall::write, Fault::io_error},
-                                      {IoCall::write, Fault::no_space},
-                                      {IoCall::sync, Fault::io_error}},
-                                     kFaultsPerKind);
-  report("backend-faults", "rocksdb", "faults", tally);
-  EXPECT_GE(tally.runs, 3 * kFaultsPerKind);
-  EXPECT_GT(tally.surfaced.count("full"), 0u);
-  EXPECT_GT(tally.surfaced.count("io_error"), 0u);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_faults_surface_as_their_codes(kRocksdb);
 }
 
 TEST_F(RocksdbBelowBackend, AReallyFullDiskIsFullAndRecovers) {
-  const Tally tally = really_full_disk(rocksdb("full"));
-  EXPECT_GE(tally.runs, 1u);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_a_really_full_disk_recovers(kRocksdb);
 }
 
 }  // namespace

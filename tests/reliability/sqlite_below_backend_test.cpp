@@ -2,17 +2,11 @@
 // registered as SQLite's default (docs/DESIGN.md section 9.4).
 #include <gtest/gtest.h>
 
-#include "tests/reliability/below_backend_run.hpp"
+#include "tests/reliability/below_backend_checks.hpp"
 #include "tests/reliability/sqlite_vfs_shim.hpp"
 
 namespace sds::test::reliability {
 namespace {
-
-// Two lanes of 60 operations: about 2,000 changes under sync=full.
-const ScriptShape kPowerLossShape{.lanes = 2, .ops_per_lane = 60, .seed = 11};
-constexpr std::size_t kCrashPoints = 60;
-const ScriptShape kFaultShape{.lanes = 1, .ops_per_lane = 40, .seed = 12};
-constexpr std::size_t kFaultsPerKind = 20;
 
 BelowBackend sqlite(const std::string& sync) {
   return {"sqlite", sync,
@@ -20,88 +14,59 @@ BelowBackend sqlite(const std::string& sync) {
           [](const std::string& dir) { remove_sqlite_shared_memory(dir + "/test.db"); }};
 }
 
+// Two lanes of 60 operations: about 2,000 changes under sync=full.
+const BelowBackendSuite kSqlite{
+    .target = sqlite,
+    .power_loss_shape = {.lanes = 2, .ops_per_lane = 60, .seed = 11},
+    .crash_points = 60,
+    .fault_shape = {.lanes = 1, .ops_per_lane = 40, .seed = 12},
+    .faults_per_kind = 20,
+};
+
 class SqliteBelowBackend : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { install_sqlite_vfs_shim(); }
 };
 
 TEST_F(SqliteBelowBackend, PowerLossUnderSyncFullLosesNoAcknowledgedWrite) {
-  const Tally tally = power_loss(sqlite("full"), Script(kPowerLossShape), kCrashPoints,
-                                 Promise::acknowledged_survive);
-  report("power-loss", "sqlite full", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kSqlite, "full", Promise::acknowledged_survive);
 }
 
 TEST_F(SqliteBelowBackend, PowerLossUnderSyncNormalKeepsAPrefix) {
-  const Tally tally =
-      power_loss(sqlite("normal"), Script(kPowerLossShape), kCrashPoints, Promise::prefix_only);
-  report("power-loss", "sqlite normal", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kSqlite, "normal", Promise::prefix_only);
 }
 
 TEST_F(SqliteBelowBackend, PowerLossUnderSyncNormalDoesLoseAcknowledgedWrites) {
-  // What tells the modes apart, and shows that the shim drops what was not
-  // synced: commits reach the WAL without a sync under sync=normal.
-  const Tally tally = power_loss(sqlite("normal"), Script(kPowerLossShape), kCrashPoints / 4,
-                                 Promise::acknowledged_survive);
-  EXPECT_FALSE(tally.violations.empty());
+  // Commits reach the WAL without a sync under sync=normal.
+  expect_power_loss_under_sync_normal_loses_acknowledged_writes(kSqlite);
 }
 
 TEST_F(SqliteBelowBackend, PowerLossUnderSyncOffKeepsWhatACloseMadeDurable) {
   // Nothing is synced before the clean close, so a power loss before it may
   // take everything; the database must still open.
-  const Tally tally =
-      power_loss(sqlite("off"), Script(kPowerLossShape), kCrashPoints, Promise::prefix_only);
-  report("power-loss", "sqlite off", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kSqlite, "off", Promise::prefix_only);
 }
 
 TEST_F(SqliteBelowBackend, PowerLossAfterAFlushUnderSyncOffLosesNothing) {
-  const Tally tally = power_loss_after_flush(sqlite("off"), Script(kPowerLossShape));
-  report("power-loss", "sqlite off+flush", "crash_points", tally);
-  EXPECT_EQ(tally.runs, 1u);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_after_a_flush_loses_nothing(kSqlite);
 }
 
 // The operating system wrote back part of what was not synced yet: a random
 // subset of the unsynced writes survives, each whole and in order.
 TEST_F(SqliteBelowBackend, PowerLossWithPartialWritebackUnderSyncFullLosesNoAcknowledgedWrite) {
-  const Tally tally = power_loss(sqlite("full"), Script(kPowerLossShape), kCrashPoints / 2,
-                                 Promise::acknowledged_survive, Writeback::some);
-  report("power-loss", "sqlite full+writeback", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kSqlite, "full", Promise::acknowledged_survive, Writeback::some);
 }
 
 TEST_F(SqliteBelowBackend, PowerLossWithPartialWritebackUnderSyncNormalKeepsAPrefix) {
-  const Tally tally = power_loss(sqlite("normal"), Script(kPowerLossShape), kCrashPoints / 2,
-                                 Promise::prefix_only, Writeback::some);
-  report("power-loss", "sqlite normal+writeback", "crash_points", tally);
-  EXPECT_EQ(tally.runs, kCrashPoints / 2 + 1);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_power_loss_keeps(kSqlite, "normal", Promise::prefix_only, Writeback::some);
 }
 
 TEST_F(SqliteBelowBackend, FaultsSurfaceAsTheirCodesAndLeaveARecoverableDatabase) {
-  const Tally tally = backend_faults(sqlite("full"), Script(kFaultShape),
-                                     {{IoCall::read, Fault::io_error},
-                                      {IoCall::write, Fault::io_error},
-                                      {IoCall::write, Fault::no_space},
-                                      {IoCall::sync, Fault::io_error}},
-                                     kFaultsPerKind);
-  report("backend-faults", "sqlite", "faults", tally);
-  EXPECT_GE(tally.runs, 3 * kFaultsPerKind);
-  EXPECT_GT(tally.surfaced.count("full"), 0u);
-  EXPECT_GT(tally.surfaced.count("io_error"), 0u);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_faults_surface_as_their_codes(kSqlite);
 }
 
 TEST_F(SqliteBelowBackend, AReallyFullDiskIsFullAndRecovers) {
-  const Tally tally = really_full_disk(sqlite("full"));
-  EXPECT_GE(tally.runs, 1u);
-  EXPECT_EQ(tally.violations, std::vector<std::string>{});
+  expect_a_really_full_disk_recovers(kSqlite);
 }
 
 }  // namespace
