@@ -65,6 +65,9 @@ export interface SDS_QueueStats {
   appendCommits: number
 }
 
+/** SDS_PersistenceProvider's methods, which the class declares with its extras. */
+export interface SDS_NativePersistenceProvider extends SDS_PersistenceProvider {}
+
 export class SDS_NativePersistenceProvider implements SDS_PersistenceProvider {
   /**
    * A URI (`sqlite:notes.db`, `lmdb:/var/lib/app/db`, `rocksdb:...`,
@@ -76,14 +79,6 @@ export class SDS_NativePersistenceProvider implements SDS_PersistenceProvider {
   constructor(uriOrPath: string | SDS_NativeDatabase, StoreId: string)
   readonly storeId: string
 
-  loadSnapshot(): Promise<Uint8Array | undefined>
-  saveSnapshot(Data: Uint8Array, Clock?: SDS_PatchSeqNumber): Promise<void>
-  loadPatchesSince(SeqNumber: SDS_PatchSeqNumber): Promise<Uint8Array[]>
-  appendPatch(Patch: Uint8Array, SeqNumber: SDS_PatchSeqNumber): Promise<void>
-  prunePatches(beforeSeqNumber: SDS_PatchSeqNumber): Promise<void>
-  loadValue(ValueHash: string): Promise<Uint8Array | undefined>
-  saveValue(ValueHash: string, Data: Uint8Array): Promise<void>
-  releaseValue(ValueHash: string): Promise<void>
   /** Lets the calls made before it finish; later calls reject with 'closed'. */
   close(): Promise<void>
 

@@ -18,26 +18,10 @@ DatabaseHandle& unwrap(napi_env env, napi_value self) {
   return *static_cast<DatabaseHandle*>(data);
 }
 
-template <std::size_t N, class MakeJob>
-napi_value database_call(napi_env env, napi_callback_info info, MakeJob make_job) {
-  return js_entry(env, [&]() -> napi_value {
-    auto call = call_info<N>(env, info);
-    DatabaseHandle& handle = unwrap(env, call.self);
-    if (handle.closed) return rejected(env, {"closed", "the database is closed", ""});
-    std::unique_ptr<Job> job;
-    try {
-      job = make_job(env, handle.slot, call.args);
-    } catch (const JsFailure& e) {
-      return rejected(env, e.failure);
-    }
-    return queue_call(env, *handle.worker, std::move(job));
-  });
-}
-
 using Slot = std::shared_ptr<DatabaseSlot>;
 
 napi_value stores(napi_env env, napi_callback_info info) {
-  return database_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
+  return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<std::vector<std::string>>>(
         [slot] { return slot->get().stores(); },
         [](napi_env env, std::vector<std::string>& ids) {
@@ -53,29 +37,9 @@ napi_value stores(napi_env env, napi_callback_info info) {
 }
 
 napi_value drop_store(napi_env env, napi_callback_info info) {
-  return database_call<1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+  return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     std::string id = string_arg(env, args[0], "dropStore: StoreId");
     return std::make_unique<VoidJob>([slot, id] { slot->get().drop_store(id); });
-  });
-}
-
-napi_value flush(napi_env env, napi_callback_info info) {
-  return database_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
-    return std::make_unique<VoidJob>([slot] { slot->get().flush(); });
-  });
-}
-
-napi_value stats(napi_env env, napi_callback_info info) {
-  return database_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
-    return std::make_unique<CallJob<DatabaseStats>>(
-        [slot] { return slot->get().stats(); },
-        [](napi_env env, DatabaseStats& figures) { return database_stats_object(env, figures); });
-  });
-}
-
-napi_value ready(napi_env env, napi_callback_info info) {
-  return database_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
-    return std::make_unique<VoidJob>([slot] { slot->get(); });
   });
 }
 
@@ -148,9 +112,9 @@ napi_value define_database_class(napi_env env) {
       method("store", store),
       method("stores", stores),
       method("dropStore", drop_store),
-      method("flush", flush),
-      method("stats", stats),
-      method("ready", ready),
+      method("flush", flush_call<unwrap>),
+      method("stats", stats_call<unwrap, database_stats_object>),
+      method("ready", ready_call<unwrap>),
       method("close", close),
       method("queueStats", queue_stats<unwrap>),
       napi_property_descriptor{"uri", nullptr, nullptr, uri, nullptr, nullptr, napi_enumerable,

@@ -32,6 +32,12 @@ napi_value resolved(napi_env env) {
   return promise;
 }
 
+Failure closed_failure(const DatabaseHandle&) { return {"closed", "the database is closed", ""}; }
+
+Failure closed_failure(const ProviderHandle& handle) {
+  return {"closed", "the provider of store '" + handle.slot->id + "' is closed", ""};
+}
+
 std::string uri_of(std::string_view uri_or_path) {
   const std::size_t colon = uri_or_path.find(':');
   if (colon != std::string_view::npos && colon > 0) {

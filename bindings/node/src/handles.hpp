@@ -41,6 +41,9 @@ napi_value queue_call(napi_env env, Worker& worker, std::unique_ptr<Job> job);
 napi_value rejected(napi_env env, const Failure& failure);
 // A promise resolved with undefined.
 napi_value resolved(napi_env env);
+// What a call after close() rejects with.
+Failure closed_failure(const DatabaseHandle& handle);
+Failure closed_failure(const ProviderHandle& handle);
 
 // A string is a URI when it starts with a registered scheme and a colon;
 // anything else is a path, meaning `sds-node:PATH` (with `%` and `?`

@@ -16,31 +16,10 @@ ProviderHandle& unwrap(napi_env env, napi_value self) {
   return *static_cast<ProviderHandle*>(data);
 }
 
-// The JS method `make_job` defines: its arguments checked (a bad one rejects
-// the promise), then the job queued. Calls after close() reject with closed.
-template <std::size_t N, class MakeJob>
-napi_value provider_call(napi_env env, napi_callback_info info, MakeJob make_job) {
-  return js_entry(env, [&]() -> napi_value {
-    auto call = call_info<N>(env, info);
-    ProviderHandle& handle = unwrap(env, call.self);
-    if (handle.closed) {
-      return rejected(env,
-                      {"closed", "the provider of store '" + handle.slot->id + "' is closed", ""});
-    }
-    std::unique_ptr<Job> job;
-    try {
-      job = make_job(env, handle.slot, call.args);
-    } catch (const JsFailure& e) {
-      return rejected(env, e.failure);
-    }
-    return queue_call(env, *handle.worker, std::move(job));
-  });
-}
-
 using Slot = std::shared_ptr<StoreSlot>;
 
 napi_value load_snapshot(napi_env env, napi_callback_info info) {
-  return provider_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
+  return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<std::optional<Bytes>>>(
         [slot] { return slot->get().load_snapshot(); },
         [](napi_env env, std::optional<Bytes>& bytes) {
@@ -50,7 +29,7 @@ napi_value load_snapshot(napi_env env, napi_callback_info info) {
 }
 
 napi_value save_snapshot(napi_env env, napi_callback_info info) {
-  return provider_call<2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+  return queued_call<unwrap, 2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     const Clock clock =
         is_undefined(env, args[1]) ? 0 : clock_arg(env, args[1], "saveSnapshot: Clock");
     auto data = std::make_shared<Bytes>(bytes_arg(env, args[0], "saveSnapshot: Data"));
@@ -60,7 +39,7 @@ napi_value save_snapshot(napi_env env, napi_callback_info info) {
 }
 
 napi_value load_patches_since(napi_env env, napi_callback_info info) {
-  return provider_call<1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+  return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     const Clock clock = clock_arg(env, args[0], "loadPatchesSince: SeqNumber");
     return std::make_unique<CallJob<std::vector<Bytes>>>(
         [slot, clock] { return slot->get().load_patches_since(clock); },
@@ -69,21 +48,21 @@ napi_value load_patches_since(napi_env env, napi_callback_info info) {
 }
 
 napi_value append_patch(napi_env env, napi_callback_info info) {
-  return provider_call<2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+  return queued_call<unwrap, 2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     const Clock clock = clock_arg(env, args[1], "appendPatch: SeqNumber");
     return std::make_unique<AppendJob>(slot, bytes_arg(env, args[0], "appendPatch: Patch"), clock);
   });
 }
 
 napi_value prune_patches(napi_env env, napi_callback_info info) {
-  return provider_call<1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+  return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     const Clock before = clock_arg(env, args[0], "prunePatches: beforeSeqNumber");
     return std::make_unique<VoidJob>([slot, before] { slot->get().prune_patches(before); });
   });
 }
 
 napi_value load_value(napi_env env, napi_callback_info info) {
-  return provider_call<1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+  return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     std::string hash = string_arg(env, args[0], "loadValue: ValueHash");
     return std::make_unique<CallJob<std::optional<Bytes>>>(
         [slot, hash] { return slot->get().load_value(hash); },
@@ -94,7 +73,7 @@ napi_value load_value(napi_env env, napi_callback_info info) {
 }
 
 napi_value save_value(napi_env env, napi_callback_info info) {
-  return provider_call<2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+  return queued_call<unwrap, 2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     std::string hash = string_arg(env, args[0], "saveValue: ValueHash");
     auto data = std::make_shared<Bytes>(bytes_arg(env, args[1], "saveValue: Data"));
     return std::make_unique<VoidJob>([slot, hash, data] { slot->get().save_value(hash, *data); });
@@ -102,14 +81,14 @@ napi_value save_value(napi_env env, napi_callback_info info) {
 }
 
 napi_value release_value(napi_env env, napi_callback_info info) {
-  return provider_call<1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+  return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     std::string hash = string_arg(env, args[0], "releaseValue: ValueHash");
     return std::make_unique<VoidJob>([slot, hash] { slot->get().release_value(hash); });
   });
 }
 
 napi_value accumulated_bytes(napi_env env, napi_callback_info info) {
-  return provider_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
+  return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<std::uint64_t>>(
         [slot] { return slot->get().accumulated_bytes(); },
         [](napi_env env, std::uint64_t& bytes) {
@@ -119,7 +98,7 @@ napi_value accumulated_bytes(napi_env env, napi_callback_info info) {
 }
 
 napi_value checkpoint_due(napi_env env, napi_callback_info info) {
-  return provider_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
+  return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<bool>>(
         [slot] { return slot->get().checkpoint_due(); },
         [](napi_env env, bool& due) { return boolean(env, due); });
@@ -127,7 +106,7 @@ napi_value checkpoint_due(napi_env env, napi_callback_info info) {
 }
 
 napi_value checkpoint(napi_env env, napi_callback_info info) {
-  return provider_call<2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
+  return queued_call<unwrap, 2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     const Clock clock = clock_arg(env, args[1], "checkpoint: Clock");
     auto snapshot = std::make_shared<Bytes>(bytes_arg(env, args[0], "checkpoint: Snapshot"));
     return std::make_unique<VoidJob>(
@@ -136,33 +115,12 @@ napi_value checkpoint(napi_env env, napi_callback_info info) {
 }
 
 napi_value snapshot_clock(napi_env env, napi_callback_info info) {
-  return provider_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
+  return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<std::optional<Clock>>>(
         [slot] { return slot->get().snapshot_clock(); },
         [](napi_env env, std::optional<Clock>& clock) {
           return clock ? safe_number(env, *clock, "snapshot clock") : undefined(env);
         });
-  });
-}
-
-napi_value flush(napi_env env, napi_callback_info info) {
-  return provider_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
-    return std::make_unique<VoidJob>([slot] { slot->get().flush(); });
-  });
-}
-
-napi_value stats(napi_env env, napi_callback_info info) {
-  return provider_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
-    return std::make_unique<CallJob<StoreStats>>(
-        [slot] { return slot->get().stats(); },
-        [](napi_env env, StoreStats& figures) { return store_stats_object(env, figures); });
-  });
-}
-
-// Resolves once the store is open; rejects with what prevented it.
-napi_value ready(napi_env env, napi_callback_info info) {
-  return provider_call<0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
-    return std::make_unique<VoidJob>([slot] { slot->get(); });
   });
 }
 
@@ -265,9 +223,9 @@ napi_value define_provider_class(napi_env env) {
       method("checkpointDue", checkpoint_due),
       method("checkpoint", checkpoint),
       method("snapshotClock", snapshot_clock),
-      method("flush", flush),
-      method("stats", stats),
-      method("ready", ready),
+      method("flush", flush_call<unwrap>),
+      method("stats", stats_call<unwrap, store_stats_object>),
+      method("ready", ready_call<unwrap>),
       method("queueStats", queue_stats<unwrap>),
       napi_property_descriptor{"storeId", nullptr, nullptr, store_id, nullptr, nullptr,
                                napi_enumerable, nullptr},
