@@ -15,16 +15,7 @@ void free_instance_data(napi_env env, void* data, void*) {
 }
 
 napi_value list_backends(napi_env env, napi_callback_info) {
-  return js_entry(env, [&] {
-    const auto schemes = backends();
-    napi_value array = nullptr;
-    check(env, napi_create_array_with_length(env, schemes.size(), &array), "napi_create_array");
-    for (std::size_t i = 0; i < schemes.size(); ++i) {
-      check(env, napi_set_element(env, array, static_cast<uint32_t>(i), string(env, schemes[i])),
-            "napi_set_element");
-    }
-    return array;
-  });
+  return js_entry(env, [&] { return string_array(env, backends()); });
 }
 
 napi_value stop_workers(napi_env env, napi_callback_info) {

@@ -24,15 +24,7 @@ napi_value stores(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<std::vector<std::string>>>(
         [slot] { return slot->get().stores(); },
-        [](napi_env env, std::vector<std::string>& ids) {
-          napi_value array = nullptr;
-          check(env, napi_create_array_with_length(env, ids.size(), &array), "napi_create_array");
-          for (std::size_t i = 0; i < ids.size(); ++i) {
-            check(env, napi_set_element(env, array, static_cast<uint32_t>(i), string(env, ids[i])),
-                  "napi_set_element");
-          }
-          return array;
-        });
+        [](napi_env env, std::vector<std::string>& ids) { return string_array(env, ids); });
   });
 }
 
@@ -104,10 +96,6 @@ napi_value construct(napi_env env, napi_callback_info info) {
 }  // namespace
 
 napi_value define_database_class(napi_env env) {
-  auto method = [](const char* name, napi_callback callback) {
-    return napi_property_descriptor{
-        name, nullptr, callback, nullptr, nullptr, nullptr, napi_default_method, nullptr};
-  };
   const napi_property_descriptor properties[] = {
       method("store", store),
       method("stores", stores),
@@ -117,15 +105,9 @@ napi_value define_database_class(napi_env env) {
       method("ready", ready_call<unwrap>),
       method("close", close),
       method("queueStats", queue_stats<unwrap>),
-      napi_property_descriptor{"uri", nullptr, nullptr, uri, nullptr, nullptr, napi_enumerable,
-                               nullptr},
+      getter("uri", uri),
   };
-  napi_value constructor = nullptr;
-  check(env,
-        napi_define_class(env, "SDS_NativeDatabase", NAPI_AUTO_LENGTH, construct, nullptr,
-                          std::size(properties), properties, &constructor),
-        "napi_define_class");
-  return constructor;
+  return define_class(env, "SDS_NativeDatabase", construct, properties);
 }
 
 }  // namespace sds::node

@@ -232,8 +232,36 @@ napi_value uint8_arrays(napi_env env, const std::vector<Bytes>& list) {
   return array;
 }
 
+napi_value string_array(napi_env env, const std::vector<std::string>& list) {
+  napi_value array = nullptr;
+  check(env, napi_create_array_with_length(env, list.size(), &array), "napi_create_array");
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    check(env, napi_set_element(env, array, static_cast<uint32_t>(i), string(env, list[i])),
+          "napi_set_element");
+  }
+  return array;
+}
+
 void set(napi_env env, napi_value object, const char* name, napi_value value) {
   check(env, napi_set_named_property(env, object, name, value), "napi_set_named_property");
+}
+
+napi_property_descriptor method(const char* name, napi_callback callback) {
+  return {name, nullptr, callback, nullptr, nullptr, nullptr, napi_default_method, nullptr};
+}
+
+napi_property_descriptor getter(const char* name, napi_callback callback) {
+  return {name, nullptr, nullptr, callback, nullptr, nullptr, napi_enumerable, nullptr};
+}
+
+napi_value define_class(napi_env env, const char* name, napi_callback constructor,
+                        std::span<const napi_property_descriptor> properties) {
+  napi_value result = nullptr;
+  check(env,
+        napi_define_class(env, name, NAPI_AUTO_LENGTH, constructor, nullptr, properties.size(),
+                          properties.data(), &result),
+        "napi_define_class");
+  return result;
 }
 
 }  // namespace sds::node

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -65,7 +66,15 @@ napi_value string(napi_env env, std::string_view text);
 napi_value uint8_array(napi_env env, std::optional<Bytes> bytes);
 // Uint8Arrays over one ArrayBuffer holding all of them: one copy.
 napi_value uint8_arrays(napi_env env, const std::vector<Bytes>& list);
+// An Array of strings.
+napi_value string_array(napi_env env, const std::vector<std::string>& list);
 void set(napi_env env, napi_value object, const char* name, napi_value value);
+
+// A JS class: its methods and read-only properties, and the class itself.
+napi_property_descriptor method(const char* name, napi_callback callback);
+napi_property_descriptor getter(const char* name, napi_callback callback);  // enumerable
+napi_value define_class(napi_env env, const char* name, napi_callback constructor,
+                        std::span<const napi_property_descriptor> properties);
 
 // Runs `body` as the body of a JS-facing callback: any exception becomes a
 // thrown JS error, and nullptr is returned.

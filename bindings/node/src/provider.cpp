@@ -205,10 +205,6 @@ napi_value construct(napi_env env, napi_callback_info info) {
 }  // namespace
 
 napi_value define_provider_class(napi_env env) {
-  auto method = [](const char* name, napi_callback callback) {
-    return napi_property_descriptor{
-        name, nullptr, callback, nullptr, nullptr, nullptr, napi_default_method, nullptr};
-  };
   const napi_property_descriptor properties[] = {
       method("loadSnapshot", load_snapshot),
       method("saveSnapshot", save_snapshot),
@@ -227,15 +223,9 @@ napi_value define_provider_class(napi_env env) {
       method("stats", stats_call<unwrap, store_stats_object>),
       method("ready", ready_call<unwrap>),
       method("queueStats", queue_stats<unwrap>),
-      napi_property_descriptor{"storeId", nullptr, nullptr, store_id, nullptr, nullptr,
-                               napi_enumerable, nullptr},
+      getter("storeId", store_id),
   };
-  napi_value constructor = nullptr;
-  check(env,
-        napi_define_class(env, "SDS_NativePersistenceProvider", NAPI_AUTO_LENGTH, construct,
-                          nullptr, std::size(properties), properties, &constructor),
-        "napi_define_class");
-  return constructor;
+  return define_class(env, "SDS_NativePersistenceProvider", construct, properties);
 }
 
 }  // namespace sds::node
