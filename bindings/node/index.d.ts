@@ -2,8 +2,11 @@
 // SDS_PersistenceProvider of @rozek/sds-core exactly; the rest are extras.
 //
 // Every method that returns a promise runs on a worker thread of the
-// database, in the order the calls were made (awaited or not). Failures
-// reject with an Error whose `code` is the engine's error code:
+// database, in the order the calls were made (awaited or not), or, when it
+// is quick and its database has nothing pending, at once on the JS thread
+// (SDS_NativeOptions). Either way it returns a promise and never throws for
+// what the engine refuses. Failures reject with an Error whose `code` is the
+// engine's error code:
 // 'invalid_argument', 'unsupported', 'not_found', 'corruption', 'version',
 // 'io_error', 'full', 'busy', 'closed' (and 'out_of_memory', 'internal').
 
@@ -57,12 +60,29 @@ export interface SDS_DatabaseStats {
   formatVersion: number
 }
 
-/** How the worker ran the calls of one database (all its providers). */
+/** How the calls of one database (all its providers) ran. */
 export interface SDS_QueueStats {
   calls: number
   appendCalls: number
   /** Commits that wrote the appends: below appendCalls when they were coalesced. */
   appendCommits: number
+  /** Of `calls`, those that ran on the JS thread. */
+  jsThreadCalls: number
+}
+
+/** Options of a database (openDatabase, SDS_NativeDatabase) or of a provider that opens its own. */
+export interface SDS_NativeOptions {
+  /**
+   * A call runs on the JS thread, instead of crossing to the worker and back,
+   * when its database has no call pending, it is the first call to run there
+   * in this turn of JS (of calls made together, the others go to the worker,
+   * which writes appends together), it hands over at most 64 KiB, and the
+   * last call of its method on this database took at most this many
+   * milliseconds. flush(), stats(), ready(), stores(), dropStore() and
+   * close() always run on the worker. 0: every call on the worker; Infinity:
+   * whatever the calls took. Default 0.1.
+   */
+  jsThreadBudgetMs?: number
 }
 
 /** SDS_PersistenceProvider's methods, which the class declares with its extras. */
@@ -73,10 +93,12 @@ export class SDS_NativePersistenceProvider implements SDS_PersistenceProvider {
    * A URI (`sqlite:notes.db`, `lmdb:/var/lib/app/db`, `rocksdb:...`,
    * `memory:name`) picks its backend; anything that does not start with a
    * registered scheme and a colon is a path, meaning `sds-node:PATH`. A
-   * database object (SDS_NativeDatabase) shares that database. Opening runs
-   * on the worker: a failure rejects every call (and ready()).
+   * database object (SDS_NativeDatabase) shares that database, and its
+   * options. Opening runs on the worker: a failure rejects every call (and
+   * ready()).
    */
-  constructor(uriOrPath: string | SDS_NativeDatabase, StoreId: string)
+  constructor(uriOrPath: string, StoreId: string, options?: SDS_NativeOptions)
+  constructor(database: SDS_NativeDatabase, StoreId: string)
   readonly storeId: string
 
   /** Lets the calls made before it finish; later calls reject with 'closed'. */
@@ -98,7 +120,7 @@ export class SDS_NativePersistenceProvider implements SDS_PersistenceProvider {
 }
 
 export class SDS_NativeDatabase {
-  constructor(uriOrPath: string)
+  constructor(uriOrPath: string, options?: SDS_NativeOptions)
   /** The URI this object opens: as given, or a bare path's sds-node: URI.
    * Unlike the engine's messages, it is not masked: keep a password out of logs. */
   readonly uri: string
@@ -116,7 +138,7 @@ export class SDS_NativeDatabase {
 }
 
 /** Opens a database; resolves once it is open. */
-export function openDatabase(uriOrPath: string): Promise<SDS_NativeDatabase>
+export function openDatabase(uriOrPath: string, options?: SDS_NativeOptions): Promise<SDS_NativeDatabase>
 /** The URI schemes this build can open. */
 export function backends(): string[]
 /** The version of the engine. */

@@ -13,8 +13,8 @@ process.on('exit', native.stopWorkers)
 
 // Opens the database a URI (or a bare path, meaning sds-node:PATH) names;
 // resolves once it is open, rejects with the reason it cannot be.
-async function openDatabase (uriOrPath) {
-  const database = new SDS_NativeDatabase(uriOrPath)
+async function openDatabase (uriOrPath, options) {
+  const database = new SDS_NativeDatabase(uriOrPath, options)
   try {
     await database.ready()
   } catch (error) {

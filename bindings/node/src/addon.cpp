@@ -11,6 +11,8 @@ namespace {
 void free_instance_data(napi_env env, void* data, void*) {
   auto* instance = static_cast<InstanceData*>(data);
   napi_delete_reference(env, instance->provider_class);
+  napi_delete_reference(env, instance->queue_microtask);
+  napi_delete_reference(env, instance->end_turn);
   delete instance;
 }
 
@@ -38,6 +40,7 @@ napi_value init(napi_env env, napi_value exports) {
     auto instance = std::make_unique<InstanceData>();
     check(env, napi_create_reference(env, provider, 1, &instance->provider_class),
           "napi_create_reference");
+    prepare_turns(env, *instance);
     check(env, napi_set_instance_data(env, instance.get(), free_instance_data, nullptr),
           "napi_set_instance_data");
     instance.release();

@@ -23,7 +23,7 @@ using Slot = std::shared_ptr<DatabaseSlot>;
 napi_value stores(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<std::vector<std::string>>>(
-        [slot] { return slot->get().stores(); },
+        CallKind::worker_only, [slot] { return slot->get().stores(); },
         [](napi_env env, std::vector<std::string>& ids) { return string_array(env, ids); });
   });
 }
@@ -31,12 +31,13 @@ napi_value stores(napi_env env, napi_callback_info info) {
 napi_value drop_store(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     std::string id = string_arg(env, args[0], "dropStore: StoreId");
-    return std::make_unique<VoidJob>([slot, id] { slot->get().drop_store(id); });
+    return std::make_unique<VoidJob>(CallKind::worker_only,
+                                     [slot, id] { slot->get().drop_store(id); });
   });
 }
 
 std::unique_ptr<Job> close_job(const Slot& slot) {
-  return std::make_unique<VoidJob>([slot] {
+  return std::make_unique<VoidJob>(CallKind::worker_only, [slot] {
     std::unique_ptr<Database> database = std::move(slot->database);
     if (database) database->close();
   });
@@ -76,15 +77,16 @@ void finalize(napi_env env, void* data, void*) {
                   [](const DatabaseHandle& handle) { return close_job(handle.slot); });
 }
 
-// new SDS_NativeDatabase(uriOrPath); openDatabase() in index.js waits for
-// ready() too.
+// new SDS_NativeDatabase(uriOrPath, options); openDatabase() in index.js
+// waits for ready() too.
 napi_value construct(napi_env env, napi_callback_info info) {
   return js_entry(env, [&]() -> napi_value {
-    auto call = call_info<1>(env, info);
+    auto call = call_info<2>(env, info);
     auto handle = std::make_unique<DatabaseHandle>();
     handle->slot = std::make_shared<DatabaseSlot>();
     handle->slot->uri = uri_of(string_arg(env, call.args[0], "openDatabase: URI or path"));
-    handle->worker = open_on_worker(env, handle->slot);
+    const JsThreadBudget budget = budget_option(env, call.args[1], "openDatabase");
+    handle->worker = open_on_worker(env, handle->slot, budget);
     handle->worker->retain();
     check(env, napi_type_tag_object(env, call.self, &kDatabaseTag), "napi_type_tag_object");
     check(env, napi_wrap(env, call.self, handle.get(), finalize, nullptr, nullptr), "napi_wrap");

@@ -1,8 +1,9 @@
 // What SDS_NativeDatabase and SDS_NativePersistenceProvider do alike with
-// their handles: a method that queues a job on the worker (and the flush(),
-// stats() and ready() both classes have), close() once, close on garbage
-// collection, and queueStats(). `Handle` has `worker`, `slot` and `closed`;
-// `unwrap` finds the handle of `this`.
+// their handles: a method that makes a job and runs it on the JS thread or
+// queues it on the worker (call_on; and the flush(), stats() and ready() both
+// classes have), close() once, close on garbage collection, and queueStats().
+// `Handle` has `worker`, `slot` and `closed`; `unwrap` finds the handle of
+// `this`.
 #pragma once
 
 #include <node_api.h>
@@ -17,7 +18,8 @@
 namespace sds::node {
 
 // The JS method `make_job` defines: its N arguments checked (a bad one rejects
-// the promise), then the job queued. Calls after close() reject with closed.
+// the promise), then the job run or queued (call_on). Calls after close()
+// reject with closed.
 // make_job(env, slot, args) gets the handle's slot (a shared_ptr).
 template <auto unwrap, std::size_t N, class MakeJob>
 napi_value queued_call(napi_env env, napi_callback_info info, MakeJob make_job) {
@@ -31,7 +33,7 @@ napi_value queued_call(napi_env env, napi_callback_info info, MakeJob make_job) 
     } catch (const JsFailure& e) {
       return rejected(env, e.failure);
     }
-    return queue_call(env, *handle.worker, std::move(job));
+    return call_on(env, *handle.worker, std::move(job));
   });
 }
 
@@ -39,7 +41,7 @@ napi_value queued_call(napi_env env, napi_callback_info info, MakeJob make_job) 
 template <auto unwrap>
 napi_value flush_call(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 0>(env, info, [](napi_env, const auto& slot, napi_value*) {
-    return std::make_unique<VoidJob>([slot] { slot->get().flush(); });
+    return std::make_unique<VoidJob>(CallKind::worker_only, [slot] { slot->get().flush(); });
   });
 }
 
@@ -49,7 +51,7 @@ napi_value stats_call(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 0>(env, info, [](napi_env, const auto& slot, napi_value*) {
     using Figures = decltype(slot->get().stats());
     return std::make_unique<CallJob<Figures>>(
-        [slot] { return slot->get().stats(); },
+        CallKind::worker_only, [slot] { return slot->get().stats(); },
         [](napi_env env, Figures& figures) { return stats_object(env, figures); });
   });
 }
@@ -58,7 +60,7 @@ napi_value stats_call(napi_env env, napi_callback_info info) {
 template <auto unwrap>
 napi_value ready_call(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 0>(env, info, [](napi_env, const auto& slot, napi_value*) {
-    return std::make_unique<VoidJob>([slot] { slot->get(); });
+    return std::make_unique<VoidJob>(CallKind::worker_only, [slot] { slot->get(); });
   });
 }
 
@@ -68,7 +70,7 @@ template <class Handle>
 napi_value close_handle(napi_env env, Handle& handle, std::unique_ptr<Job> job) {
   if (handle.closed) return resolved(env);
   handle.closed = true;
-  napi_value promise = queue_call(env, *handle.worker, std::move(job));
+  napi_value promise = call_on(env, *handle.worker, std::move(job));
   handle.worker->release();
   return promise;
 }

@@ -5,6 +5,8 @@
 
 #include <node_api.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -40,14 +42,47 @@ struct StoreSlot {
   Store& get();
 };
 
-// A call queued on a worker. run() runs on the worker; value() on the JS
-// thread, after a run() that threw nothing.
+// The methods whose calls may run on the JS thread (docs/DESIGN.md section
+// 15.3): a database times each one's calls, and runs the next one there only
+// if the last took at most its budget. `worker_only`: a call that always
+// runs on the worker (opening, closing, flush(), ready(), stats(), stores(),
+// dropStore(), and any call handing over more than kQuickInputBytes).
+enum class CallKind : std::uint8_t {
+  load_snapshot,
+  save_snapshot,
+  load_patches_since,
+  append_patch,
+  prune_patches,
+  load_value,
+  save_value,
+  release_value,
+  accumulated_bytes,
+  checkpoint_due,
+  checkpoint,
+  snapshot_clock,
+  worker_only,
+};
+inline constexpr std::size_t kCallKinds = static_cast<std::size_t>(CallKind::worker_only);
+
+// Data above this size is always written on the worker, whatever calls with
+// less took: the time of a write grows with its data.
+inline constexpr std::size_t kQuickInputBytes = 64 * 1024;
+
+// `kind` for a call handing over `input_bytes`, or worker_only above the limit.
+inline CallKind quick_up_to_limit(CallKind kind, std::size_t input_bytes) {
+  return input_bytes <= kQuickInputBytes ? kind : CallKind::worker_only;
+}
+
+// A call, queued on a worker or run on the JS thread. run() runs on either;
+// value() on the JS thread, after a run() that threw nothing.
 class Job {
  public:
+  explicit Job(CallKind kind) : kind(kind) {}
   virtual ~Job() = default;
   virtual void run() = 0;
   virtual napi_value value(napi_env env) { return undefined(env); }
 
+  const CallKind kind;
   napi_deferred deferred = nullptr;  // null for the addon's own jobs (open, close)
   std::optional<Failure> failure;
 };
@@ -56,7 +91,10 @@ class Job {
 class AppendJob final : public Job {
  public:
   AppendJob(std::shared_ptr<StoreSlot> slot, Bytes patch, Clock clock)
-      : slot(std::move(slot)), patch(std::move(patch)), clock(clock) {}
+      : Job(quick_up_to_limit(CallKind::append_patch, patch.size())),
+        slot(std::move(slot)),
+        patch(std::move(patch)),
+        clock(clock) {}
   void run() override { slot->get().append_patch(patch, clock); }
 
   std::shared_ptr<StoreSlot> slot;
@@ -69,8 +107,9 @@ class AppendJob final : public Job {
 template <class Result>
 class CallJob final : public Job {
  public:
-  CallJob(std::function<Result()> work, std::function<napi_value(napi_env, Result&)> convert)
-      : work_(std::move(work)), convert_(std::move(convert)) {}
+  CallJob(CallKind kind, std::function<Result()> work,
+          std::function<napi_value(napi_env, Result&)> convert)
+      : Job(kind), work_(std::move(work)), convert_(std::move(convert)) {}
   void run() override { result_ = work_(); }
   napi_value value(napi_env env) override { return convert_(env, result_); }
 
@@ -83,7 +122,7 @@ class CallJob final : public Job {
 // A call whose promise resolves to undefined.
 class VoidJob final : public Job {
  public:
-  explicit VoidJob(std::function<void()> work) : work_(std::move(work)) {}
+  VoidJob(CallKind kind, std::function<void()> work) : Job(kind), work_(std::move(work)) {}
   void run() override { work_(); }
 
  private:

@@ -133,6 +133,19 @@ Bytes bytes_arg(napi_env env, napi_value value, const char* what) {
   return Bytes(begin, begin + length);
 }
 
+double duration_ms_arg(napi_env env, napi_value value, const char* what) {
+  napi_valuetype type = napi_undefined;
+  check(env, napi_typeof(env, value, &type), "napi_typeof");
+  double number = -1;
+  if (type == napi_number) check(env, napi_get_value_double(env, value, &number), "get double");
+  if (type != napi_number || !(number >= 0)) {  // NaN fails the comparison
+    invalid_argument(std::string(what) +
+                     " must be a number of milliseconds >= 0 (or Infinity), not " +
+                     describe(env, value));
+  }
+  return number;
+}
+
 std::string string_arg(napi_env env, napi_value value, const char* what) {
   napi_valuetype type = napi_undefined;
   check(env, napi_typeof(env, value, &type), "napi_typeof");

@@ -51,6 +51,8 @@ Clock clock_arg(napi_env env, napi_value value, const char* what);
 // A Uint8Array (a Buffer is one), copied once.
 Bytes bytes_arg(napi_env env, napi_value value, const char* what);
 std::string string_arg(napi_env env, napi_value value, const char* what);
+// A duration in milliseconds: a Number >= 0, Infinity included (not NaN).
+double duration_ms_arg(napi_env env, napi_value value, const char* what);
 bool is_undefined(napi_env env, napi_value value);
 
 // Results.

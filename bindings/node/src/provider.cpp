@@ -21,7 +21,7 @@ using Slot = std::shared_ptr<StoreSlot>;
 napi_value load_snapshot(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<std::optional<Bytes>>>(
-        [slot] { return slot->get().load_snapshot(); },
+        CallKind::load_snapshot, [slot] { return slot->get().load_snapshot(); },
         [](napi_env env, std::optional<Bytes>& bytes) {
           return uint8_array(env, std::move(bytes));
         });
@@ -34,6 +34,7 @@ napi_value save_snapshot(napi_env env, napi_callback_info info) {
         is_undefined(env, args[1]) ? 0 : clock_arg(env, args[1], "saveSnapshot: Clock");
     auto data = std::make_shared<Bytes>(bytes_arg(env, args[0], "saveSnapshot: Data"));
     return std::make_unique<VoidJob>(
+        quick_up_to_limit(CallKind::save_snapshot, data->size()),
         [slot, data, clock] { slot->get().save_snapshot(*data, clock); });
   });
 }
@@ -42,6 +43,7 @@ napi_value load_patches_since(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     const Clock clock = clock_arg(env, args[0], "loadPatchesSince: SeqNumber");
     return std::make_unique<CallJob<std::vector<Bytes>>>(
+        CallKind::load_patches_since,
         [slot, clock] { return slot->get().load_patches_since(clock); },
         [](napi_env env, std::vector<Bytes>& patches) { return uint8_arrays(env, patches); });
   });
@@ -57,7 +59,8 @@ napi_value append_patch(napi_env env, napi_callback_info info) {
 napi_value prune_patches(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     const Clock before = clock_arg(env, args[0], "prunePatches: beforeSeqNumber");
-    return std::make_unique<VoidJob>([slot, before] { slot->get().prune_patches(before); });
+    return std::make_unique<VoidJob>(CallKind::prune_patches,
+                                     [slot, before] { slot->get().prune_patches(before); });
   });
 }
 
@@ -65,7 +68,7 @@ napi_value load_value(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     std::string hash = string_arg(env, args[0], "loadValue: ValueHash");
     return std::make_unique<CallJob<std::optional<Bytes>>>(
-        [slot, hash] { return slot->get().load_value(hash); },
+        CallKind::load_value, [slot, hash] { return slot->get().load_value(hash); },
         [](napi_env env, std::optional<Bytes>& bytes) {
           return uint8_array(env, std::move(bytes));
         });
@@ -76,21 +79,23 @@ napi_value save_value(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     std::string hash = string_arg(env, args[0], "saveValue: ValueHash");
     auto data = std::make_shared<Bytes>(bytes_arg(env, args[1], "saveValue: Data"));
-    return std::make_unique<VoidJob>([slot, hash, data] { slot->get().save_value(hash, *data); });
+    return std::make_unique<VoidJob>(quick_up_to_limit(CallKind::save_value, data->size()),
+                                     [slot, hash, data] { slot->get().save_value(hash, *data); });
   });
 }
 
 napi_value release_value(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 1>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     std::string hash = string_arg(env, args[0], "releaseValue: ValueHash");
-    return std::make_unique<VoidJob>([slot, hash] { slot->get().release_value(hash); });
+    return std::make_unique<VoidJob>(CallKind::release_value,
+                                     [slot, hash] { slot->get().release_value(hash); });
   });
 }
 
 napi_value accumulated_bytes(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<std::uint64_t>>(
-        [slot] { return slot->get().accumulated_bytes(); },
+        CallKind::accumulated_bytes, [slot] { return slot->get().accumulated_bytes(); },
         [](napi_env env, std::uint64_t& bytes) {
           return safe_number(env, bytes, "accumulatedBytes");
         });
@@ -100,7 +105,7 @@ napi_value accumulated_bytes(napi_env env, napi_callback_info info) {
 napi_value checkpoint_due(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<bool>>(
-        [slot] { return slot->get().checkpoint_due(); },
+        CallKind::checkpoint_due, [slot] { return slot->get().checkpoint_due(); },
         [](napi_env env, bool& due) { return boolean(env, due); });
   });
 }
@@ -110,6 +115,7 @@ napi_value checkpoint(napi_env env, napi_callback_info info) {
     const Clock clock = clock_arg(env, args[1], "checkpoint: Clock");
     auto snapshot = std::make_shared<Bytes>(bytes_arg(env, args[0], "checkpoint: Snapshot"));
     return std::make_unique<VoidJob>(
+        quick_up_to_limit(CallKind::checkpoint, snapshot->size()),
         [slot, snapshot, clock] { slot->get().checkpoint(*snapshot, clock); });
   });
 }
@@ -117,7 +123,7 @@ napi_value checkpoint(napi_env env, napi_callback_info info) {
 napi_value snapshot_clock(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 0>(env, info, [](napi_env, const Slot& slot, napi_value*) {
     return std::make_unique<CallJob<std::optional<Clock>>>(
-        [slot] { return slot->get().snapshot_clock(); },
+        CallKind::snapshot_clock, [slot] { return slot->get().snapshot_clock(); },
         [](napi_env env, std::optional<Clock>& clock) {
           return clock ? safe_number(env, *clock, "snapshot clock") : undefined(env);
         });
@@ -126,15 +132,16 @@ napi_value snapshot_clock(napi_env env, napi_callback_info info) {
 
 // The job that closes a provider's store, and its database when it owns one.
 std::unique_ptr<Job> close_job(const ProviderHandle& handle) {
-  return std::make_unique<VoidJob>([slot = handle.slot, owns = handle.owns_database] {
-    slot->closed = true;
-    std::unique_ptr<Store> store = std::move(slot->store);
-    if (store) store->close();
-    if (owns) {
-      std::unique_ptr<Database> database = std::move(slot->database->database);
-      if (database) database->close();
-    }
-  });
+  return std::make_unique<VoidJob>(
+      CallKind::worker_only, [slot = handle.slot, owns = handle.owns_database] {
+        slot->closed = true;
+        std::unique_ptr<Store> store = std::move(slot->store);
+        if (store) store->close();
+        if (owns) {
+          std::unique_ptr<Database> database = std::move(slot->database->database);
+          if (database) database->close();
+        }
+      });
 }
 
 // Queued after every call made before it, so those finish first.
@@ -158,11 +165,12 @@ void finalize(napi_env env, void* data, void*) {
                   [](const ProviderHandle& handle) { return close_job(handle); });
 }
 
-// new SDS_NativePersistenceProvider(uriOrPath, storeId), or (database, storeId)
-// as SDS_NativeDatabase.store() calls it.
+// new SDS_NativePersistenceProvider(uriOrPath, storeId, options), or
+// (database, storeId) as SDS_NativeDatabase.store() calls it: then the
+// options are the database's.
 napi_value construct(napi_env env, napi_callback_info info) {
   return js_entry(env, [&]() -> napi_value {
-    auto call = call_info<2>(env, info);
+    auto call = call_info<3>(env, info);
     auto handle = std::make_unique<ProviderHandle>();
     auto slot = std::make_shared<StoreSlot>();
     slot->id = string_arg(env, call.args[1], "SDS_NativePersistenceProvider: StoreId");
@@ -177,6 +185,11 @@ napi_value construct(napi_env env, napi_callback_info info) {
       void* data = nullptr;
       check(env, napi_unwrap(env, call.args[0], &data), "napi_unwrap");
       auto& database = *static_cast<DatabaseHandle*>(data);
+      if (!is_undefined(env, call.args[2])) {
+        invalid_argument(
+            "SDS_NativePersistenceProvider: a provider on an SDS_NativeDatabase has the "
+            "database's options; give them to openDatabase()");
+      }
       if (database.closed) throw JsFailure({"closed", "the database is closed", ""});
       slot->database = database.slot;
       handle->worker = database.worker;
@@ -184,12 +197,14 @@ napi_value construct(napi_env env, napi_callback_info info) {
       slot->database = std::make_shared<DatabaseSlot>();
       slot->database->uri =
           uri_of(string_arg(env, call.args[0], "SDS_NativePersistenceProvider: DbPath or URI"));
-      handle->worker = open_on_worker(env, slot->database);
+      const JsThreadBudget budget =
+          budget_option(env, call.args[2], "SDS_NativePersistenceProvider");
+      handle->worker = open_on_worker(env, slot->database, budget);
       handle->owns_database = true;
     }
     handle->slot = slot;
     // Made in queue order, before any later close of the database.
-    handle->worker->submit(env, std::make_unique<VoidJob>([slot] {
+    handle->worker->submit(env, std::make_unique<VoidJob>(CallKind::worker_only, [slot] {
                              try {
                                slot->get();
                              } catch (...) {  // kept in the slot: every call rejects with it

@@ -59,6 +59,7 @@ napi_value queue_figures_object(napi_env env, const QueueFigures& figures) {
   set(env, result, "calls", safe_number(env, figures.calls, "calls"));
   set(env, result, "appendCalls", safe_number(env, figures.append_calls, "appendCalls"));
   set(env, result, "appendCommits", safe_number(env, figures.append_commits, "appendCommits"));
+  set(env, result, "jsThreadCalls", safe_number(env, figures.js_thread_calls, "jsThreadCalls"));
   return result;
 }
 

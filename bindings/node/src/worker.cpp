@@ -1,14 +1,19 @@
 #include "bindings/node/src/worker.hpp"
 
 #include <iterator>
+#include <limits>
 #include <unordered_map>
 
 #include "sds/write_batch.hpp"
 
 namespace sds::node {
 
-std::shared_ptr<Worker> Worker::start(napi_env env) {
-  std::shared_ptr<Worker> worker(new Worker());
+Worker::Worker(JsThreadBudget budget) : budget_(budget) {
+  for (auto& last : last_nanoseconds_) last = std::numeric_limits<std::uint64_t>::max();
+}
+
+std::shared_ptr<Worker> Worker::start(napi_env env, JsThreadBudget budget) {
+  std::shared_ptr<Worker> worker(new Worker(budget));
   Worker* raw = worker.get();
   check(
       env,
@@ -48,6 +53,47 @@ void Worker::submit(napi_env env, std::unique_ptr<Job> job) {
   wake_.notify_one();
 }
 
+bool Worker::may_run_here(const Job& job) const {
+  if (job.kind == CallKind::worker_only || budget_.nanoseconds == JsThreadBudget::kNever ||
+      pending_ > 0 || stopping_ || !alive_) {
+    return false;
+  }
+  return last_nanoseconds_[static_cast<std::size_t>(job.kind)].load(std::memory_order_relaxed) <=
+         budget_.nanoseconds;
+}
+
+void Worker::run_here(napi_env env, std::unique_ptr<Job> job) {
+  run_timed(*job);
+  {
+    std::lock_guard lock(mutex_);
+    ++figures_.calls;
+    ++figures_.js_thread_calls;
+    if (job->kind == CallKind::append_patch) {
+      ++figures_.append_calls;
+      ++figures_.append_commits;
+    }
+  }
+  settle(env, *job);
+}
+
+void Worker::run_timed(Job& job) {
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    job.run();
+  } catch (...) {
+    job.failure = current_failure();
+  }
+  note_duration(job.kind, start);
+}
+
+void Worker::note_duration(CallKind kind, std::chrono::steady_clock::time_point start) {
+  if (kind == CallKind::worker_only) return;
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  last_nanoseconds_[static_cast<std::size_t>(kind)].store(
+      static_cast<std::uint64_t>(std::chrono::nanoseconds(elapsed).count()),
+      std::memory_order_relaxed);
+}
+
 void Worker::release() {
   if (--handles_ > 0) return;
   {
@@ -81,11 +127,7 @@ void Worker::loop() {
         i = end;
         continue;
       }
-      try {
-        jobs[i]->run();
-      } catch (...) {
-        jobs[i]->failure = current_failure();
-      }
+      run_timed(*jobs[i]);
       {
         std::lock_guard lock(mutex_);
         ++figures_.calls;
@@ -134,21 +176,27 @@ void Worker::run_appends(std::vector<std::unique_ptr<Job>>& jobs, std::size_t be
       }
     }
     if (batched.empty()) continue;
+    // Timed as one append: an append on the JS thread is one commit too.
+    std::optional<Failure> failed;
+    const auto start = std::chrono::steady_clock::now();
     try {
       ++commits;
       store->write(batch);
     } catch (...) {
-      if (batched.size() == 1) {
-        batched.front()->failure = current_failure();
-        continue;
-      }
-      for (AppendJob* append : batched) {
-        try {
-          ++commits;
-          append->run();
-        } catch (...) {
-          append->failure = current_failure();
-        }
+      failed = current_failure();
+    }
+    note_duration(CallKind::append_patch, start);
+    if (!failed) continue;
+    if (batched.size() == 1) {
+      batched.front()->failure = std::move(failed);
+      continue;
+    }
+    for (AppendJob* append : batched) {
+      try {
+        ++commits;
+        append->run();
+      } catch (...) {
+        append->failure = current_failure();
       }
     }
   }
@@ -172,6 +220,22 @@ void Worker::finish_job(std::unique_ptr<Job> job) {
   if (first) napi_call_threadsafe_function(settle_, nullptr, napi_tsfn_nonblocking);
 }
 
+void Worker::settle(napi_env env, Job& job) {
+  if (job.deferred == nullptr) return;
+  if (job.failure) {
+    napi_reject_deferred(env, job.deferred, make_error(env, *job.failure));
+    return;
+  }
+  napi_value value = nullptr;
+  try {
+    value = job.value(env);
+  } catch (...) {
+    napi_reject_deferred(env, job.deferred, make_error(env, current_failure()));
+    return;
+  }
+  napi_resolve_deferred(env, job.deferred, value);
+}
+
 void Worker::settle_all(napi_env env, napi_value, void* context, void*) {
   if (env == nullptr) return;  // the environment is going away
   auto* worker = static_cast<Worker*>(context);
@@ -180,21 +244,7 @@ void Worker::settle_all(napi_env env, napi_value, void* context, void*) {
     std::lock_guard lock(worker->mutex_);
     done.swap(worker->done_);
   }
-  for (auto& job : done) {
-    if (job->deferred == nullptr) continue;
-    if (job->failure) {
-      napi_reject_deferred(env, job->deferred, make_error(env, *job->failure));
-      continue;
-    }
-    napi_value value = nullptr;
-    try {
-      value = job->value(env);
-    } catch (...) {
-      napi_reject_deferred(env, job->deferred, make_error(env, current_failure()));
-      continue;
-    }
-    napi_resolve_deferred(env, job->deferred, value);
-  }
+  for (auto& job : done) settle(env, *job);
   worker->pending_ -= done.size();
   if (worker->pending_ == 0 && worker->alive_) {
     napi_unref_threadsafe_function(env, worker->settle_);

@@ -3,7 +3,7 @@
 // an SDS application uses them.
 import {
   SDS_NativePersistenceProvider, SDS_NativeDatabase, openDatabase, backends, version,
-  SDS_NativeError, SDS_StoreStats
+  SDS_NativeError, SDS_StoreStats, SDS_NativeOptions
 } from '../index'
 
 // SDS_PersistenceProvider as @rozek/sds-core declares it, written out here so
@@ -42,9 +42,14 @@ async function application (): Promise<void> {
   const stats: SDS_StoreStats = await native.stats()
   await native.flush()
   const commits: number = native.queueStats().appendCommits
+  const jsThreadCalls: number = native.queueStats().jsThreadCalls
+  const options: SDS_NativeOptions = { jsThreadBudgetMs: 0 }
+  const offThread = new SDS_NativePersistenceProvider('rocksdb:/var/lib/app/rocks', 'notes', options)
+  await offThread.close()
   const id: string = native.storeId
 
-  const database: SDS_NativeDatabase = await openDatabase('lmdb:/var/lib/app/db')
+  const database: SDS_NativeDatabase = await openDatabase('lmdb:/var/lib/app/db', { jsThreadBudgetMs: Infinity })
+  void new SDS_NativeDatabase('sqlite:notes.db', options)
   const other: SDS_PersistenceProvider = database.store('other')
   const ids: string[] = await database.stores()
   await database.dropStore(ids[0])
@@ -57,7 +62,7 @@ async function application (): Promise<void> {
     await native.loadSnapshot()
   } catch (error) {
     const code: SDS_NativeError['code'] = (error as SDS_NativeError).code
-    void [code, clock, stats, commits, id, storeCount, schemes, engine]
+    void [code, clock, stats, commits, jsThreadCalls, id, storeCount, schemes, engine]
   }
 }
 void application
