@@ -80,7 +80,8 @@ export interface SDS_NativeOptions {
    * last call of its method on this database took at most this many
    * milliseconds. flush(), stats(), ready(), stores(), dropStore() and
    * close() always run on the worker. 0: every call on the worker; Infinity:
-   * whatever the calls took. Default 0.1.
+   * the others whatever they took and whatever their size, as the Node
+   * package's calls. Default 0.1.
    */
   jsThreadBudgetMs?: number
 }

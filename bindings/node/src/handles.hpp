@@ -38,7 +38,7 @@ extern const napi_type_tag kDatabaseTag;
 
 // A promise for `job`: run at once on the JS thread when `worker` allows it
 // (Worker::may_run_here) and no other call ran there in this turn of JS
-// (claim_turn), else queued on `worker` (docs/DESIGN.md section 15.3).
+// (claim_turn), else queued on `worker` (docs/DESIGN.md section 15.4).
 napi_value call_on(napi_env env, Worker& worker, std::unique_ptr<Job> job);
 // A promise rejected with `failure`.
 napi_value rejected(napi_env env, const Failure& failure);

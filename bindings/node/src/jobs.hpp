@@ -43,10 +43,10 @@ struct StoreSlot {
 };
 
 // The methods whose calls may run on the JS thread (docs/DESIGN.md section
-// 15.3): a database times each one's calls, and runs the next one there only
+// 15.4): a database times each one's calls, and runs the next one there only
 // if the last took at most its budget. `worker_only`: a call that always
 // runs on the worker (opening, closing, flush(), ready(), stats(), stores(),
-// dropStore(), and any call handing over more than kQuickInputBytes).
+// dropStore()).
 enum class CallKind : std::uint8_t {
   load_snapshot,
   save_snapshot,
@@ -64,25 +64,17 @@ enum class CallKind : std::uint8_t {
 };
 inline constexpr std::size_t kCallKinds = static_cast<std::size_t>(CallKind::worker_only);
 
-// Data above this size is always written on the worker, whatever calls with
-// less took: the time of a write grows with its data.
-inline constexpr std::size_t kQuickInputBytes = 64 * 1024;
-
-// `kind` for a call handing over `input_bytes`, or worker_only above the limit.
-inline CallKind quick_up_to_limit(CallKind kind, std::size_t input_bytes) {
-  return input_bytes <= kQuickInputBytes ? kind : CallKind::worker_only;
-}
-
 // A call, queued on a worker or run on the JS thread. run() runs on either;
 // value() on the JS thread, after a run() that threw nothing.
 class Job {
  public:
-  explicit Job(CallKind kind) : kind(kind) {}
+  explicit Job(CallKind kind, std::size_t input_bytes = 0) : kind(kind), input_bytes(input_bytes) {}
   virtual ~Job() = default;
   virtual void run() = 0;
   virtual napi_value value(napi_env env) { return undefined(env); }
 
   const CallKind kind;
+  const std::size_t input_bytes;     // the data the call hands over
   napi_deferred deferred = nullptr;  // null for the addon's own jobs (open, close)
   std::optional<Failure> failure;
 };
@@ -91,7 +83,7 @@ class Job {
 class AppendJob final : public Job {
  public:
   AppendJob(std::shared_ptr<StoreSlot> slot, Bytes patch, Clock clock)
-      : Job(quick_up_to_limit(CallKind::append_patch, patch.size())),
+      : Job(CallKind::append_patch, patch.size()),
         slot(std::move(slot)),
         patch(std::move(patch)),
         clock(clock) {}
@@ -122,7 +114,8 @@ class CallJob final : public Job {
 // A call whose promise resolves to undefined.
 class VoidJob final : public Job {
  public:
-  VoidJob(CallKind kind, std::function<void()> work) : Job(kind), work_(std::move(work)) {}
+  VoidJob(CallKind kind, std::function<void()> work, std::size_t input_bytes = 0)
+      : Job(kind, input_bytes), work_(std::move(work)) {}
   void run() override { work_(); }
 
  private:

@@ -34,8 +34,8 @@ napi_value save_snapshot(napi_env env, napi_callback_info info) {
         is_undefined(env, args[1]) ? 0 : clock_arg(env, args[1], "saveSnapshot: Clock");
     auto data = std::make_shared<Bytes>(bytes_arg(env, args[0], "saveSnapshot: Data"));
     return std::make_unique<VoidJob>(
-        quick_up_to_limit(CallKind::save_snapshot, data->size()),
-        [slot, data, clock] { slot->get().save_snapshot(*data, clock); });
+        CallKind::save_snapshot, [slot, data, clock] { slot->get().save_snapshot(*data, clock); },
+        data->size());
   });
 }
 
@@ -79,8 +79,9 @@ napi_value save_value(napi_env env, napi_callback_info info) {
   return queued_call<unwrap, 2>(env, info, [](napi_env env, const Slot& slot, napi_value* args) {
     std::string hash = string_arg(env, args[0], "saveValue: ValueHash");
     auto data = std::make_shared<Bytes>(bytes_arg(env, args[1], "saveValue: Data"));
-    return std::make_unique<VoidJob>(quick_up_to_limit(CallKind::save_value, data->size()),
-                                     [slot, hash, data] { slot->get().save_value(hash, *data); });
+    return std::make_unique<VoidJob>(
+        CallKind::save_value, [slot, hash, data] { slot->get().save_value(hash, *data); },
+        data->size());
   });
 }
 
@@ -115,8 +116,8 @@ napi_value checkpoint(napi_env env, napi_callback_info info) {
     const Clock clock = clock_arg(env, args[1], "checkpoint: Clock");
     auto snapshot = std::make_shared<Bytes>(bytes_arg(env, args[0], "checkpoint: Snapshot"));
     return std::make_unique<VoidJob>(
-        quick_up_to_limit(CallKind::checkpoint, snapshot->size()),
-        [slot, snapshot, clock] { slot->get().checkpoint(*snapshot, clock); });
+        CallKind::checkpoint, [slot, snapshot, clock] { slot->get().checkpoint(*snapshot, clock); },
+        snapshot->size());
   });
 }
 

@@ -58,8 +58,10 @@ bool Worker::may_run_here(const Job& job) const {
       pending_ > 0 || stopping_ || !alive_) {
     return false;
   }
-  return last_nanoseconds_[static_cast<std::size_t>(job.kind)].load(std::memory_order_relaxed) <=
-         budget_.nanoseconds;
+  if (budget_.nanoseconds == JsThreadBudget::kAny) return true;
+  return job.input_bytes <= kQuickInputBytes &&
+         last_nanoseconds_[static_cast<std::size_t>(job.kind)].load(std::memory_order_relaxed) <=
+             budget_.nanoseconds;
 }
 
 void Worker::run_here(napi_env env, std::unique_ptr<Job> job) {

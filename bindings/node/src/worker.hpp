@@ -4,7 +4,7 @@
 // written as one WriteBatch per store; results handed back to the JS thread
 // through a thread-safe function, one promise settled per call. A quick call
 // made while the database has nothing pending runs on the JS thread instead
-// (section 15.3).
+// (section 15.4).
 #pragma once
 
 #include <node_api.h>
@@ -35,12 +35,19 @@ struct QueueFigures {
 
 // How long a call of a kind may have taken for the next one to run on the JS
 // thread (the jsThreadBudgetMs option), in nanoseconds.
+// Infinity (kAny) lifts kQuickInputBytes too: every call that may run on the
+// JS thread does when its database is idle, as the Node package's calls do.
 struct JsThreadBudget {
   static constexpr std::uint64_t kNever = 0;                // jsThreadBudgetMs: 0
   static constexpr std::uint64_t kAny = ~std::uint64_t{0};  // Infinity
   static constexpr std::uint64_t kDefault = 100'000;        // 0.1 ms
   std::uint64_t nanoseconds = kDefault;
 };
+
+// A call handing over more data is written on the worker, whatever the last
+// call of its method took (unless the budget is kAny): the time of a write
+// grows with its data.
+inline constexpr std::size_t kQuickInputBytes = 64 * 1024;
 
 class Worker {
  public:
@@ -55,8 +62,9 @@ class Worker {
   // JS thread. Whether `job` may run on the JS thread now: it is not
   // worker_only, nothing submitted is pending (so it takes effect and settles
   // after every earlier call, as it would on the worker, and the worker is
-  // not using the database), and the last call of its kind on this database
-  // took at most the budget (one never timed: only with the budget kAny).
+  // not using the database), it hands over at most kQuickInputBytes, and the
+  // last call of its kind on this database took at most the budget (any
+  // call with the budget kAny).
   bool may_run_here(const Job& job) const;
   // JS thread, when may_run_here(): runs `job` and settles its promise.
   void run_here(napi_env env, std::unique_ptr<Job> job);

@@ -1,5 +1,5 @@
 'use strict'
-// Quick calls on the JS thread (docs/DESIGN.md section 15.3): a call made
+// Quick calls on the JS thread (docs/DESIGN.md section 15.4): a call made
 // while its database has nothing pending runs at once on the JS thread, the
 // first of its turn of JS only; calls made together still go to the worker
 // and are written together; order, errors and close() are as on the worker.
@@ -67,11 +67,11 @@ for (const scheme of schemes) {
       const provider = await idle(scheme, 'pending')
       await provider.appendPatch(bytes('first'), 1)
       const before = jsThreadCalls(provider)
-      const saving = provider.saveValue('blocker', blocker) // over 64 KiB: on the worker
-      await null // a later turn of JS: only the pending call keeps the next off the JS thread
+      const flushing = provider.flush() // on the worker; settled in a later task of the event loop
+      await null // a later turn of JS: only the pending flush keeps the next call off the JS thread
       const appending = provider.appendPatch(bytes('second'), 2)
       const loaded = provider.loadPatchesSince(0)
-      await Promise.all([saving, appending])
+      await Promise.all([flushing, appending])
       assert.deepEqual((await loaded).map(text), ['first', 'second'])
       assert.equal(jsThreadCalls(provider), before)
       await provider.appendPatch(bytes('third'), 3) // idle again
@@ -149,16 +149,31 @@ test('a budget shorter than every call keeps them on the worker; a call never ti
   await usual.close()
 })
 
-test('data over 64 KiB is written on the worker, whatever the budget', async () => {
-  const provider = await idle('memory', 'large')
-  await provider.saveValue('small', new Uint8Array(64 * 1024))
-  assert.equal(jsThreadCalls(provider), 1)
-  await provider.saveValue('large', new Uint8Array(64 * 1024 + 1))
-  await provider.saveSnapshot(new Uint8Array(64 * 1024 + 1), 1)
-  await provider.appendPatch(new Uint8Array(64 * 1024 + 1), 2)
-  await provider.checkpoint(new Uint8Array(64 * 1024 + 1), 3)
-  assert.equal(jsThreadCalls(provider), 1)
-  await provider.close()
+test('data over 64 KiB is written on the worker, unless the budget is Infinity', async () => {
+  const small = new Uint8Array(64 * 1024)
+  const large = new Uint8Array(64 * 1024 + 1)
+  const writes = [
+    (provider, data, clock) => provider.saveValue(`v${clock}`, data),
+    (provider, data, clock) => provider.saveSnapshot(data, clock),
+    (provider, data, clock) => provider.appendPatch(data, clock),
+    (provider, data, clock) => provider.checkpoint(data, clock)
+  ]
+  const limited = await idle('memory', 'limited', { jsThreadBudgetMs: 1e9 }) // whatever calls took
+  let clock = 0
+  for (const write of writes) {
+    await write(limited, small, ++clock) // times the method (on the worker, never timed before)
+    const before = jsThreadCalls(limited)
+    await write(limited, small, ++clock)
+    assert.equal(jsThreadCalls(limited), before + 1)
+    await write(limited, large, ++clock)
+    assert.equal(jsThreadCalls(limited), before + 1)
+  }
+  await limited.close()
+
+  const unlimited = await idle('memory', 'unlimited')
+  for (const write of writes) await write(unlimited, large, ++clock)
+  assert.equal(jsThreadCalls(unlimited), writes.length)
+  await unlimited.close()
 })
 
 test('of calls made together, to one database or to two, one runs on the JS thread', async () => {
