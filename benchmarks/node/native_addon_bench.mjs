@@ -5,6 +5,11 @@
 // NODE_PATH; README.md beside this file says how.
 //
 //   NODE_PATH=build/bindings/node node native_addon_bench.mjs [--smoke] [--dir DIR]
+//       [--js-thread-budget MS]
+//
+// --js-thread-budget gives the addon's providers that jsThreadBudgetMs (a
+// number, or Infinity; the addon's default, 0.1, without it): how long a call
+// of a method may have taken for the next to run on the JS thread.
 //
 // Workloads (sizes as sds_bench's where it has them, bench_sizes.cpp):
 // - awaited appends: 200-byte patches, each awaited before the next;
@@ -59,6 +64,11 @@ class NodePackageProvider {
   async close() { this.store.close(); }
 }
 
+function addonOptions() {
+  const budget = option('--js-thread-budget', undefined);
+  return budget === undefined ? undefined : { jsThreadBudgetMs: Number(budget) };
+}
+
 function subjects(dir) {
   const addonUri = {
     sqlite: (name) => `sqlite:${dir}/${name}.db`,
@@ -72,7 +82,8 @@ function subjects(dir) {
       open: (name) => new NodePackageProvider(join(dir, `package-${name}.db`), 'bench') },
     ...native.backends().filter((scheme) => scheme in addonUri).map((scheme) => ({
       name: `addon, ${scheme}:`,
-      open: (name) => new native.SDS_NativePersistenceProvider(addonUri[scheme](name), 'bench'),
+      open: (name) => new native.SDS_NativePersistenceProvider(addonUri[scheme](name), 'bench',
+                                                               addonOptions()),
     })),
   ];
 }
@@ -174,7 +185,9 @@ async function main() {
                 `${burst.commits === undefined ? '-' : round(burst.commits)} | ${round(restored)} | ` +
                 `${round(blob.save)} | ${round(blob.load)} |`);
     }
-    console.log(`Node ${process.version}, engine ${native.version}${smoke ? ', smoke sizes' : ''}\n`);
+    const budget = addonOptions()?.jsThreadBudgetMs;
+    console.log(`Node ${process.version}, engine ${native.version}${smoke ? ', smoke sizes' : ''}` +
+                `${budget === undefined ? '' : `, jsThreadBudgetMs ${budget}`}\n`);
     console.log('| subject | awaited appends/s | burst appends/s | commits per burst of ' +
                 `${sizes.burst} | restore ms | 1 MiB blobs save MB/s | 1 MiB blobs load MB/s |`);
     console.log('|---|---:|---:|---:|---:|---:|---:|');
