@@ -114,7 +114,9 @@ struct PageBounds {
 // One LMDB transaction, read-only (view) or read-write (update).
 class LmdbTransaction final : public kv::WriteTransaction {
  public:
-  LmdbTransaction(LmdbBackend& db, MDB_txn* txn, bool read_only);
+  // `may_run_flat`: the first nested() of this top-level write transaction
+  // may run in it, while nothing else touched it (see nested()).
+  LmdbTransaction(LmdbBackend& db, MDB_txn* txn, bool read_only, bool may_run_flat = false);
 
   std::optional<ByteView> get(std::string_view key) override;
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
@@ -122,12 +124,17 @@ class LmdbTransaction final : public kv::WriteTransaction {
   bool insert(std::string_view key, ByteView value) override;
   void erase(std::string_view key) override;
   void erase_range(std::string_view from, std::string_view to) override;
-  // An LMDB child transaction; a map-full in it marks this one too.
+  // An LMDB child transaction; a map-full in it marks this one too. The
+  // first call on an untouched top-level transaction runs flat instead: in
+  // the transaction itself, which holds nothing to keep when it throws.
   void nested(const std::function<void(kv::WriteTransaction&)>& fn) override;
 
   // True once a write hit the end of the map: the transaction is dead and
   // update() grows the map and runs it again, whatever `fn` made of the error.
   bool map_full() const { return map_full_; }
+  // True once a flat nested() threw: undoing its writes means dropping the
+  // whole transaction, so update() runs `fn` again, with child transactions.
+  bool undone() const { return undone_; }
   std::uint64_t bytes_written() const { return bytes_written_; }
 
  private:
@@ -139,10 +146,16 @@ class LmdbTransaction final : public kv::WriteTransaction {
   // What LMDB handed out, checked against bounds_: Errc::corruption when a
   // damaged page makes it point where no page of the data file lies.
   const MDB_val& checked(const MDB_val& val) const;
+  // Called first by every operation: refuses one on an undone transaction
+  // (its result would be dropped anyway) and notes that this one was used.
+  void touch();
 
   LmdbBackend& db_;
   MDB_txn* txn_;
   const PageBounds bounds_;
+  const bool may_run_flat_;
+  bool touched_ = false;
+  bool undone_ = false;
   bool map_full_ = false;
   std::uint64_t bytes_written_ = 0;
 };
@@ -438,18 +451,21 @@ void LmdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
                 "open it for writing");
   }
   std::lock_guard writer(writer_mutex_);
+  // Off once a flat nested() threw: the run after that nests for real.
+  bool may_run_flat = true;
   for (;;) {
     std::shared_lock<std::shared_mutex> lock;
     MDB_txn* txn = begin(0, lock);
-    LmdbTransaction transaction(*this, txn, false);
+    LmdbTransaction transaction(*this, txn, false, may_run_flat);
+    const auto runs_again = [&] { return transaction.map_full() || transaction.undone(); };
     try {
       fn(transaction);
     } catch (...) {
       mdb_txn_abort(txn);
-      if (!transaction.map_full()) throw;
+      if (!runs_again()) throw;
       txn = nullptr;
     }
-    if (txn && transaction.map_full()) {  // `fn` swallowed the error
+    if (txn && runs_again()) {  // `fn` swallowed the error
       mdb_txn_abort(txn);
       txn = nullptr;
     }
@@ -457,6 +473,9 @@ void LmdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn) {
       const int rc = mdb_txn_commit(txn);  // frees txn, committed or not
       if (rc == 0) return;
       if (rc != MDB_MAP_FULL) fail(short_write_as_full(rc), "committing");
+    } else if (!transaction.map_full()) {
+      may_run_flat = false;
+      continue;
     }
     lock.unlock();
     grow(transaction.bytes_written());
@@ -580,7 +599,32 @@ void LmdbBackend::compact() {
   if (rc != 0) fail(rc, "compacting (replacing data.mdb)");
 }
 
+void LmdbTransaction::touch() {
+  if (undone_) {
+    throw Error(Errc::io_error, "lmdb: this transaction on " + core::in_quotes(db_.uri()) +
+                                    " is dropped and runs again (a nested call failed)");
+  }
+  touched_ = true;
+}
+
+// The core runs every write of a group commit in nested(), a lone write
+// too. An LMDB 0.9 child transaction allocates 3 MiB at its begin (its dirty
+// list and free list), which made a 1 MiB blob save take 3 times the CPU
+// time (docs/DESIGN.md section 11.9). On a transaction that nothing touched
+// yet, the call's writes are the only ones: it runs in the transaction
+// itself, and when it throws, the transaction is dropped and run again.
 void LmdbTransaction::nested(const std::function<void(kv::WriteTransaction&)>& fn) {
+  const bool flat = may_run_flat_ && !touched_;
+  touch();
+  if (flat) {
+    try {
+      fn(*this);
+    } catch (...) {
+      if (!map_full_) undone_ = true;  // a full map reruns the whole anyway
+      throw;
+    }
+    return;
+  }
   MDB_txn* child = nullptr;
   if (const int rc = mdb_txn_begin(mdb_txn_env(txn_), txn_, 0, &child); rc != 0) {
     check_write(rc, "beginning a nested transaction");
@@ -604,6 +648,7 @@ void LmdbTransaction::nested(const std::function<void(kv::WriteTransaction&)>& f
 }
 
 std::optional<ByteView> LmdbTransaction::get(std::string_view key) {
+  touch();
   if (key.empty() || key.size() > db_.max_key()) return std::nullopt;  // cannot be stored
   MDB_val k = to_val(key), value{};
   const int rc = mdb_get(txn_, db_.dbi(), &k, &value);
@@ -612,8 +657,9 @@ std::optional<ByteView> LmdbTransaction::get(std::string_view key) {
   return bytes_of(checked(value));
 }
 
-LmdbTransaction::LmdbTransaction(LmdbBackend& db, MDB_txn* txn, bool read_only)
-    : db_(db), txn_(txn), bounds_(db.page_bounds(txn, read_only)) {}
+LmdbTransaction::LmdbTransaction(LmdbBackend& db, MDB_txn* txn, bool read_only,
+                                 bool may_run_flat)
+    : db_(db), txn_(txn), bounds_(db.page_bounds(txn, read_only)), may_run_flat_(may_run_flat) {}
 
 PageBounds LmdbBackend::page_bounds(MDB_txn* txn, bool read_only) {
   PageBounds bounds;
@@ -674,6 +720,7 @@ int LmdbTransaction::seek(MDB_cursor* cursor, std::string_view from, MDB_val& ke
 
 void LmdbTransaction::scan(std::string_view from, std::string_view to,
                            const kv::ScanVisitor& visit) {
+  touch();
   Cursor cursor(txn_, db_);
   MDB_val key{}, value{};
   int rc = seek(cursor.get(), from, key, value);
@@ -702,6 +749,7 @@ bool LmdbTransaction::insert(std::string_view key, ByteView value) {
 }
 
 bool LmdbTransaction::write(std::string_view key, ByteView value, unsigned flags) {
+  touch();
   if (key.empty() || key.size() > db_.max_key()) {
     throw Error(Errc::invalid_argument,
                 "lmdb: cannot write a key of " + std::to_string(key.size()) + " bytes to " +
@@ -717,6 +765,7 @@ bool LmdbTransaction::write(std::string_view key, ByteView value, unsigned flags
 }
 
 void LmdbTransaction::erase(std::string_view key) {
+  touch();
   if (key.empty() || key.size() > db_.max_key()) return;  // cannot be stored
   MDB_val k = to_val(key);
   const int rc = mdb_del(txn_, db_.dbi(), &k, nullptr);
@@ -724,6 +773,7 @@ void LmdbTransaction::erase(std::string_view key) {
 }
 
 void LmdbTransaction::erase_range(std::string_view from, std::string_view to) {
+  touch();
   Cursor cursor(txn_, db_);
   MDB_val key{}, value{};
   int rc = seek(cursor.get(), from, key, value);
