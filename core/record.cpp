@@ -49,13 +49,24 @@ std::uint64_t checksum(std::string_view key, Codec codec, std::uint64_t raw_size
   return XXH3_64bits_withSeed(payload.data(), payload.size(), seed);
 }
 
-Bytes frame_payload(std::string_view key, Codec codec, std::uint64_t raw_size, ByteView payload) {
+FramedRecord frame_header(std::string_view key, Codec codec, std::uint64_t raw_size,
+                          ByteView payload) {
+  FramedRecord out;
+  out.header[0] = static_cast<std::uint8_t>(codec);
+  const std::uint64_t sum = checksum(key, codec, raw_size, payload);
+  for (int i = 0; i < 8; ++i) {
+    out.header[1 + i] = static_cast<std::uint8_t>(raw_size >> (8 * i));
+    out.header[9 + i] = static_cast<std::uint8_t>(sum >> (8 * i));
+  }
+  out.payload = payload;
+  return out;
+}
+
+Bytes joined(const FramedRecord& record) {
   Bytes out;
-  out.reserve(kRecordHeaderSize + payload.size());
-  out.push_back(static_cast<std::uint8_t>(codec));
-  append_u64_le(out, raw_size);
-  append_u64_le(out, checksum(key, codec, raw_size, payload));
-  out.insert(out.end(), payload.begin(), payload.end());
+  out.reserve(record.size());
+  out.insert(out.end(), record.header.begin(), record.header.end());
+  out.insert(out.end(), record.payload.begin(), record.payload.end());
   return out;
 }
 
@@ -166,11 +177,15 @@ void check_zstd_frame(const Record& record, std::string_view key, std::string_vi
 }  // namespace
 
 Bytes encode_raw(std::string_view key, ByteView data) {
-  return frame_payload(key, Codec::raw, data.size(), data);
+  return joined(frame_header(key, Codec::raw, data.size(), data));
 }
 
 Bytes frame(std::string_view key, const Encoded& encoded) {
-  return frame_payload(key, encoded.codec, encoded.raw_size, encoded.payload);
+  return joined(frame_parts(key, encoded));
+}
+
+FramedRecord frame_parts(std::string_view key, const Encoded& encoded) {
+  return frame_header(key, encoded.codec, encoded.raw_size, encoded.payload);
 }
 
 Encoded compress(ByteView data, const Compression& compression) {

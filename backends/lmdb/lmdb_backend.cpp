@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 
 #include "backends/lmdb/map_address.hpp"
@@ -122,6 +124,8 @@ class LmdbTransaction final : public kv::WriteTransaction {
   void scan(std::string_view from, std::string_view to, const kv::ScanVisitor& visit) override;
   void put(std::string_view key, ByteView value) override;
   bool insert(std::string_view key, ByteView value) override;
+  // MDB_RESERVE, then the parts copied into the place LMDB reserved.
+  void put_parts(std::string_view key, std::span<const ByteView> parts) override;
   void erase(std::string_view key) override;
   void erase_range(std::string_view from, std::string_view to) override;
   // An LMDB child transaction; a map-full in it marks this one too. The
@@ -141,8 +145,9 @@ class LmdbTransaction final : public kv::WriteTransaction {
   // Positions `cursor` on the first key >= from; MDB_NOTFOUND past the end.
   int seek(MDB_cursor* cursor, std::string_view from, MDB_val& key, MDB_val& value);
   void check_write(int rc, std::string_view what);
-  // mdb_put with `flags`; false when MDB_NOOVERWRITE found the key.
-  bool write(std::string_view key, ByteView value, unsigned flags);
+  // mdb_put with `flags`; false when MDB_NOOVERWRITE found the key. With
+  // MDB_RESERVE, `value` is a size only and LMDB's place for it is returned.
+  bool write(std::string_view key, MDB_val& value, unsigned flags);
   // What LMDB handed out, checked against bounds_: Errc::corruption when a
   // damaged page makes it point where no page of the data file lies.
   const MDB_val& checked(const MDB_val& val) const;
@@ -742,13 +747,29 @@ void LmdbTransaction::check_write(int rc, std::string_view what) {
   db_.fail(rc, what);
 }
 
-void LmdbTransaction::put(std::string_view key, ByteView value) { write(key, value, 0); }
-
-bool LmdbTransaction::insert(std::string_view key, ByteView value) {
-  return write(key, value, MDB_NOOVERWRITE);
+void LmdbTransaction::put(std::string_view key, ByteView value) {
+  MDB_val v = to_val(value);
+  write(key, v, 0);
 }
 
-bool LmdbTransaction::write(std::string_view key, ByteView value, unsigned flags) {
+bool LmdbTransaction::insert(std::string_view key, ByteView value) {
+  MDB_val v = to_val(value);
+  return write(key, v, MDB_NOOVERWRITE);
+}
+
+void LmdbTransaction::put_parts(std::string_view key, std::span<const ByteView> parts) {
+  MDB_val v{0, nullptr};
+  for (const ByteView part : parts) v.mv_size += part.size();
+  write(key, v, MDB_RESERVE);
+  // LMDB's place for the value: a page of this transaction, outside the map.
+  auto* at = static_cast<std::uint8_t*>(v.mv_data);
+  for (const ByteView part : parts) {
+    if (!part.empty()) std::memcpy(at, part.data(), part.size());
+    at += part.size();
+  }
+}
+
+bool LmdbTransaction::write(std::string_view key, MDB_val& value, unsigned flags) {
   touch();
   if (key.empty() || key.size() > db_.max_key()) {
     throw Error(Errc::invalid_argument,
@@ -756,10 +777,11 @@ bool LmdbTransaction::write(std::string_view key, ByteView value, unsigned flags
                     core::in_quotes(db_.uri()),
                 "LMDB keys are 1 to " + std::to_string(db_.max_key()) + " bytes");
   }
-  MDB_val k = to_val(key), v = to_val(value);
-  const int rc = mdb_put(txn_, db_.dbi(), &k, &v, flags);
+  MDB_val k = to_val(key);
+  const std::size_t size = value.mv_size;
+  const int rc = mdb_put(txn_, db_.dbi(), &k, &value, flags);
   if (rc == MDB_KEYEXIST) return false;
-  bytes_written_ += key.size() + value.size();  // counted when the map is full, too
+  bytes_written_ += key.size() + size;  // counted when the map is full, too
   check_write(rc, "writing");
   return true;
 }
