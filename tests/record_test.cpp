@@ -47,6 +47,14 @@ TEST(Record, CompressesWhatPaysAndKeepsTheRestRaw) {
   EXPECT_LT(compressed.payload.size(), 1000u);
   EXPECT_EQ(decode(kBlob, frame(kBlob, compressed)), text);
 
+  // Decoding reuses one zstd context per thread: frames one after the other.
+  for (const std::size_t size : {std::size_t{5000}, std::size_t{300000}, std::size_t{70}}) {
+    const Bytes other(size, static_cast<std::uint8_t>('a' + size % 26));
+    const Encoded encoded = compress(other, {});
+    ASSERT_EQ(encoded.codec, Codec::zstd) << size;
+    EXPECT_EQ(decode(kBlob, frame(kBlob, encoded)), other) << size;
+  }
+
   const Bytes noise = random_bytes(1 << 20);  // as a gzip snapshot looks to zstd
   const Encoded raw = compress(noise, {});
   EXPECT_EQ(raw.codec, Codec::raw);
