@@ -197,7 +197,7 @@ class LmdbBackend final : public kv::Backend {
   const std::string& uri() const { return uri_; }
   // The bounds of `txn`'s pages, taken after it began: the newest meta
   // page's last page is at or after the last page of its snapshot.
-  PageBounds page_bounds(MDB_txn* txn, bool read_only);
+  PageBounds page_bounds(MDB_txn* txn, bool read_only) const;
 
  private:
   void open_env(std::uint64_t map_size);
@@ -206,6 +206,11 @@ class LmdbBackend final : public kv::Backend {
   // that another process grew (MDB_MAP_RESIZED).
   MDB_txn* begin(unsigned flags, std::shared_lock<std::shared_mutex>& lock);
   void grow(std::uint64_t bytes_written);
+  // Finds where the map of env_ lies and its page size, for page_bounds().
+  // Called where the map is made or moved, with no transaction of this
+  // process running (env_mutex_ held exclusively, or in the constructor):
+  // on opening, after growing the map, after adopting another process's size.
+  void locate_map();
   // Sets this process's fcntl() lock on byte 0 of lock.mdb (see compact());
   // false when another process's lock is in the way.
   bool set_process_lock(short type);
@@ -226,10 +231,11 @@ class LmdbBackend final : public kv::Backend {
   // which LMDB allows only while this process has no transaction open.
   std::shared_mutex env_mutex_;
   // Where the map of env_ lies in this process (map_address.hpp), of
-  // mapped_size_ bytes; found again when the map grew or was reopened.
-  std::mutex map_address_mutex_;
-  std::uint64_t mapped_size_ = 0;
-  std::uintptr_t map_address_ = 0;
+  // map_size_ bytes (map_begin_ 0: unknown), and its pages' size: set by
+  // locate_map(), read by transactions, under env_mutex_.
+  std::uintptr_t map_begin_ = 0;
+  std::uint64_t map_size_ = 0;
+  std::uint64_t page_size_ = 0;
 };
 
 LmdbBackend::LmdbBackend(const BackendConfig& config)
@@ -316,10 +322,6 @@ void LmdbBackend::open_env(std::uint64_t map_size) {
     int dead = 0;
     if ((rc = mdb_reader_check(env, &dead)) != 0 && !read_only_) fail(rc, "clearing stale readers");
     max_key_ = static_cast<std::size_t>(mdb_env_get_maxkeysize(env));
-    {
-      std::lock_guard place(map_address_mutex_);
-      mapped_size_ = 0;  // a new map: found again by the first transaction
-    }
     for (int round = 0;; ++round) {
       MDB_txn* txn = nullptr;
       rc = mdb_txn_begin(env, nullptr, read_only_ ? MDB_RDONLY : 0, &txn);
@@ -335,6 +337,7 @@ void LmdbBackend::open_env(std::uint64_t map_size) {
       if ((rc = mdb_txn_commit(txn)) != 0) fail(rc, "opening the database");
       break;
     }
+    locate_map();
   } catch (...) {
     close_env();
     throw;
@@ -436,6 +439,7 @@ MDB_txn* LmdbBackend::begin(unsigned flags, std::shared_lock<std::shared_mutex>&
     if (const int resized = mdb_env_set_mapsize(env_, 0); resized != 0) {
       fail(resized, "adopting the map size another process set");
     }
+    locate_map();
   }
 }
 
@@ -510,6 +514,17 @@ void LmdbBackend::grow(std::uint64_t bytes_written) {
                     std::to_string(*target >> 20) + "MiB: " + mdb_strerror(rc),
                 "free disk or address space, or move the data to a backend without this limit");
   }
+  locate_map();
+}
+
+void LmdbBackend::locate_map() {
+  MDB_envinfo info;
+  MDB_stat stat;
+  map_begin_ = 0;
+  if (mdb_env_info(env_, &info) != 0 || mdb_env_stat(env_, &stat) != 0) return;
+  map_size_ = info.me_mapsize;
+  page_size_ = stat.ms_psize;
+  map_begin_ = lmdb::mapping_of(path_ + "/data.mdb", map_size_).value_or(0);
 }
 
 void LmdbBackend::flush() {
@@ -666,26 +681,22 @@ LmdbTransaction::LmdbTransaction(LmdbBackend& db, MDB_txn* txn, bool read_only,
                                  bool may_run_flat)
     : db_(db), txn_(txn), bounds_(db.page_bounds(txn, read_only)), may_run_flat_(may_run_flat) {}
 
-PageBounds LmdbBackend::page_bounds(MDB_txn* txn, bool read_only) {
+PageBounds LmdbBackend::page_bounds(MDB_txn* txn, bool read_only) const {
   PageBounds bounds;
   bounds.read_only = read_only;
   MDB_envinfo info;
-  MDB_stat stat;
-  MDB_env* env = mdb_txn_env(txn);
-  if (mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &stat) != 0) return bounds;
-  {
-    std::lock_guard place(map_address_mutex_);
-    if (mapped_size_ != info.me_mapsize) {
-      map_address_ = lmdb::mapping_of(path_ + "/data.mdb", info.me_mapsize).value_or(0);
-      mapped_size_ = info.me_mapsize;
-    }
-    bounds.map_begin = map_address_;
+  if (map_begin_ == 0 || mdb_env_info(mdb_txn_env(txn), &info) != 0) return bounds;
+  bounds.map_begin = map_begin_;
+  // Only the calls that locate_map() follows change the size of the map;
+  // should LMDB ever change it on its own, the map is found again here.
+  if (info.me_mapsize != map_size_) {
+    bounds.map_begin = lmdb::mapping_of(path_ + "/data.mdb", info.me_mapsize).value_or(0);
+    if (bounds.map_begin == 0) return bounds;
   }
-  if (bounds.map_begin == 0) return bounds;
   bounds.map_end = bounds.map_begin + info.me_mapsize;
   const std::uint64_t pages = static_cast<std::uint64_t>(info.me_last_pgno) + 1;
   bounds.pages_end =
-      bounds.map_begin + std::min<std::uint64_t>(pages * stat.ms_psize, info.me_mapsize);
+      bounds.map_begin + std::min<std::uint64_t>(pages * page_size_, info.me_mapsize);
   return bounds;
 }
 
