@@ -1,8 +1,6 @@
 // Where LMDB's data file is mapped, read from /proc/self/maps: the parsing of
 // its lines, and finding a mapping this test makes itself among hundreds
 // (more text than the reader's buffer holds at once).
-#include "backends/lmdb/map_address.hpp"
-
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -12,6 +10,8 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "backends/lmdb/map_address.hpp"
 
 namespace sds::backend::lmdb {
 namespace {
@@ -43,8 +43,8 @@ TEST(LmdbMapAddress, RefusesLinesOfAnotherShape) {
 
 TEST(LmdbMapAddress, FindsAMappingOfAFileAmongHundreds) {
   const long page = sysconf(_SC_PAGESIZE);
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("sds-map-address-" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("sds-map-address-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const std::string file = (dir / "data.mdb").string();
   std::ofstream(file) << std::string(3 * page, 'x');
@@ -52,8 +52,8 @@ TEST(LmdbMapAddress, FindsAMappingOfAFileAmongHundreds) {
   // unreadable): each a line of /proc/self/maps.
   std::vector<void*> others;
   for (int i = 0; i < 300; ++i) {
-    void* other = mmap(nullptr, page, i % 2 ? PROT_READ : PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-                       -1, 0);
+    void* other =
+        mmap(nullptr, page, i % 2 ? PROT_READ : PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(other, MAP_FAILED);
     others.push_back(other);
   }

@@ -70,8 +70,8 @@ TEST(Record, CompressesWhatPaysAndKeepsTheRestRaw) {
 // at every length where XXH3 changes its way.
 TEST(Record, ChecksumIsXxh3OfThePayloadSeededWithKeyCodecAndSize) {
   const std::string key = keys::blob("k");
-  for (const std::size_t size : {0, 1, 3, 4, 8, 9, 16, 17, 128, 129, 240, 241, 1024, 1025, 4095,
-                                 65536, 1 << 20}) {
+  for (const std::size_t size :
+       {0, 1, 3, 4, 8, 9, 16, 17, 128, 129, 240, 241, 1024, 1025, 4095, 65536, 1 << 20}) {
     const Bytes data = random_bytes(size);
     const Bytes stored = encode_raw(key, data);
     Bytes seed_input(key.begin(), key.end());

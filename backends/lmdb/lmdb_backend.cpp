@@ -627,10 +627,10 @@ void LmdbTransaction::touch() {
   touched_ = true;
 }
 
-// The core runs every write of a group commit in nested(), a lone write
-// too. An LMDB 0.9 child transaction allocates 3 MiB at its begin (its dirty
-// list and free list), which made a 1 MiB blob save take 3 times the CPU
-// time (docs/DESIGN.md section 11.9). On a transaction that nothing touched
+// The group commit runs a lone write in nested(), and each write of a group
+// in which one failed. An LMDB 0.9 child transaction allocates 3 MiB at its
+// begin (its dirty list and free list), which made a 1 MiB blob save take 3
+// times the CPU time (docs/DESIGN.md section 11.9). On a transaction that nothing touched
 // yet, the call's writes are the only ones: it runs in the transaction
 // itself, and when it throws, the transaction is dropped and run again.
 void LmdbTransaction::nested(const std::function<void(kv::WriteTransaction&)>& fn) {
@@ -677,8 +677,7 @@ std::optional<ByteView> LmdbTransaction::get(std::string_view key) {
   return bytes_of(checked(value));
 }
 
-LmdbTransaction::LmdbTransaction(LmdbBackend& db, MDB_txn* txn, bool read_only,
-                                 bool may_run_flat)
+LmdbTransaction::LmdbTransaction(LmdbBackend& db, MDB_txn* txn, bool read_only, bool may_run_flat)
     : db_(db), txn_(txn), bounds_(db.page_bounds(txn, read_only)), may_run_flat_(may_run_flat) {}
 
 PageBounds LmdbBackend::page_bounds(MDB_txn* txn, bool read_only) const {

@@ -47,8 +47,8 @@ std::optional<std::uintptr_t> mapping_of(const std::string& file, std::uint64_t 
   if (stat(file.c_str(), &status) != 0) return std::nullopt;
   const int fd = ::open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
-  // Read a kilobyte at a time (the kernel writes no more lines than asked
-  // for, and the map is often among the first) and parsed in place, without
+  // Reads a kilobyte at a time (the kernel writes no more lines than asked
+  // for, and the map is often among the first) and parses in place, without
   // stdio and sscanf (docs/DESIGN.md section 11.9). A line is at most a path
   // (4 KiB) and its numbers.
   constexpr std::size_t kPiece = 1024;
@@ -61,9 +61,10 @@ std::optional<std::uintptr_t> mapping_of(const std::string& file, std::uint64_t 
     if (got <= 0) break;
     held += static_cast<std::size_t>(got);
     std::size_t start = 0;
-    for (const char* newline;
-         !found && (newline = static_cast<const char*>(
-                        std::memchr(buffer + start, '\n', held - start))) != nullptr;) {
+    while (!found) {
+      const auto* newline =
+          static_cast<const char*>(std::memchr(buffer + start, '\n', held - start));
+      if (newline == nullptr) break;
       const std::size_t length = static_cast<std::size_t>(newline - (buffer + start));
       const std::optional<MapsLine> line = parse_maps_line({buffer + start, length});
       start += length + 1;
