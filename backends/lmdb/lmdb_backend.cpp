@@ -630,9 +630,10 @@ void LmdbTransaction::touch() {
 // The group commit runs a lone write in nested(), and each write of a group
 // in which one failed. An LMDB 0.9 child transaction allocates 3 MiB at its
 // begin (its dirty list and free list), which made a 1 MiB blob save take 3
-// times the CPU time (docs/DESIGN.md section 11.9). On a transaction that nothing touched
-// yet, the call's writes are the only ones: it runs in the transaction
-// itself, and when it throws, the transaction is dropped and run again.
+// times the CPU time (docs/DESIGN.md section 11.9). On a transaction that
+// nothing touched yet, the call's writes are the only ones: it runs in the
+// transaction itself, and when it throws, the transaction is dropped and
+// run again.
 void LmdbTransaction::nested(const std::function<void(kv::WriteTransaction&)>& fn) {
   const bool flat = may_run_flat_ && !touched_;
   touch();
