@@ -27,6 +27,15 @@ bool WriteTransaction::insert(std::string_view key, ByteView value) {
   return true;
 }
 
+void WriteTransaction::put_parts(std::string_view key, std::span<const ByteView> parts) {
+  Bytes joined;
+  std::size_t size = 0;
+  for (const ByteView part : parts) size += part.size();
+  joined.reserve(size);
+  for (const ByteView part : parts) joined.insert(joined.end(), part.begin(), part.end());
+  put(key, joined);
+}
+
 std::optional<std::uint64_t> Backend::bytes_on_disk() { return std::nullopt; }
 
 void Backend::compact() { throw Error(Errc::unsupported, "this backend has no compaction"); }

@@ -7,6 +7,7 @@
 // bit or a truncated value fails the check before anything is decompressed.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -47,8 +48,21 @@ struct Encoded {
 // Compression needs no key, so callers do it before taking any lock.
 Encoded compress(ByteView data, const Compression& compression);
 
-// The record that stores `encoded` under `key`.
+// A record not yet joined: its header, and the payload it frames (the
+// caller's), for WriteTransaction::put_parts(), which stores a blob of a
+// megabyte without copying it into a record first.
+struct FramedRecord {
+  std::array<std::uint8_t, kRecordHeaderSize> header{};
+  ByteView payload;
+
+  std::size_t size() const { return header.size() + payload.size(); }
+  std::array<ByteView, 2> parts() const { return {ByteView(header), payload}; }
+};
+
+// The record that stores `encoded` under `key`, joined or as its parts (which
+// view `encoded`).
 Bytes frame(std::string_view key, const Encoded& encoded);
+FramedRecord frame_parts(std::string_view key, const Encoded& encoded);
 // The record that stores `data` under `key` as is.
 Bytes encode_raw(std::string_view key, ByteView data);
 

@@ -74,17 +74,19 @@ void StoreWrites::save_snapshot(const Encoded& snapshot, Clock clock, bool as_ch
     kill_point(KillPoint::checkpoint_prune);
   }
   const std::string key = keys::snapshot(store);
-  const Bytes record = frame(key, snapshot);
+  const FramedRecord record = frame_parts(key, snapshot);
   // The SDS engine saves the same snapshot again and again while a checkpoint
   // is under way: an equal one is already stored.
   const bool unchanged = stored && stored->clock == clock &&
                          stored->raw_size == snapshot.raw_size &&
                          stored->stored_size == record.size() && [&] {
                            const auto bytes = txn_.get(key);
-                           return bytes && same_bytes(*bytes, record);
+                           return bytes && bytes->size() == record.size() &&
+                                  same_bytes(bytes->first(kRecordHeaderSize), record.header) &&
+                                  same_bytes(bytes->subspan(kRecordHeaderSize), record.payload);
                          }();
   if (!unchanged) {
-    txn_.put(key, record);
+    txn_.put_parts(key, record.parts());
     if (as_checkpoint) kill_point(KillPoint::checkpoint_snapshot_put);
     const std::string meta_key = keys::meta(store);
     txn_.put(meta_key, encode_snapshot_header(meta_key, {clock, snapshot.raw_size, record.size()}));
@@ -111,7 +113,7 @@ void StoreWrites::save_value(std::string_view hash, ByteView data, std::optional
   if (!count) {
     if (!encoded) encoded = compress(data, compression);
     const std::string blob_key = keys::blob(hash);
-    txn_.put(blob_key, frame(blob_key, *encoded));
+    txn_.put_parts(blob_key, frame_parts(blob_key, *encoded).parts());
   }
   txn_.put(refs_key, encode_ref_count(refs_key, one_more(count.value_or(0), hash, where_)));
   kill_point(KillPoint::blob_ref_change);

@@ -2,7 +2,7 @@
 # and the arithmetic of map growth, an internal of the backend.
 if(SDS_WITH_LMDB)
   target_sources(sds_conformance_tests PRIVATE lmdb_test.cpp)
-  target_sources(sds_unit_tests PRIVATE lmdb_map_growth_test.cpp)
+  target_sources(sds_unit_tests PRIVATE lmdb_map_growth_test.cpp lmdb_map_address_test.cpp)
 endif()
 
 # The heap an LMDB session needs (embedded budgets): prints its figures.

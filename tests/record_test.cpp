@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 #include <zstd.h>
 
+// xxHash's portable code, compiled into this test: the reference checksum.
+#define XXH_INLINE_ALL
+#define XXH_VECTOR XXH_SCALAR
+#include <xxhash.h>
+
 #include <random>
 
 #include "core/binary.hpp"
@@ -42,6 +47,14 @@ TEST(Record, CompressesWhatPaysAndKeepsTheRestRaw) {
   EXPECT_LT(compressed.payload.size(), 1000u);
   EXPECT_EQ(decode(kBlob, frame(kBlob, compressed)), text);
 
+  // Decoding reuses one zstd context per thread: frames one after the other.
+  for (const std::size_t size : {std::size_t{5000}, std::size_t{300000}, std::size_t{70}}) {
+    const Bytes other(size, static_cast<std::uint8_t>('a' + size % 26));
+    const Encoded encoded = compress(other, {});
+    ASSERT_EQ(encoded.codec, Codec::zstd) << size;
+    EXPECT_EQ(decode(kBlob, frame(kBlob, encoded)), other) << size;
+  }
+
   const Bytes noise = random_bytes(1 << 20);  // as a gzip snapshot looks to zstd
   const Encoded raw = compress(noise, {});
   EXPECT_EQ(raw.codec, Codec::raw);
@@ -50,6 +63,26 @@ TEST(Record, CompressesWhatPaysAndKeepsTheRestRaw) {
 
   EXPECT_EQ(compress(text, {.enabled = false}).codec, Codec::raw);
   EXPECT_EQ(compress(Bytes(10, 'a'), {}).codec, Codec::raw);  // too small to pay
+}
+
+// FORMAT.md's checksum, computed here by xxHash's portable code: the
+// library's (AVX2 code for long payloads where the CPU has it) must agree,
+// at every length where XXH3 changes its way.
+TEST(Record, ChecksumIsXxh3OfThePayloadSeededWithKeyCodecAndSize) {
+  const std::string key = keys::blob("k");
+  for (const std::size_t size :
+       {0, 1, 3, 4, 8, 9, 16, 17, 128, 129, 240, 241, 1024, 1025, 4095, 65536, 1 << 20}) {
+    const Bytes data = random_bytes(size);
+    const Bytes stored = encode_raw(key, data);
+    Bytes seed_input(key.begin(), key.end());
+    seed_input.push_back(static_cast<std::uint8_t>(Codec::raw));
+    append_u64_le(seed_input, size);
+    const XXH64_hash_t seed = XXH3_64bits(seed_input.data(), seed_input.size());
+    EXPECT_EQ(PayloadReader(ByteView(stored).subspan(9, 8), "checksum", "").u64(),
+              XXH3_64bits_withSeed(data.data(), data.size(), seed))
+        << size << " bytes";
+    EXPECT_EQ(decode(key, stored), data);
+  }
 }
 
 TEST(Record, ChecksumCoversKeyHeaderAndPayload) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,12 @@ class SDS_API WriteTransaction : public ReadTransaction {
   // stored. The default is get() then put(); a backend with a native form
   // (SQLite INSERT OR IGNORE, LMDB MDB_NOOVERWRITE) saves a lookup.
   virtual bool insert(std::string_view key, ByteView value);
+  // Stores the concatenation of `parts` under `key`, as put() of the joined
+  // bytes would. The default joins them and calls put(); a backend that can
+  // write a value in place (LMDB's MDB_RESERVE) saves the copy and the
+  // allocation, which count for values of a megabyte (a record's header and
+  // the caller's blob, docs/DESIGN.md section 3.3).
+  virtual void put_parts(std::string_view key, std::span<const ByteView> parts);
   // Removes `key`; a missing key is no error.
   virtual void erase(std::string_view key) = 0;
   // Removes every key with from <= key < to (`to` never empty here).

@@ -89,6 +89,26 @@ TEST_P(KvTrait, NestedThatThrowsUndoesOnlyItsOwnWrites) {
   EXPECT_EQ(committed("after"), "2");
 }
 
+// The group commit's case: a nested call first in its transaction (LMDB runs
+// that one in the transaction itself, and reruns the transaction when it throws).
+TEST_P(KvTrait, NestedFirstInItsTransactionThatThrowsLeavesTheRestToCommit) {
+  backend_->update([](kv::WriteTransaction& txn) { txn.put("a", bytes("old a")); });
+  backend_->update([](kv::WriteTransaction& txn) {
+    EXPECT_THROW(txn.nested([](kv::WriteTransaction& inner) {
+      inner.put("a", bytes("new a"));
+      inner.put("b", bytes("new b"));
+      throw Thrown();
+    }),
+                 Thrown);
+    EXPECT_EQ(value_of(txn, "a"), "old a");
+    EXPECT_EQ(value_of(txn, "b"), std::nullopt);
+    txn.nested([](kv::WriteTransaction& inner) { inner.put("c", bytes("new c")); });
+  });
+  EXPECT_EQ(committed("a"), "old a");
+  EXPECT_EQ(committed("b"), std::nullopt);
+  EXPECT_EQ(committed("c"), "new c");
+}
+
 TEST_P(KvTrait, NestedThatReturnsJoinsTheTransactionAndItsRollback) {
   backend_->update([](kv::WriteTransaction& txn) {
     txn.nested([](kv::WriteTransaction& inner) { inner.put("joined", bytes("1")); });

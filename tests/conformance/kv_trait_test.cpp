@@ -4,6 +4,7 @@
 // bounds, a transaction that sees its own writes, rollback when the function
 // throws, read-only opens, and the capabilities it declares.
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -196,6 +197,29 @@ TEST_P(KvConformance, InsertStoresOnlyWhereTheKeyIsFree) {
     EXPECT_TRUE(txn.insert("small", as_bytes("back")));  // an erased key is free
   });
   EXPECT_EQ(get(*kv, "small"), "back");
+}
+
+TEST_P(KvConformance, PutPartsStoresThePartsJoined) {
+  auto kv = open_kv();
+  // Past a page (LMDB: an overflow page) and within one; parts empty too.
+  const std::string large(3 * 4096 + 17, 'L');
+  put(*kv, {"replaced"});
+  kv->update([&](kv::WriteTransaction& txn) {
+    const std::array<ByteView, 3> parts = {as_bytes("head:"), as_bytes(""), as_bytes(large)};
+    txn.put_parts("large", parts);
+    const std::array<ByteView, 2> small = {as_bytes("v:"), as_bytes("replaced")};
+    txn.put_parts("replaced", small);
+    txn.put_parts("empty", {});
+    EXPECT_EQ(text(*txn.get("large")), "head:" + large);  // its own write, before the commit
+  });
+  EXPECT_EQ(get(*kv, "large"), "head:" + large);
+  EXPECT_EQ(get(*kv, "replaced"), "v:replaced");
+  EXPECT_EQ(get(*kv, "empty"), "");
+  kv->update([&](kv::WriteTransaction& txn) {
+    const std::array<ByteView, 1> shorter = {as_bytes("short")};
+    txn.put_parts("large", shorter);
+  });
+  EXPECT_EQ(get(*kv, "large"), "short");
 }
 
 TEST_P(KvConformance, EraseRangeRemovesExactlyTheRange) {
