@@ -2,8 +2,6 @@
 
 #include <fcntl.h>
 #include <rocksdb/db.h>
-#include <rocksdb/options.h>
-#include <rocksdb/table.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "backends/rocksdb/rocksdb_options_file.hpp"
+#include "backends/rocksdb/rocksdb_options.hpp"
 #include "backends/rocksdb/rocksdb_transactions.hpp"
 #include "core/errors.hpp"
 #include "sds/error.hpp"
@@ -30,13 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 using rocks::fail;
 
-// Values from this size on go to blob files at flush, so compactions move a
-// reference instead of rewriting the value each time it changes level. Patches
-// (bytes to a few KiB, scanned in order) stay inline; snapshots and blobs,
-// usually tens of KiB compressed and up to 512 MiB, are separated. Below about
-// 64 KiB the extra read through the blob index costs more than the rewrites.
-constexpr std::uint64_t kMinBlobSize = std::uint64_t{64} << 10;
-
 // Range tombstones slow every read that starts below them until a compaction
 // drops them (and the keys they cover) at the bottom level: the pruned ranges
 // are compacted once this many range deletions have been committed.
@@ -44,49 +35,6 @@ constexpr int kRangeDeletionsPerCompaction = 16;
 // When the compaction falls this far behind (a slow disk), a writer that
 // prunes waits for it, so that reads stay bounded however fast writes come.
 constexpr int kMaxUncompactedRangeDeletions = 2 * kRangeDeletionsPerCompaction;
-
-// The memtable, and so the WAL behind it, holds every write since the last
-// flush, the snapshots each checkpoint replaces included: the database takes
-// up to two memtables more than its live data. Measured over 1,500 checkpoint
-// cycles of a 256 KiB snapshot and 16 patches (sdsctl bench rocksdb:
-// --workload steady_state --duration 1.5), the mean of the last 500 cycles was
-// 14 MB with RocksDB's 64 MiB default, 8.8 MB with 8 MiB, 3.0 MB with 2 MiB,
-// against 2.7 MB at cycle 10; appends ran as fast with each (about 10,000
-// patches per flush at 2 MiB).
-constexpr std::size_t kMemtableBytes = std::size_t{2} << 20;
-
-// RocksDB's info LOG is rolled at open only: a database open for months
-// would grow one file without bound.
-constexpr std::size_t kMaxInfoLogBytes = std::size_t{1} << 20;
-
-rocksdb::Options make_options(bool read_only) {
-  rocksdb::Options options;
-  options.create_if_missing = !read_only;
-  // DB::Open writes and syncs an OPTIONS file nobody reads back: two of the
-  // five syncs of an open (rocksdb_options_file.hpp).
-  options.env = rocks::env_without_options_file_syncs();
-  options.write_buffer_size = kMemtableBytes;
-  // The core compresses snapshots and blobs itself (zstd, skipped where it does
-  // not pay); compressing again costs CPU for nothing.
-  options.compression = rocksdb::kNoCompression;
-  options.bottommost_compression = rocksdb::kDisableCompressionOption;
-  options.blob_compression_type = rocksdb::kNoCompression;
-  options.enable_blob_files = true;
-  options.min_blob_size = kMinBlobSize;
-  options.enable_blob_garbage_collection = true;  // released blobs give space back
-  // A torn WAL tail after power loss is cut off at the last whole write: the
-  // database opens intact, the latest writes may be missing (sync=normal/off).
-  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  options.keep_log_file_num = 4;  // RocksDB's info LOG, one more per open
-  options.max_log_file_size = kMaxInfoLogBytes;
-  // INFO logs several lines per flush and compaction: about 200 bytes per
-  // checkpoint cycle. Warnings and errors are still logged.
-  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  rocksdb::BlockBasedTableOptions table;
-  table.checksum = rocksdb::kXXH3;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return options;
-}
 
 // Whether `path` may be opened: refuses a file, and a directory of other files
 // that RocksDB would otherwise add its own to.
@@ -223,7 +171,7 @@ RocksdbBackend::RocksdbBackend(const BackendConfig& config)
   // so a process crash loses nothing; only sync=full fsyncs it per write.
   write_options_.sync = config.sync == SyncMode::full;
   check_directory(path_, uri_, read_only_);
-  const rocksdb::Options options = make_options(read_only_);
+  const rocksdb::Options options = rocks::database_options(read_only_);
   rocksdb::DB* db = nullptr;
   if (!read_only_ && !WritersOfThisProcess::instance().add(path_)) {
     throw Error(Errc::busy,
