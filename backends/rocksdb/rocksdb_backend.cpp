@@ -142,6 +142,9 @@ class RocksdbBackend final : public kv::Backend {
   bool read_only_;
   rocksdb::WriteOptions write_options_;
   std::unique_ptr<rocksdb::DB> db_;
+  // The handle a read-only open returns, released before the database closes.
+  // The backend reads the default column family through db_ alone.
+  rocksdb::ColumnFamilyHandle* read_only_family_ = nullptr;
   std::mutex writer_mutex_;  // one write transaction at a time
   // A write, a flush or a compaction failed (an I/O error, a full disk).
   // RocksDB then refuses its WAL, and using it again (syncing the WAL,
@@ -178,8 +181,22 @@ RocksdbBackend::RocksdbBackend(const BackendConfig& config)
                 "cannot open " + core::in_quotes(uri_) + ": it is open in this process already",
                 "share that open, or close it first");
   }
-  const rocksdb::Status status = read_only_ ? rocksdb::DB::OpenForReadOnly(options, path_, &db)
-                                            : rocksdb::DB::Open(options, path_, &db);
+  rocksdb::Status status;
+  if (read_only_) {
+    // Through the overload with column families: the other one serves a
+    // database of at most one table file per level with RocksDB's
+    // CompactedDBImpl, whose Get answers NotFound for every value in a blob
+    // file (RocksDB issue 12503, in 7.8 still): after a clean close, a
+    // snapshot or blob of 64 KiB or more would read as missing.
+    const std::vector<rocksdb::ColumnFamilyDescriptor> families{
+        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(options)}};
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(options), path_, families, &handles,
+                                          &db);
+    if (status.ok()) read_only_family_ = handles.front();
+  } else {
+    status = rocksdb::DB::Open(options, path_, &db);
+  }
   if (!status.ok()) {
     if (!read_only_) WritersOfThisProcess::instance().remove(path_);
     if (const auto holder = lock_holder(path_); holder && status.IsIOError()) {
@@ -221,6 +238,7 @@ RocksdbBackend::~RocksdbBackend() {
     // touched again.
     if (db_->Flush(flush).ok()) db_->FlushWAL(true).PermitUncheckedError();
   }
+  if (read_only_family_) db_->DestroyColumnFamilyHandle(read_only_family_).PermitUncheckedError();
   db_->Close().PermitUncheckedError();
   if (!read_only_) WritersOfThisProcess::instance().remove(path_);
 }
