@@ -40,6 +40,21 @@ rocksdb::Options database_options(bool read_only) {
   // five syncs of an open (rocksdb_options_file.hpp).
   options.env = env_without_options_file_syncs();
   options.write_buffer_size = kMemtableBytes;
+  // Every append first looks its key up (the first append at a clock wins),
+  // and the key is new: a bloom filter of the memtable's keys answers that
+  // without searching the memtable's skip list. 2% of the memtable (42 KB)
+  // holds about 30 bits per key for 200-byte patches. Measured on 100,000
+  // appends of 200 bytes by RocksDB alone (a Get, then a Put, sync=normal):
+  // 5.0 us of CPU per append without, 4.2 us with it. A table file's key
+  // range already excludes a new clock, so table files get no filter.
+  options.memtable_prefix_bloom_size_ratio = 0.02;
+  options.memtable_whole_key_filtering = true;
+  // An open loads every table file's index with this many threads, and
+  // starts them whatever the number of files: starting 15 threads took
+  // 0.6 ms of the 0.8 ms of a read-only open of a database of one table
+  // file, on 2 cores. The backend's databases hold few table files (64 MiB
+  // each beyond the first level; blob files are opened when first read).
+  options.max_file_opening_threads = 1;
   // The core compresses snapshots and blobs itself (zstd, skipped where it does
   // not pay); compressing again costs CPU for nothing.
   options.compression = rocksdb::kNoCompression;
