@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <random>
 #include <stdexcept>
@@ -87,6 +88,20 @@ TEST(RocksDb, TheOptionsFileIsStillWrittenWhole) {
   ASSERT_TRUE(loaded.ok()) << loaded.ToString();
   ASSERT_EQ(families.size(), 1u);
   EXPECT_TRUE(families[0].options.enable_blob_files);
+}
+
+TEST(RocksDb, TheInfoLogHoldsTheWholeOpenWhileTheDatabaseIsOpen) {
+  // The logger keeps RocksDB's header lines until the end of the open asks
+  // for a flush, then writes them at once: they are in the file while the
+  // database is open, not only after its close.
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  const auto store = sds::open("rocksdb:" + path, "doc");
+  std::ifstream file(path + "/LOG");
+  const std::string log((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find("RocksDB version"), std::string::npos) << log;
+  EXPECT_NE(log.find("Options.write_buffer_size"), std::string::npos) << log;
+  EXPECT_NE(log.find("DB pointer"), std::string::npos) << log;  // the open's last line
 }
 
 TEST(RocksDb, BytesOnDiskStayBoundedOverCheckpointCycles) {
