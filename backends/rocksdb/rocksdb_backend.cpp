@@ -36,6 +36,9 @@ constexpr int kRangeDeletionsPerCompaction = 16;
 // prunes waits for it, so that reads stay bounded however fast writes come.
 constexpr int kMaxUncompactedRangeDeletions = 2 * kRangeDeletionsPerCompaction;
 
+// A write batch keeps its memory for the next update up to this size.
+constexpr std::size_t kKeptBatchBytes = std::size_t{1} << 20;
+
 // Whether `path` may be opened: refuses a file, and a directory of other files
 // that RocksDB would otherwise add its own to.
 void check_directory(const std::string& path, const std::string& uri, bool read_only) {
@@ -141,6 +144,10 @@ class RocksdbBackend final : public kv::Backend {
   std::string path_;
   bool read_only_;
   rocksdb::WriteOptions write_options_;
+  const rocksdb::ReadOptions read_options_;  // of write transactions
+  // The writes of the update under way (writer_mutex_), kept between updates
+  // so that its memory is allocated once.
+  rocksdb::WriteBatch batch_;
   std::unique_ptr<rocksdb::DB> db_;
   // The handle a read-only open returns, released before the database closes.
   // The backend reads the default column family through db_ alone.
@@ -191,8 +198,8 @@ RocksdbBackend::RocksdbBackend(const BackendConfig& config)
     const std::vector<rocksdb::ColumnFamilyDescriptor> families{
         {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(options)}};
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    status = rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(options), path_, families, &handles,
-                                          &db);
+    status =
+        rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(options), path_, families, &handles, &db);
     if (status.ok()) read_only_family_ = handles.front();
   } else {
     status = rocksdb::DB::Open(options, path_, &db);
@@ -275,12 +282,22 @@ void RocksdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn
                   "check the disk; this write was not made, the next ones will be tried");
     }
   }
-  rocks::WriteTransaction txn(*db_, uri_);
+  // Emptied for the next update however this one ends; a large batch (a
+  // snapshot) gives its memory back.
+  struct Reuse {
+    rocksdb::WriteBatch& batch;
+    ~Reuse() {
+      if (batch.GetDataSize() > kKeptBatchBytes) {
+        batch = rocksdb::WriteBatch();
+      } else {
+        batch.Clear();
+      }
+    }
+  } reuse{batch_};
+  rocks::WriteTransaction txn(*db_, read_options_, batch_, uri_);
   fn(txn);
   if (txn.empty()) return;
-  rocksdb::WriteBatch batch;
-  txn.build(batch, uri_);
-  const rocksdb::Status status = db_->Write(write_options_, &batch);
+  const rocksdb::Status status = db_->Write(write_options_, &batch_);
   if (!status.ok()) {
     failed_ = true;
     fail(status, "committing", uri_);

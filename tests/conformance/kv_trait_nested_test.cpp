@@ -89,6 +89,31 @@ TEST_P(KvTrait, NestedThatThrowsUndoesOnlyItsOwnWrites) {
   EXPECT_EQ(committed("after"), "2");
 }
 
+// What the group commit does when the first write of a group fails: a nested
+// call that throws before anything else was written leaves the transaction
+// empty, and the writes after it commit.
+TEST_P(KvTrait, NestedThatThrowsAsTheFirstWriteLeavesNothing) {
+  backend_->update([](kv::WriteTransaction& txn) { txn.put("a", bytes("old a")); });
+  backend_->update([](kv::WriteTransaction& txn) {
+    EXPECT_THROW(txn.nested([](kv::WriteTransaction& inner) {
+      inner.put("b", bytes("new b"));
+      inner.erase_range("a", "c");
+      inner.put("a", bytes("new a"));
+      inner.nested([](kv::WriteTransaction& innermost) { innermost.erase("a"); });
+      throw Thrown();
+    }),
+                 Thrown);
+    EXPECT_EQ(value_of(txn, "a"), "old a");
+    EXPECT_EQ(value_of(txn, "b"), std::nullopt);
+    txn.nested([](kv::WriteTransaction& inner) { inner.put("c", bytes("c")); });
+    txn.put("d", bytes("d"));
+  });
+  EXPECT_EQ(committed("a"), "old a");
+  EXPECT_EQ(committed("b"), std::nullopt);
+  EXPECT_EQ(committed("c"), "c");
+  EXPECT_EQ(committed("d"), "d");
+}
+
 TEST_P(KvTrait, NestedThatReturnsJoinsTheTransactionAndItsRollback) {
   backend_->update([](kv::WriteTransaction& txn) {
     txn.nested([](kv::WriteTransaction& inner) { inner.put("joined", bytes("1")); });
