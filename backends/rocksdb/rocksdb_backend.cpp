@@ -1,6 +1,5 @@
 #include "backends/rocksdb/rocksdb_backend.hpp"
 
-#include <fcntl.h>
 #include <rocksdb/db.h>
 #include <unistd.h>
 
@@ -17,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "backends/rocksdb/rocksdb_options.hpp"
+#include "backends/rocksdb/rocksdb_open.hpp"
 #include "backends/rocksdb/rocksdb_transactions.hpp"
 #include "core/errors.hpp"
 #include "sds/error.hpp"
@@ -104,22 +103,6 @@ class WritersOfThisProcess {
   std::map<std::string, pid_t> paths_;
 };
 
-// The process holding the LOCK file of the database in `path`, if another
-// one does: RocksDB keeps a POSIX write lock on it while the database is open.
-// Asked only when this process holds no lock there (closing any descriptor of
-// a file drops the locks the process has on it).
-std::optional<pid_t> lock_holder(const std::string& path) {
-  const int fd = ::open((path + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct flock lock {};
-  lock.l_type = F_RDLCK;  // conflicts with the holder's write lock
-  lock.l_whence = SEEK_SET;
-  const int rc = ::fcntl(fd, F_GETLK, &lock);
-  ::close(fd);
-  if (rc != 0 || lock.l_type == F_UNLCK) return std::nullopt;
-  return lock.l_pid;
-}
-
 class RocksdbBackend final : public kv::Backend {
  public:
   explicit RocksdbBackend(const BackendConfig& config);
@@ -137,6 +120,11 @@ class RocksdbBackend final : public kv::Backend {
   void note_range_deletions(const std::map<std::string, std::string, std::less<>>& ranges);
   void compact_pruned_ranges();
   void check_writable(std::string_view what) const;
+  rocks::Database reading() const;
+  // The database open for writing, opened now if this is the first write;
+  // the caller holds writer_mutex_ (or is the constructor).
+  rocksdb::DB& writable();
+  void open_for_writing();
   // Throws io_error once failed_ is set.
   void check_not_failed(std::string_view what) const;
 
@@ -148,10 +136,16 @@ class RocksdbBackend final : public kv::Backend {
   // The writes of the update under way (writer_mutex_), kept between updates
   // so that its memory is allocated once.
   rocksdb::WriteBatch batch_;
-  std::unique_ptr<rocksdb::DB> db_;
-  // The handle a read-only open returns, released before the database closes.
-  // The backend reads the default column family through db_ alone.
-  rocksdb::ColumnFamilyHandle* read_only_family_ = nullptr;
+  // Reads go to db_. An open for writing of an existing database reads
+  // through a read-only open until its first write, which opens the database
+  // for writing (docs/DESIGN.md section 3.8): until then nothing is written
+  // or synced, and lock_ keeps other processes out as RocksDB's own lock
+  // would. A read holds its own reference, so one under way when that happens
+  // ends on the read-only open, which closes after it.
+  mutable std::mutex db_mutex_;
+  rocks::Database db_;
+  std::atomic<rocksdb::DB*> writable_{nullptr};  // db_, once open for writing
+  rocks::ProcessLock lock_;
   std::mutex writer_mutex_;  // one write transaction at a time
   // A write, a flush or a compaction failed (an I/O error, a full disk).
   // RocksDB then refuses its WAL, and using it again (syncing the WAL,
@@ -181,49 +175,32 @@ RocksdbBackend::RocksdbBackend(const BackendConfig& config)
   // so a process crash loses nothing; only sync=full fsyncs it per write.
   write_options_.sync = config.sync == SyncMode::full;
   check_directory(path_, uri_, read_only_);
-  const rocksdb::Options options = rocks::database_options(read_only_);
-  rocksdb::DB* db = nullptr;
-  if (!read_only_ && !WritersOfThisProcess::instance().add(path_)) {
+  if (read_only_) {
+    rocksdb::Status status;
+    db_ = rocks::open_for_reading(path_, status);
+    if (!db_) rocks::fail_to_open(status, path_, uri_, /*lock_held=*/false);
+    return;
+  }
+  if (!WritersOfThisProcess::instance().add(path_)) {
     throw Error(Errc::busy,
                 "cannot open " + core::in_quotes(uri_) + ": it is open in this process already",
                 "share that open, or close it first");
   }
-  rocksdb::Status status;
-  if (read_only_) {
-    // Through the overload with column families: the other one serves a
-    // database of at most one table file per level with RocksDB's
-    // CompactedDBImpl, whose Get answers NotFound for every value in a blob
-    // file (RocksDB issue 12503, in 7.8 still): after a clean close, a
-    // snapshot or blob of 64 KiB or more would read as missing.
-    const std::vector<rocksdb::ColumnFamilyDescriptor> families{
-        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions(options)}};
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    status =
-        rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(options), path_, families, &handles, &db);
-    if (status.ok()) read_only_family_ = handles.front();
-  } else {
-    status = rocksdb::DB::Open(options, path_, &db);
-  }
-  if (!status.ok()) {
-    if (!read_only_) WritersOfThisProcess::instance().remove(path_);
-    if (const auto holder = lock_holder(path_); holder && status.IsIOError()) {
-      throw Error(Errc::busy,
-                  "cannot open " + core::in_quotes(uri_) +
-                      ": another process holds the database (pid " + std::to_string(*holder) +
-                      "; RocksDB admits one process per database)",
-                  "close it there, or open it read-only");
+  try {
+    std::error_code error;  // a path too long for CURRENT: RocksDB's open says so
+    if (fs::exists(path_ + "/CURRENT", error) && lock_.take(path_, uri_)) {
+      rocksdb::Status status;
+      db_ = rocks::open_for_reading(path_, status);
+      if (db_) return;
+      // What a read-only open refuses, the open for writing may recover, or
+      // says why it cannot.
     }
-    // The options are the backend's own and valid. RocksDB answers
-    // InvalidArgument when it cannot open CURRENT or the MANIFEST for reading
-    // (it blames direct I/O, which the backend never asks for): a failed read.
-    if (status.IsInvalidArgument()) {
-      fail(rocksdb::Status::IOError("cannot read the database's files", status.ToString()),
-           "opening", uri_);
-    }
-    fail(status, "opening", uri_);
+    open_for_writing();
+  } catch (...) {
+    lock_.release();
+    WritersOfThisProcess::instance().remove(path_);
+    throw;
   }
-  db_.reset(db);
-  if (!read_only_) compactor_ = std::thread([this] { compact_pruned_ranges(); });
 }
 
 RocksdbBackend::~RocksdbBackend() {
@@ -238,16 +215,44 @@ RocksdbBackend::~RocksdbBackend() {
   // A clean close keeps every write, whatever the sync mode (docs/DESIGN.md
   // section 9). The memtable goes to an SST file too: otherwise the next open
   // replays the whole WAL before it can serve a read.
-  if (!read_only_ && !failed_) {
+  if (rocksdb::DB* db = writable_; db && !failed_) {
     rocksdb::FlushOptions flush;
     flush.allow_write_stall = true;
     // A failed flush switched the memtable halfway: the WAL is not to be
     // touched again.
-    if (db_->Flush(flush).ok()) db_->FlushWAL(true).PermitUncheckedError();
+    if (db->Flush(flush).ok()) db->FlushWAL(true).PermitUncheckedError();
   }
-  if (read_only_family_) db_->DestroyColumnFamilyHandle(read_only_family_).PermitUncheckedError();
-  db_->Close().PermitUncheckedError();
+  db_.reset();
+  lock_.release();  // only now: closing its descriptor drops the process's lock
   if (!read_only_) WritersOfThisProcess::instance().remove(path_);
+}
+
+rocks::Database RocksdbBackend::reading() const {
+  std::lock_guard lock(db_mutex_);
+  return db_;
+}
+
+rocksdb::DB& RocksdbBackend::writable() {
+  if (rocksdb::DB* db = writable_) return *db;
+  open_for_writing();
+  return *writable_;
+}
+
+void RocksdbBackend::open_for_writing() {
+  rocks::Database db;
+  try {
+    db = rocks::open_for_writing(path_, uri_, lock_.held());
+  } catch (...) {
+    // RocksDB's failed open unlocked the LOCK file on its way out.
+    if (lock_.held() && !lock_.retake()) lock_.release();
+    throw;
+  }
+  writable_ = db.get();
+  {
+    std::lock_guard lock(db_mutex_);
+    db_ = std::move(db);  // a read-only open closes once its last read is done
+  }
+  compactor_ = std::thread([this] { compact_pruned_ranges(); });
 }
 
 void RocksdbBackend::check_writable(std::string_view what) const {
@@ -260,15 +265,16 @@ void RocksdbBackend::check_writable(std::string_view what) const {
 }
 
 void RocksdbBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  const rocks::Database db = reading();
+  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   struct Release {
     rocksdb::DB& db;
     const rocksdb::Snapshot* snapshot;
     ~Release() { db.ReleaseSnapshot(snapshot); }
-  } release{*db_, snapshot};
+  } release{*db, snapshot};
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
-  rocks::ReadTransaction txn(*db_, read_options, uri_);
+  rocks::ReadTransaction txn(*db, read_options, uri_);
   fn(txn);
 }
 
@@ -294,10 +300,11 @@ void RocksdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn
       }
     }
   } reuse{batch_};
-  rocks::WriteTransaction txn(*db_, read_options_, batch_, uri_);
+  rocksdb::DB& db = writable();
+  rocks::WriteTransaction txn(db, read_options_, batch_, uri_);
   fn(txn);
   if (txn.empty()) return;
-  const rocksdb::Status status = db_->Write(write_options_, &batch_);
+  const rocksdb::Status status = db.Write(write_options_, &batch_);
   if (!status.ok()) {
     failed_ = true;
     fail(status, "committing", uri_);
@@ -348,7 +355,7 @@ void RocksdbBackend::compact_pruned_ranges() {
       const rocksdb::Slice begin(from);
       const rocksdb::Slice end(to);
       if (failed_) break;
-      const rocksdb::Status status = db_->CompactRange(options, &begin, &end);
+      const rocksdb::Status status = writable_.load()->CompactRange(options, &begin, &end);
       // Incomplete: cancelled because the database is closing.
       if (!status.ok() && !status.IsIncomplete() && !status.IsShutdownInProgress()) {
         failed_ = true;
@@ -375,7 +382,14 @@ void RocksdbBackend::check_not_failed(std::string_view what) const {
 void RocksdbBackend::flush() {
   if (read_only_) return;
   check_not_failed("flush");
-  const rocksdb::Status status = db_->FlushWAL(true);
+  rocksdb::DB* db = writable_;
+  if (!db) {
+    // Nothing written by this open; the open for writing makes durable
+    // whatever an earlier process left in the WAL.
+    std::lock_guard lock(writer_mutex_);
+    db = &writable();
+  }
+  const rocksdb::Status status = db->FlushWAL(true);
   if (!status.ok()) {
     failed_ = true;
     fail(status, "flushing the WAL", uri_);
@@ -409,7 +423,12 @@ void RocksdbBackend::compact() {
   options.blob_garbage_collection_policy = rocksdb::BlobGarbageCollectionPolicy::kForce;
   options.blob_garbage_collection_age_cutoff = 1.0;  // every blob file, not the oldest quarter
   check_not_failed("compact");
-  const rocksdb::Status status = db_->CompactRange(options, nullptr, nullptr);
+  rocksdb::DB* db = writable_;
+  if (!db) {
+    std::lock_guard lock(writer_mutex_);
+    db = &writable();
+  }
+  const rocksdb::Status status = db->CompactRange(options, nullptr, nullptr);
   if (!status.ok()) {
     failed_ = true;
     fail(status, "compacting", uri_);
@@ -418,7 +437,7 @@ void RocksdbBackend::compact() {
 
 kv::IntegrityCheck RocksdbBackend::check_integrity() {
   kv::IntegrityCheck check{true, "RocksDB checksum verification of every table file", {}};
-  const rocksdb::Status status = db_->VerifyChecksum();
+  const rocksdb::Status status = reading()->VerifyChecksum();
   if (!status.ok()) check.problems.push_back(status.ToString());
   return check;
 }
