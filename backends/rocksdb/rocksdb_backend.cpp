@@ -248,9 +248,10 @@ void RocksdbBackend::open_for_writing() {
     throw;
   }
   writable_ = db.get();
+  rocks::Database replaced;  // closes once its last read is done, not under the lock
   {
     std::lock_guard lock(db_mutex_);
-    db_ = std::move(db);  // a read-only open closes once its last read is done
+    replaced = std::exchange(db_, std::move(db));
   }
   compactor_ = std::thread([this] { compact_pruned_ranges(); });
 }
