@@ -13,9 +13,12 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
+#include <iterator>
 #include <map>
 #include <random>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "tests/conformance/test_support.hpp"
@@ -87,6 +90,20 @@ TEST(RocksDb, TheOptionsFileIsStillWrittenWhole) {
   ASSERT_TRUE(loaded.ok()) << loaded.ToString();
   ASSERT_EQ(families.size(), 1u);
   EXPECT_TRUE(families[0].options.enable_blob_files);
+}
+
+TEST(RocksDb, TheInfoLogHoldsTheWholeOpenWhileTheDatabaseIsOpen) {
+  // The logger keeps RocksDB's header lines until the end of the open asks
+  // for a flush, then writes them at once: they are in the file while the
+  // database is open, not only after its close.
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  const auto store = sds::open("rocksdb:" + path, "doc");
+  std::ifstream file(path + "/LOG");
+  const std::string log((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find("RocksDB version"), std::string::npos) << log;
+  EXPECT_NE(log.find("Options.write_buffer_size"), std::string::npos) << log;
+  EXPECT_NE(log.find("DB pointer"), std::string::npos) << log;  // the open's last line
 }
 
 TEST(RocksDb, BytesOnDiskStayBoundedOverCheckpointCycles) {
@@ -287,6 +304,112 @@ TEST(RocksDb, ASecondProcessIsBusy) {
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_EQ(sds::open(uri, "doc")->load_patches_since(0).size(), 1u);
+}
+
+// Every file's name, size and modification time.
+std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> fingerprint(
+    const std::string& path) {
+  std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> files;
+  for (const auto& entry : fs::directory_iterator(path)) {
+    files[entry.path().filename().string()] = {entry.file_size(), entry.last_write_time()};
+  }
+  return files;
+}
+
+TEST(RocksDb, AnOpenForWritingWritesNothingUntilItsFirstWrite) {
+  // RocksDB's open for writing writes and syncs a new MANIFEST, CURRENT and
+  // the directory; the backend reads an existing database through a
+  // read-only open until the first write, which opens it for writing.
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  const std::string uri = "rocksdb:" + path;
+  sds::open(uri, "doc")->append_patch(bytes("p1"), 1);
+  const auto before = fingerprint(path);
+  const auto store = sds::open(uri, "doc");
+  ASSERT_EQ(store->load_patches_since(0).size(), 1u);
+  EXPECT_TRUE(store->snapshot_clock() == std::nullopt);
+  EXPECT_EQ(fingerprint(path), before);
+  store->append_patch(bytes("p2"), 2);
+  EXPECT_NE(fingerprint(path), before);
+  EXPECT_EQ(store->load_patches_since(0).size(), 2u);
+}
+
+TEST(RocksDb, ASecondProcessIsBusyWhileTheFirstHasOnlyRead) {
+  // The child opens for writing and reads, writing nothing: its lock on the
+  // LOCK file keeps the parent's open for writing out all the same.
+  TempDir dir;
+  const std::string uri = "rocksdb:" + dir.path() + "/db";
+  ASSERT_TRUE(in_child([&] {
+    sds::open(uri, "doc")->append_patch(bytes("p1"), 1);
+    return true;
+  }));
+  int ready[2];
+  int release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    int code = 1;
+    close(ready[0]);
+    close(release[1]);
+    try {
+      auto store = sds::open(uri, "doc");
+      char byte = 'r';
+      if (store->load_patches_since(0).size() == 1 && write(ready[1], &byte, 1) == 1 &&
+          read(release[0], &byte, 1) == 0) {
+        code = 0;
+      }
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "child: %s\n", error.what());
+    }
+    _exit(code);
+  }
+  close(ready[1]);
+  close(release[0]);
+  char byte = 0;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  const std::string message = expect_error(Errc::busy, [&] { sds::open(uri, "doc"); });
+  EXPECT_NE(message.find("another process holds the database (pid " + std::to_string(child)),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(sds::open(uri, "doc", {.read_only = true})->load_patches_since(0).size(), 1u);
+  close(release[1]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const auto store = sds::open(uri, "doc");
+  store->append_patch(bytes("p2"), 2);
+  EXPECT_EQ(store->load_patches_since(0).size(), 2u);
+}
+
+TEST(RocksDb, AReadUnderWayWhenTheFirstWriteOpensForWritingEndsOnWhatItSaw) {
+  // The first write does not wait for reads under way on the read-only open;
+  // they end on the state they began with.
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  open_kv(path)->update([](kv::WriteTransaction& txn) { txn.put("a", bytes("1")); });
+  const auto db = open_kv(path);
+  std::promise<void> reading;
+  std::promise<void> written;
+  std::shared_future<void> written_future = written.get_future().share();
+  std::thread reader([&] {
+    db->view([&](kv::ReadTransaction& txn) {
+      reading.set_value();
+      written_future.wait();
+      EXPECT_EQ(text(*txn.get("a")), "1");
+      EXPECT_FALSE(txn.get("b").has_value());
+    });
+  });
+  reading.get_future().wait();
+  auto write = std::async(std::launch::async, [&] {
+    db->update([](kv::WriteTransaction& txn) { txn.put("b", bytes("2")); });
+  });
+  EXPECT_EQ(write.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  written.set_value();
+  reader.join();
+  write.get();
+  db->view([](kv::ReadTransaction& txn) { EXPECT_EQ(text(*txn.get("b")), "2"); });
 }
 
 TEST(RocksDb, ASecondWriterInThisProcessIsBusyWithoutReadingMessages) {

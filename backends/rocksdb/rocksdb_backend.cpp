@@ -1,9 +1,6 @@
 #include "backends/rocksdb/rocksdb_backend.hpp"
 
-#include <fcntl.h>
 #include <rocksdb/db.h>
-#include <rocksdb/options.h>
-#include <rocksdb/table.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "backends/rocksdb/rocksdb_options_file.hpp"
+#include "backends/rocksdb/rocksdb_open.hpp"
 #include "backends/rocksdb/rocksdb_transactions.hpp"
 #include "core/errors.hpp"
 #include "sds/error.hpp"
@@ -30,13 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using rocks::fail;
 
-// Values from this size on go to blob files at flush, so compactions move a
-// reference instead of rewriting the value each time it changes level. Patches
-// (bytes to a few KiB, scanned in order) stay inline; snapshots and blobs,
-// usually tens of KiB compressed and up to 512 MiB, are separated. Below about
-// 64 KiB the extra read through the blob index costs more than the rewrites.
-constexpr std::uint64_t kMinBlobSize = std::uint64_t{64} << 10;
-
 // Range tombstones slow every read that starts below them until a compaction
 // drops them (and the keys they cover) at the bottom level: the pruned ranges
 // are compacted once this many range deletions have been committed.
@@ -45,48 +35,8 @@ constexpr int kRangeDeletionsPerCompaction = 16;
 // prunes waits for it, so that reads stay bounded however fast writes come.
 constexpr int kMaxUncompactedRangeDeletions = 2 * kRangeDeletionsPerCompaction;
 
-// The memtable, and so the WAL behind it, holds every write since the last
-// flush, the snapshots each checkpoint replaces included: the database takes
-// up to two memtables more than its live data. Measured over 1,500 checkpoint
-// cycles of a 256 KiB snapshot and 16 patches (sdsctl bench rocksdb:
-// --workload steady_state --duration 1.5), the mean of the last 500 cycles was
-// 14 MB with RocksDB's 64 MiB default, 8.8 MB with 8 MiB, 3.0 MB with 2 MiB,
-// against 2.7 MB at cycle 10; appends ran as fast with each (about 10,000
-// patches per flush at 2 MiB).
-constexpr std::size_t kMemtableBytes = std::size_t{2} << 20;
-
-// RocksDB's info LOG is rolled at open only: a database open for months
-// would grow one file without bound.
-constexpr std::size_t kMaxInfoLogBytes = std::size_t{1} << 20;
-
-rocksdb::Options make_options(bool read_only) {
-  rocksdb::Options options;
-  options.create_if_missing = !read_only;
-  // DB::Open writes and syncs an OPTIONS file nobody reads back: two of the
-  // five syncs of an open (rocksdb_options_file.hpp).
-  options.env = rocks::env_without_options_file_syncs();
-  options.write_buffer_size = kMemtableBytes;
-  // The core compresses snapshots and blobs itself (zstd, skipped where it does
-  // not pay); compressing again costs CPU for nothing.
-  options.compression = rocksdb::kNoCompression;
-  options.bottommost_compression = rocksdb::kDisableCompressionOption;
-  options.blob_compression_type = rocksdb::kNoCompression;
-  options.enable_blob_files = true;
-  options.min_blob_size = kMinBlobSize;
-  options.enable_blob_garbage_collection = true;  // released blobs give space back
-  // A torn WAL tail after power loss is cut off at the last whole write: the
-  // database opens intact, the latest writes may be missing (sync=normal/off).
-  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  options.keep_log_file_num = 4;  // RocksDB's info LOG, one more per open
-  options.max_log_file_size = kMaxInfoLogBytes;
-  // INFO logs several lines per flush and compaction: about 200 bytes per
-  // checkpoint cycle. Warnings and errors are still logged.
-  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  rocksdb::BlockBasedTableOptions table;
-  table.checksum = rocksdb::kXXH3;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return options;
-}
+// A write batch keeps its memory for the next update up to this size.
+constexpr std::size_t kKeptBatchBytes = std::size_t{1} << 20;
 
 // Whether `path` may be opened: refuses a file, and a directory of other files
 // that RocksDB would otherwise add its own to.
@@ -153,22 +103,6 @@ class WritersOfThisProcess {
   std::map<std::string, pid_t> paths_;
 };
 
-// The process holding the LOCK file of the database in `path`, if another
-// one does: RocksDB keeps a POSIX write lock on it while the database is open.
-// Asked only when this process holds no lock there (closing any descriptor of
-// a file drops the locks the process has on it).
-std::optional<pid_t> lock_holder(const std::string& path) {
-  const int fd = ::open((path + "/LOCK").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct flock lock {};
-  lock.l_type = F_RDLCK;  // conflicts with the holder's write lock
-  lock.l_whence = SEEK_SET;
-  const int rc = ::fcntl(fd, F_GETLK, &lock);
-  ::close(fd);
-  if (rc != 0 || lock.l_type == F_UNLCK) return std::nullopt;
-  return lock.l_pid;
-}
-
 class RocksdbBackend final : public kv::Backend {
  public:
   explicit RocksdbBackend(const BackendConfig& config);
@@ -186,6 +120,11 @@ class RocksdbBackend final : public kv::Backend {
   void note_range_deletions(const std::map<std::string, std::string, std::less<>>& ranges);
   void compact_pruned_ranges();
   void check_writable(std::string_view what) const;
+  rocks::Database reading() const;
+  // The database open for writing, opened now if this is the first write;
+  // the caller holds writer_mutex_ (or is the constructor).
+  rocksdb::DB& writable();
+  void open_for_writing();
   // Throws io_error once failed_ is set.
   void check_not_failed(std::string_view what) const;
 
@@ -193,7 +132,20 @@ class RocksdbBackend final : public kv::Backend {
   std::string path_;
   bool read_only_;
   rocksdb::WriteOptions write_options_;
-  std::unique_ptr<rocksdb::DB> db_;
+  const rocksdb::ReadOptions read_options_;  // of write transactions
+  // The writes of the update under way (writer_mutex_), kept between updates
+  // so that its memory is allocated once.
+  rocksdb::WriteBatch batch_;
+  // Reads go to db_. An open for writing of an existing database reads
+  // through a read-only open until its first write, which opens the database
+  // for writing (docs/DESIGN.md section 3.8): until then nothing is written
+  // or synced, and lock_ keeps other processes out as RocksDB's own lock
+  // would. A read holds its own reference, so one under way when that happens
+  // ends on the read-only open, which closes after it.
+  mutable std::mutex db_mutex_;
+  rocks::Database db_;
+  std::atomic<rocksdb::DB*> writable_{nullptr};  // db_, once open for writing
+  rocks::ProcessLock lock_;
   std::mutex writer_mutex_;  // one write transaction at a time
   // A write, a flush or a compaction failed (an I/O error, a full disk).
   // RocksDB then refuses its WAL, and using it again (syncing the WAL,
@@ -223,35 +175,32 @@ RocksdbBackend::RocksdbBackend(const BackendConfig& config)
   // so a process crash loses nothing; only sync=full fsyncs it per write.
   write_options_.sync = config.sync == SyncMode::full;
   check_directory(path_, uri_, read_only_);
-  const rocksdb::Options options = make_options(read_only_);
-  rocksdb::DB* db = nullptr;
-  if (!read_only_ && !WritersOfThisProcess::instance().add(path_)) {
+  if (read_only_) {
+    rocksdb::Status status;
+    db_ = rocks::open_for_reading(path_, status);
+    if (!db_) rocks::fail_to_open(status, path_, uri_, /*lock_held=*/false);
+    return;
+  }
+  if (!WritersOfThisProcess::instance().add(path_)) {
     throw Error(Errc::busy,
                 "cannot open " + core::in_quotes(uri_) + ": it is open in this process already",
                 "share that open, or close it first");
   }
-  const rocksdb::Status status = read_only_ ? rocksdb::DB::OpenForReadOnly(options, path_, &db)
-                                            : rocksdb::DB::Open(options, path_, &db);
-  if (!status.ok()) {
-    if (!read_only_) WritersOfThisProcess::instance().remove(path_);
-    if (const auto holder = lock_holder(path_); holder && status.IsIOError()) {
-      throw Error(Errc::busy,
-                  "cannot open " + core::in_quotes(uri_) +
-                      ": another process holds the database (pid " + std::to_string(*holder) +
-                      "; RocksDB admits one process per database)",
-                  "close it there, or open it read-only");
+  try {
+    std::error_code error;  // a path too long for CURRENT: RocksDB's open says so
+    if (fs::exists(path_ + "/CURRENT", error) && lock_.take(path_, uri_)) {
+      rocksdb::Status status;
+      db_ = rocks::open_for_reading(path_, status);
+      if (db_) return;
+      // What a read-only open refuses, the open for writing may recover, or
+      // says why it cannot.
     }
-    // The options are the backend's own and valid. RocksDB answers
-    // InvalidArgument when it cannot open CURRENT or the MANIFEST for reading
-    // (it blames direct I/O, which the backend never asks for): a failed read.
-    if (status.IsInvalidArgument()) {
-      fail(rocksdb::Status::IOError("cannot read the database's files", status.ToString()),
-           "opening", uri_);
-    }
-    fail(status, "opening", uri_);
+    open_for_writing();
+  } catch (...) {
+    lock_.release();
+    WritersOfThisProcess::instance().remove(path_);
+    throw;
   }
-  db_.reset(db);
-  if (!read_only_) compactor_ = std::thread([this] { compact_pruned_ranges(); });
 }
 
 RocksdbBackend::~RocksdbBackend() {
@@ -266,15 +215,45 @@ RocksdbBackend::~RocksdbBackend() {
   // A clean close keeps every write, whatever the sync mode (docs/DESIGN.md
   // section 9). The memtable goes to an SST file too: otherwise the next open
   // replays the whole WAL before it can serve a read.
-  if (!read_only_ && !failed_) {
+  if (rocksdb::DB* db = writable_; db && !failed_) {
     rocksdb::FlushOptions flush;
     flush.allow_write_stall = true;
     // A failed flush switched the memtable halfway: the WAL is not to be
     // touched again.
-    if (db_->Flush(flush).ok()) db_->FlushWAL(true).PermitUncheckedError();
+    if (db->Flush(flush).ok()) db->FlushWAL(true).PermitUncheckedError();
   }
-  db_->Close().PermitUncheckedError();
+  db_.reset();
+  lock_.release();  // only now: closing its descriptor drops the process's lock
   if (!read_only_) WritersOfThisProcess::instance().remove(path_);
+}
+
+rocks::Database RocksdbBackend::reading() const {
+  std::lock_guard lock(db_mutex_);
+  return db_;
+}
+
+rocksdb::DB& RocksdbBackend::writable() {
+  if (rocksdb::DB* db = writable_) return *db;
+  open_for_writing();
+  return *writable_;
+}
+
+void RocksdbBackend::open_for_writing() {
+  rocks::Database db;
+  try {
+    db = rocks::open_for_writing(path_, uri_, lock_.held());
+  } catch (...) {
+    // RocksDB's failed open unlocked the LOCK file on its way out.
+    if (lock_.held() && !lock_.retake()) lock_.release();
+    throw;
+  }
+  writable_ = db.get();
+  rocks::Database replaced;  // closes once its last read is done, not under the lock
+  {
+    std::lock_guard lock(db_mutex_);
+    replaced = std::exchange(db_, std::move(db));
+  }
+  compactor_ = std::thread([this] { compact_pruned_ranges(); });
 }
 
 void RocksdbBackend::check_writable(std::string_view what) const {
@@ -287,15 +266,16 @@ void RocksdbBackend::check_writable(std::string_view what) const {
 }
 
 void RocksdbBackend::view(const std::function<void(kv::ReadTransaction&)>& fn) {
-  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  const rocks::Database db = reading();
+  const rocksdb::Snapshot* snapshot = db->GetSnapshot();
   struct Release {
     rocksdb::DB& db;
     const rocksdb::Snapshot* snapshot;
     ~Release() { db.ReleaseSnapshot(snapshot); }
-  } release{*db_, snapshot};
+  } release{*db, snapshot};
   rocksdb::ReadOptions read_options;
   read_options.snapshot = snapshot;
-  rocks::ReadTransaction txn(*db_, read_options, uri_);
+  rocks::ReadTransaction txn(*db, read_options, uri_);
   fn(txn);
 }
 
@@ -309,12 +289,23 @@ void RocksdbBackend::update(const std::function<void(kv::WriteTransaction&)>& fn
                   "check the disk; this write was not made, the next ones will be tried");
     }
   }
-  rocks::WriteTransaction txn(*db_, uri_);
+  // Emptied for the next update however this one ends; a large batch (a
+  // snapshot) gives its memory back.
+  struct Reuse {
+    rocksdb::WriteBatch& batch;
+    ~Reuse() {
+      if (batch.GetDataSize() > kKeptBatchBytes) {
+        batch = rocksdb::WriteBatch();
+      } else {
+        batch.Clear();
+      }
+    }
+  } reuse{batch_};
+  rocksdb::DB& db = writable();
+  rocks::WriteTransaction txn(db, read_options_, batch_, uri_);
   fn(txn);
   if (txn.empty()) return;
-  rocksdb::WriteBatch batch;
-  txn.build(batch, uri_);
-  const rocksdb::Status status = db_->Write(write_options_, &batch);
+  const rocksdb::Status status = db.Write(write_options_, &batch_);
   if (!status.ok()) {
     failed_ = true;
     fail(status, "committing", uri_);
@@ -365,7 +356,7 @@ void RocksdbBackend::compact_pruned_ranges() {
       const rocksdb::Slice begin(from);
       const rocksdb::Slice end(to);
       if (failed_) break;
-      const rocksdb::Status status = db_->CompactRange(options, &begin, &end);
+      const rocksdb::Status status = writable_.load()->CompactRange(options, &begin, &end);
       // Incomplete: cancelled because the database is closing.
       if (!status.ok() && !status.IsIncomplete() && !status.IsShutdownInProgress()) {
         failed_ = true;
@@ -392,7 +383,14 @@ void RocksdbBackend::check_not_failed(std::string_view what) const {
 void RocksdbBackend::flush() {
   if (read_only_) return;
   check_not_failed("flush");
-  const rocksdb::Status status = db_->FlushWAL(true);
+  rocksdb::DB* db = writable_;
+  if (!db) {
+    // Nothing written by this open; the open for writing makes durable
+    // whatever an earlier process left in the WAL.
+    std::lock_guard lock(writer_mutex_);
+    db = &writable();
+  }
+  const rocksdb::Status status = db->FlushWAL(true);
   if (!status.ok()) {
     failed_ = true;
     fail(status, "flushing the WAL", uri_);
@@ -426,7 +424,12 @@ void RocksdbBackend::compact() {
   options.blob_garbage_collection_policy = rocksdb::BlobGarbageCollectionPolicy::kForce;
   options.blob_garbage_collection_age_cutoff = 1.0;  // every blob file, not the oldest quarter
   check_not_failed("compact");
-  const rocksdb::Status status = db_->CompactRange(options, nullptr, nullptr);
+  rocksdb::DB* db = writable_;
+  if (!db) {
+    std::lock_guard lock(writer_mutex_);
+    db = &writable();
+  }
+  const rocksdb::Status status = db->CompactRange(options, nullptr, nullptr);
   if (!status.ok()) {
     failed_ = true;
     fail(status, "compacting", uri_);
@@ -435,7 +438,7 @@ void RocksdbBackend::compact() {
 
 kv::IntegrityCheck RocksdbBackend::check_integrity() {
   kv::IntegrityCheck check{true, "RocksDB checksum verification of every table file", {}};
-  const rocksdb::Status status = db_->VerifyChecksum();
+  const rocksdb::Status status = reading()->VerifyChecksum();
   if (!status.ok()) check.problems.push_back(status.ToString());
   return check;
 }

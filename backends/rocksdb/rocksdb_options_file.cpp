@@ -35,13 +35,42 @@ bool is_options_file(std::string_view path) {
 // failed, and its file writer then fails an assertion in builds that keep
 // them (Debian's): on a full disk, the next log line (the next open writes
 // several) would abort the process. This one drops the lines that do not fit.
+//
+// Lines without a level are RocksDB's header lines (at WARN_LEVEL, INFO lines
+// do not reach the logger): its options and the files it found, about 200 at
+// every open. They wait for the next line with a level (a warning or an
+// error, which goes out at once), a Flush() (the end of every open asks for
+// one) or the close, and go out in one write: written one by one, they were
+// 200 write() calls of every open.
 class BestEffortLogger final : public rocksdb::Logger {
  public:
   explicit BestEffortLogger(std::unique_ptr<FSWritableFile> file) : file_(std::move(file)) {}
   ~BestEffortLogger() override { BestEffortLogger::CloseImpl().PermitUncheckedError(); }
 
   using rocksdb::Logger::Logv;
-  void Logv(const char* format, va_list args) override {
+  // RocksDB's Logger::Logv(level, ...) puts the level first: "[WARN] ...".
+  void Logv(const char* format, va_list args) override { add_line(format, args, format[0] == '['); }
+  void Flush() override {
+    std::lock_guard lock(mutex_);
+    write_pending();
+  }
+  // What AutoRollLogger compares with max_log_file_size.
+  std::size_t GetLogFileSize() const override { return size_; }
+
+ protected:
+  rocksdb::Status CloseImpl() override {
+    std::lock_guard lock(mutex_);
+    write_pending();
+    if (file_) file_->Close(IOOptions(), nullptr).PermitUncheckedError();
+    file_.reset();
+    return rocksdb::Status::OK();
+  }
+
+ private:
+  // Lines waiting beyond this are written at once: a bound on what waits.
+  static constexpr std::size_t kMaxPending = 64 << 10;
+
+  void add_line(const char* format, va_list args, bool at_once) {
     const auto now = std::chrono::system_clock::now();
     const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
     const auto micros =
@@ -59,27 +88,23 @@ class BestEffortLogger final : public rocksdb::Logger {
     size = std::min<int>(size + std::max(text, 0), static_cast<int>(sizeof line) - 2);
     line[size++] = '\n';
     std::lock_guard lock(mutex_);
-    if (!file_) return;
-    if (file_->Append(rocksdb::Slice(line, static_cast<std::size_t>(size)), IOOptions(), nullptr)
-            .ok()) {
-      size_ += static_cast<std::size_t>(size);
+    pending_.append(line, static_cast<std::size_t>(size));
+    if (at_once || pending_.size() >= kMaxPending) write_pending();
+  }
+
+  // Writes the lines waiting, or drops them if the file refuses them.
+  void write_pending() {
+    if (!file_ || pending_.empty()) return;
+    if (file_->Append(rocksdb::Slice(pending_), IOOptions(), nullptr).ok()) {
+      size_ += pending_.size();
     }
     file_->Flush(IOOptions(), nullptr).PermitUncheckedError();
-  }
-  // What AutoRollLogger compares with max_log_file_size.
-  std::size_t GetLogFileSize() const override { return size_; }
-
- protected:
-  rocksdb::Status CloseImpl() override {
-    std::lock_guard lock(mutex_);
-    if (file_) file_->Close(IOOptions(), nullptr).PermitUncheckedError();
-    file_.reset();
-    return rocksdb::Status::OK();
+    pending_.clear();
   }
 
- private:
   std::mutex mutex_;
   std::unique_ptr<FSWritableFile> file_;
+  std::string pending_;  // lines not written yet
   std::atomic<std::size_t> size_{0};
 };
 

@@ -82,10 +82,18 @@ void ReadTransaction::scan(std::string_view from, std::string_view to,
   reader_.check(*it);
 }
 
+ByteView WriteTransaction::value_of(const Span& span) const {
+  return as_bytes(std::string_view(batch_.Data()).substr(span.offset, span.size));
+}
+
+void WriteTransaction::check(const rocksdb::Status& status, std::string_view what) const {
+  if (!status.ok()) fail(status, what, uri_);
+}
+
 std::optional<ByteView> WriteTransaction::get(std::string_view key) {
   if (const auto it = overlay_.find(key); it != overlay_.end()) {
     if (!it->second) return std::nullopt;
-    return as_bytes(*it->second);
+    return value_of(*it->second);
   }
   if (erased_range_of(key) != erased_.end()) return std::nullopt;
   return reader_.get(key);
@@ -116,18 +124,27 @@ void WriteTransaction::scan(std::string_view from, std::string_view to,
       continue;
     }
     if (order == 0) stored->Next();  // this transaction's write hides the stored value
-    if (own->second && !visit(own->first, as_bytes(*own->second))) return;
+    if (own->second && !visit(own->first, value_of(*own->second))) return;
     ++own;
   }
 }
 
 void WriteTransaction::put(std::string_view key, ByteView value) {
   remember(key);
-  overlay_.insert_or_assign(std::string(key), std::string(as_chars(value)));
+  check(batch_.Put(slice(key), slice(as_chars(value))), "writing");
+  // A Put ends with the value (the WAL's record format: tag, key, value).
+  const Span span{batch_.GetDataSize() - value.size(), value.size()};
+  const auto it = overlay_.lower_bound(key);
+  if (it != overlay_.end() && it->first == key) {
+    it->second = span;
+  } else {
+    overlay_.emplace_hint(it, std::string(key), span);
+  }
 }
 
 void WriteTransaction::erase(std::string_view key) {
   remember(key);
+  check(batch_.Delete(slice(key)), "deleting");
   overlay_.insert_or_assign(std::string(key), std::nullopt);
 }
 
@@ -145,8 +162,26 @@ void WriteTransaction::remember_erased_ranges() {
   if (!levels_.empty() && !levels_.back().erased_before) levels_.back().erased_before = erased_;
 }
 
+void WriteTransaction::clear() {
+  batch_.Clear();
+  overlay_.clear();
+  erased_.clear();
+}
+
 void WriteTransaction::nested(const std::function<void(kv::WriteTransaction&)>& fn) {
+  if (levels_.empty() && empty()) {
+    // Nothing written yet: undoing fn is dropping everything, so neither a
+    // save point nor an undo log is kept (its own nested calls keep theirs).
+    try {
+      fn(*this);
+    } catch (...) {
+      clear();
+      throw;
+    }
+    return;
+  }
   levels_.push_back({undo_.size(), std::nullopt});
+  batch_.SetSavePoint();
   try {
     fn(*this);
   } catch (...) {
@@ -155,15 +190,17 @@ void WriteTransaction::nested(const std::function<void(kv::WriteTransaction&)>& 
     while (undo_.size() > level.undo_mark) {
       OverlayUndo& entry = undo_.back();
       if (entry.old_entry) {
-        overlay_.insert_or_assign(std::move(entry.key), std::move(*entry.old_entry));
+        overlay_.insert_or_assign(std::move(entry.key), *entry.old_entry);
       } else {
         overlay_.erase(entry.key);
       }
       undo_.pop_back();
     }
     if (level.erased_before) erased_ = std::move(*level.erased_before);
+    check(batch_.RollbackToSavePoint(), "rolling back");
     throw;
   }
+  check(batch_.PopSavePoint(), "keeping a nested write");
   NestedLevel level = std::move(levels_.back());
   levels_.pop_back();
   if (levels_.empty()) {
@@ -177,6 +214,7 @@ void WriteTransaction::nested(const std::function<void(kv::WriteTransaction&)>& 
 void WriteTransaction::erase_range(std::string_view from, std::string_view to) {
   if (from >= to) return;
   remember_erased_ranges();
+  check(batch_.DeleteRange(slice(from), slice(to)), "deleting a range");
   const auto first = overlay_.lower_bound(from);
   const auto last = overlay_.lower_bound(to);
   if (!levels_.empty()) {
@@ -196,32 +234,12 @@ void WriteTransaction::erase_range(std::string_view from, std::string_view to) {
   erased_.emplace(std::move(start), std::move(end));
 }
 
-std::map<std::string, std::string, std::less<>>::const_iterator WriteTransaction::erased_range_of(
+WriteTransaction::ErasedRanges::const_iterator WriteTransaction::erased_range_of(
     std::string_view key) const {
   auto it = erased_.upper_bound(key);
   if (it == erased_.begin()) return erased_.end();
   --it;
   return key < it->second ? it : erased_.end();
-}
-
-// The ranges go first: a key put or erased after a range over it is in the
-// overlay (erase_range dropped the earlier ones), and later entries of a batch
-// win over earlier ones.
-void WriteTransaction::build(rocksdb::WriteBatch& batch, const std::string& uri) {
-  for (const auto& [from, to] : erased_) {
-    const rocksdb::Status status = batch.DeleteRange(from, to);
-    if (!status.ok()) fail(status, "deleting a range", uri);
-  }
-  for (auto& [key, value] : overlay_) {
-    rocksdb::Status status;
-    if (value) {
-      status = batch.Put(key, *value);
-      std::string().swap(*value);  // a large value is held once, not twice
-    } else if (erased_range_of(key) == erased_.end()) {
-      status = batch.Delete(key);
-    }
-    if (!status.ok()) fail(status, "writing", uri);
-  }
 }
 
 }  // namespace sds::backend::rocks

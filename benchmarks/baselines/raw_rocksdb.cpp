@@ -1,13 +1,12 @@
 // raw-rocksdb: RocksDB directly, a checked put (Get, then Put) per call.
 #include <rocksdb/db.h>
-#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <memory>
 #include <stdexcept>
 #include <string>
 
-#include "backends/rocksdb/rocksdb_options_file.hpp"
+#include "backends/rocksdb/rocksdb_options.hpp"
 #include "raw_keys.hpp"
 #include "raw_openers.hpp"
 #include "raw_uri.hpp"
@@ -29,35 +28,14 @@ void check(const rocksdb::Status& status, std::string_view what) {
   }
 }
 
-// The engine's backend options, so that the ratio shows the core's cost and
-// not a difference of configuration: no compression (values are random
-// here), large values in blob files, point-in-time WAL recovery, a 2 MiB
-// memtable, warnings only in the info LOG, and the OPTIONS file written
-// without syncs (the backend's own file system wrapper, compiled in here).
-rocksdb::Options make_options() {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.env = backend::rocks::env_without_options_file_syncs();
-  options.write_buffer_size = std::size_t{2} << 20;
-  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
-  options.compression = rocksdb::kNoCompression;
-  options.bottommost_compression = rocksdb::kDisableCompressionOption;
-  options.blob_compression_type = rocksdb::kNoCompression;
-  options.enable_blob_files = true;
-  options.min_blob_size = std::uint64_t{64} << 10;
-  options.enable_blob_garbage_collection = true;
-  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  rocksdb::BlockBasedTableOptions table;
-  table.checksum = rocksdb::kXXH3;
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return options;
-}
-
 class RawRocksdb final : public workloads::Subject {
  public:
   explicit RawRocksdb(const RawUri& uri) {
     rocksdb::DB* db = nullptr;
-    check(rocksdb::DB::Open(make_options(), uri.path, &db), "opening " + uri.path);
+    // The backend's own options, so that the ratio shows the core's cost and
+    // not a difference of configuration.
+    check(rocksdb::DB::Open(backend::rocks::database_options(false), uri.path, &db),
+          "opening " + uri.path);
     db_.reset(db);
     // The WAL is always on; only sync=full syncs it per write, as the engine.
     write_options_.sync = uri.sync == SyncMode::full;
