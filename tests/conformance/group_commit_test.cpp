@@ -1,5 +1,6 @@
 // Group commit: concurrent writes share transactions, and each caller still
 // gets exactly its own outcome.
+#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -71,6 +72,42 @@ TEST_P(GroupCommit, TheRunningLeaderCommitsTheGroupQueuedBehindIt) {
   const auto outcomes = append_as_one_group(*store, 8);
   for (const auto& outcome : outcomes) EXPECT_FALSE(outcome.has_value());
   EXPECT_EQ(updating_threads(), (std::vector{first_writer_, first_writer_}));
+}
+
+// A group takes at most 128 writes: the 199 writers queued behind a held
+// commit are committed in groups of at most 128, each write once.
+TEST_P(GroupCommit, AGroupTakesAtMost128Writes) {
+  auto store = sds::open(instrumented_uri_, "doc");
+  constexpr int kWriters = 200;
+  instrumentation().hold_for = 60s;  // until end_hold
+  instrumentation().hold_next_update = true;
+  std::vector<std::optional<Errc>> outcomes(kWriters);
+  const auto append = [&](int i) {
+    try {
+      store->append_patch(bytes("patch " + std::to_string(i)), static_cast<Clock>(i));
+    } catch (const Error& error) {
+      outcomes[i] = error.code();
+    }
+  };
+  std::vector<std::thread> threads;
+  threads.emplace_back(append, 0);
+  while (updating_threads().empty()) std::this_thread::sleep_for(1ms);  // held
+  std::atomic<int> started{0};
+  for (int i = 1; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      ++started;
+      append(i);
+    });
+  }
+  while (started < kWriters - 1) std::this_thread::sleep_for(1ms);
+  std::this_thread::sleep_for(500ms);  // time to queue, even under a sanitizer
+  instrumentation().end_hold = true;
+  for (auto& thread : threads) thread.join();
+  for (const auto& outcome : outcomes) EXPECT_FALSE(outcome.has_value());
+  EXPECT_EQ(instrumentation().most_inserts_per_update.load(), 128);
+  const std::vector<Bytes> stored = store->load_patches_since(0);  // clocks 1..199
+  ASSERT_EQ(stored.size(), static_cast<std::size_t>(kWriters - 1));
+  for (int i = 1; i < kWriters; ++i) EXPECT_EQ(text(stored[i - 1]), "patch " + std::to_string(i));
 }
 
 // The leader's own write failed in the first group; it still commits the

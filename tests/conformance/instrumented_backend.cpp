@@ -83,6 +83,7 @@ class InstrumentedTransaction final : public kv::WriteTransaction {
   bool insert(std::string_view key, ByteView value) override {
     refuse_poisoned(value);
     count_call("insert");
+    ++inserts_;
     const Inside backend(true);
     return inner_.insert(key, value);
   }
@@ -105,6 +106,8 @@ class InstrumentedTransaction final : public kv::WriteTransaction {
       fn(wrapped);
     });
   }
+  // The inserts made through this transaction (those of nested calls not).
+  int inserts() const { return inserts_; }
 
  private:
   // A put or insert of a value holding fail_puts_containing fails.
@@ -116,6 +119,7 @@ class InstrumentedTransaction final : public kv::WriteTransaction {
   }
 
   kv::WriteTransaction& inner_;
+  int inserts_ = 0;
 };
 
 class InstrumentedBackend final : public kv::Backend {
@@ -139,7 +143,11 @@ class InstrumentedBackend final : public kv::Backend {
       watch.updating_threads.push_back(std::this_thread::get_id());
     }
     if (watch.hold_next_update.exchange(false) || watch.hold_every_update) {
-      std::this_thread::sleep_for(watch.hold_for);
+      const auto until = std::chrono::steady_clock::now() + watch.hold_for;
+      while (!watch.end_hold && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+            until - std::chrono::steady_clock::now(), std::chrono::milliseconds(1)));
+      }
     }
     count_call("update");
     const Inside backend(true);
@@ -161,6 +169,10 @@ class InstrumentedBackend final : public kv::Backend {
       }
       // A commit that fails: thrown here, the wrapped backend rolls back.
       count_call("commit");
+      int most = watch.most_inserts_per_update;
+      while (wrapped.inserts() > most &&
+             !watch.most_inserts_per_update.compare_exchange_weak(most, wrapped.inserts())) {
+      }
     });
     ++watch.updates;
   }
@@ -194,6 +206,8 @@ void Instrumentation::reset() {
   updates = 0;
   hold_next_update = false;
   hold_every_update = false;
+  end_hold = false;
+  most_inserts_per_update = 0;
   hold_for = std::chrono::milliseconds(0);
   {
     const std::lock_guard lock(updating_threads_mutex);

@@ -29,6 +29,10 @@ struct Instrumentation {
   std::chrono::milliseconds hold_for{0};
   // Every update() waits hold_for, as a slow commit would.
   std::atomic<bool> hold_every_update{false};
+  // Ends the wait of a held update() early.
+  std::atomic<bool> end_hold{false};
+  // The most inserts one committed update() made (not counting nested calls).
+  std::atomic<int> most_inserts_per_update{0};
   // put() or insert() of a value holding this text throws Errc::io_error
   // (empty: never).
   std::string fail_puts_containing;
