@@ -180,9 +180,10 @@ GroupCommitter::Clock::duration GroupCommitter::commit(std::span<Writer* const> 
   // Optimistic first: every write straight in the transaction. Failures are
   // rare, and savepoints cost a few microseconds per write; when one write
   // fails, the transaction rolls back and the group runs again with each
-  // write in a nested transaction of its own.
+  // write in a nested transaction of its own. A lone write never needs that:
+  // when it fails, nobody else's write is lost with the transaction.
   Clock::duration writing{};
-  if (group.size() > 1 && run_group(group, false, writing)) return writing;
+  if (run_group(group, false, writing)) return writing;
   writing = {};
   run_group(group, true, writing);
   return writing;
