@@ -1,10 +1,11 @@
 // What only the sqlite: backend promises: its file, and files that are not its;
 // large values out of line; the layout of format 1; reader connections; the
-// exclusive locking mode.
+// exclusive locking mode; its writes to the WAL.
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -462,6 +463,141 @@ TEST(Sqlite, ExclusiveLockingKeepsOtherProcessesOut) {
                 ->load_patches_since(0)
                 .size(),
             1u);
+}
+
+// "prefix" followed by the number.
+std::string numbered(const char* prefix, int number) {
+  std::string key = prefix;
+  key += std::to_string(number);
+  return key;
+}
+
+// Write calls the process made so far (/proc/self/io): a commit's writes to
+// the WAL, where nothing else writes meanwhile.
+std::uint64_t write_calls() {
+  std::ifstream io("/proc/self/io");
+  std::string name;
+  std::uint64_t value = 0;
+  while (io >> name >> value) {
+    if (name == "syscw:") return value;
+  }
+  throw std::runtime_error("/proc/self/io has no syscw line");
+}
+
+// Copies the database file and its WAL, as a process that died now would
+// leave them, and opens the copy with a connection of our own: SQLite
+// recovers the copy from its WAL, which holds only what reached the file.
+std::map<std::string, Bytes> recovered_from_copy(const std::string& path, const TempDir& into) {
+  const std::string copy = into.path() + "/copy.db";
+  fs::copy_file(path, copy);
+  fs::copy_file(path + "-wal", copy + "-wal");
+  Inspector inspector(copy);
+  EXPECT_EQ(inspector.integer("SELECT count(*) FROM pragma_integrity_check WHERE "
+                              "integrity_check != 'ok'"),
+            0);
+  return scan_all(*open_kv(copy, {}, true));
+}
+
+TEST(Sqlite, ACommitWritesItsFramesToTheWalInFewCalls) {
+  TempDir dir;
+  auto db = open_kv(dir.path() + "/x.db");
+  db->update([&](kv::WriteTransaction& txn) { txn.put("first", pattern(100, 1)); });
+  // A frame is a 24-byte header and a page, which SQLite writes with a call
+  // each: 514 calls for the 257 pages of this value.
+  std::uint64_t before = write_calls();
+  db->update([&](kv::WriteTransaction& txn) { txn.put("large", pattern(1 << 20, 2)); });
+  EXPECT_LE(write_calls() - before, 20u);
+  before = write_calls();
+  db->update([&](kv::WriteTransaction& txn) { txn.put("small", pattern(200, 3)); });
+  EXPECT_EQ(write_calls() - before, 1u);
+  EXPECT_EQ(get(*db, "large"), pattern(1 << 20, 2));
+}
+
+TEST(Sqlite, ACommitIsInTheWalWhenItReturns) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  Inspector other(path);  // reads the files, not this process's buffers
+  for (int i = 0; i < 40; ++i) {
+    const std::size_t size = i % 4 == 0 ? 300000 : 100 + 40 * i;
+    const Bytes value = pattern(size, static_cast<std::uint8_t>(i));
+    db->update([&](kv::WriteTransaction& txn) { txn.put("k", value); });
+    EXPECT_EQ(other.integer("SELECT count(*) FROM sds_kv WHERE k = x'6b' AND (typeof(v) = "
+                            "'integer' OR length(v) = " +
+                            std::to_string(size) + ")"),
+              1);
+    TempDir copy;
+    EXPECT_EQ(recovered_from_copy(path, copy), (std::map<std::string, Bytes>{{"k", value}}));
+  }
+}
+
+TEST(Sqlite, AProcessKilledRightAfterACommitKeepsIt) {
+  TempDir dir;
+  const std::string uri = "sqlite:" + dir.path() + "/x.db";
+  const pid_t child = fork_child([&] {
+    auto store = sds::open(uri, "doc");
+    for (Clock clock = 1; clock <= 50; ++clock) store->append_patch(pattern(200, clock), clock);
+    store->save_value("blob", pattern(1 << 20, 7));
+    store->append_patch(pattern(200, 51), 51);
+    raise(SIGKILL);  // no close, no destructor: what the process handed over
+    return false;
+  });
+  EXPECT_EQ(wait_for(child), 128 + SIGKILL);
+  auto store = sds::open(uri, "doc");
+  EXPECT_EQ(store->load_patches_since(0).size(), 51u);
+  EXPECT_EQ(store->load_value("blob"), pattern(1 << 20, 7));
+}
+
+TEST(Sqlite, WritesOfARolledBackTransactionNeverReachTheFileLater) {
+  // A transaction larger than the page cache (2000 KiB) writes frames before
+  // its commit; rolled back, they lie beyond the end of the WAL, where the
+  // next writer, here another connection, writes its own over them.
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  EXPECT_THROW(db->update([&](kv::WriteTransaction& txn) {
+    for (int i = 0; i < 25; ++i) {
+      txn.put(numbered("big", i), pattern(100000, static_cast<std::uint8_t>(i)));
+    }
+    throw std::runtime_error("rolled back");
+  }),
+               std::runtime_error);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "INSERT INTO sds_kv(k, v) VALUES (x'6f', zeroblob(2000000))",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+  db->update([&](kv::WriteTransaction& txn) { txn.put("mine", pattern(300, 1)); });
+  const std::map<std::string, Bytes> expected = {{"o", Bytes(2000000, 0)},
+                                                 {"mine", pattern(300, 1)}};
+  EXPECT_EQ(scan_all(*db), expected);
+  TempDir copy;
+  EXPECT_EQ(recovered_from_copy(path, copy), expected);
+}
+
+TEST(Sqlite, ATransactionThatRewritesItsOwnFramesIsWholeInTheWal) {
+  // Larger than the page cache, and changing pages it wrote before: SQLite
+  // overwrites those frames in place, then rewrites the checksums after them.
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  std::map<std::string, Bytes> expected;
+  db->update([&](kv::WriteTransaction& txn) {
+    for (int round = 0; round < 2; ++round) {
+      for (int i = 0; i < 40; ++i) {
+        const std::string key = numbered("k", i);
+        expected[key] = pattern(round == 0 ? 100000 : 500 + i, static_cast<std::uint8_t>(i));
+        txn.put(key, expected[key]);
+      }
+    }
+  });
+  TempDir copy;
+  EXPECT_EQ(recovered_from_copy(path, copy), expected);
+  db->update([&](kv::WriteTransaction& txn) { txn.put("after", pattern(10, 1)); });
+  expected["after"] = pattern(10, 1);
+  TempDir second;
+  EXPECT_EQ(recovered_from_copy(path, second), expected);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "backends/sqlite/wal_buffer_vfs.hpp"
 #include "core/errors.hpp"
 
 namespace sds::backend::sqlite {
@@ -35,7 +36,9 @@ Connection::Connection(const ConnectionSettings& settings, bool read_only) : set
       SQLITE_OPEN_NOMUTEX;
   // No destructor runs for a constructor that throws: close here then.
   try {
-    const int rc = sqlite3_open_v2(settings_.path.c_str(), &db_, flags, nullptr);
+    // A file's WAL writes are gathered (docs/DESIGN.md section 16.1).
+    const int rc = sqlite3_open_v2(settings_.path.c_str(), &db_, flags,
+                                   settings_.path == ":memory:" ? nullptr : wal_buffer_vfs());
     if (rc != SQLITE_OK) fail(rc, "opening");
     sqlite3_extended_result_codes(db_, 0);
     sqlite3_busy_timeout(db_, settings_.busy_timeout_ms);
