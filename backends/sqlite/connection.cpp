@@ -127,6 +127,17 @@ void flush_wal(Connection& connection) {
                                            nullptr, nullptr);
   connection.exec(synchronous_pragma(connection.settings().sync), "flushing");
   if (rc != SQLITE_OK) connection.fail(rc, "flushing (WAL checkpoint)");
+  if (connection.settings().sync != SyncMode::off) return;
+  // Under sync=off, earlier checkpoints copied pages into the database file
+  // without syncing it, and the WAL that held them has started afresh since;
+  // the checkpoint above syncs the file only when it copies something.
+  sqlite3_file* database = nullptr;
+  if (sqlite3_file_control(connection.get(), "main", SQLITE_FCNTL_FILE_POINTER, &database) ==
+          SQLITE_OK &&
+      database != nullptr && database->pMethods != nullptr) {
+    const int synced = database->pMethods->xSync(database, SQLITE_SYNC_NORMAL);
+    if (synced != SQLITE_OK) connection.fail(synced, "flushing (syncing the database file)");
+  }
 }
 
 bool wal_holds_commits(const std::string& path) {

@@ -179,7 +179,13 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
     }
   } else {
     sqlite::prepare_for_writing(connection, static_cast<int>(page_size));
-    inline_limit_ = sqlite::inline_limit(connection.query_int("PRAGMA page_size", "reading"));
+    const std::int64_t stored_page_size = connection.query_int("PRAGMA page_size", "reading");
+    inline_limit_ = sqlite::inline_limit(stored_page_size);
+    if (!in_memory_) {
+      connection.exec(
+          "PRAGMA journal_size_limit=" + std::to_string(sqlite::wal_size_limit(stored_page_size)),
+          "limiting the WAL");
+    }
   }
   session->tables = std::make_unique<KvTables>(connection, inline_limit_, !read_only_);
   if (read_only_ && !single_connection_) {
@@ -272,9 +278,11 @@ void SqliteBackend::run(Session& session, bool writes,
   Connection& connection = session.connection;
   connection.step_done(connection.ready(writes ? session.begin_writes : session.begin_reads),
                        "beginning a transaction");
+  bool shrank = false;
   try {
     SqliteTransaction txn(*session.tables);
     fn(txn);
+    shrank = session.tables->erased_a_range();
     session.tables->finish();
     connection.step_done(connection.ready(session.commit), "committing");
   } catch (...) {
@@ -282,6 +290,14 @@ void SqliteBackend::run(Session& session, bool writes,
     // A failed COMMIT may have rolled back already; ROLLBACK then just fails.
     sqlite3_exec(connection.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
+  }
+  // Keys of a range went (a checkpoint's prune, prune_patches, drop_store):
+  // the WAL is checkpointed, so that the next commit starts it afresh
+  // (docs/DESIGN.md section 16.2). The commit stands whatever happens here;
+  // a checkpoint that cannot finish now is done by a later one.
+  if (shrank && !in_memory_) {
+    sqlite3_wal_checkpoint_v2(connection.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                              nullptr);
   }
 }
 
