@@ -640,5 +640,19 @@ TEST(Sqlite, TheWalOfALargeTransactionIsCutBack) {
   EXPECT_EQ(get(*db, "large"), pattern(24 << 20, 1));
 }
 
+TEST(Sqlite, DeletingALargeValueWritesFewPages) {
+  // SQLite built with SECURE_DELETE (Debian) rewrites every page a deletion
+  // frees with zeros: 256 frames for a value of 1 MiB.
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  db->update([&](kv::WriteTransaction& txn) { txn.put("large", pattern(1 << 20, 1)); });
+  const std::uintmax_t before = wal_bytes(path);
+  db->update([&](kv::WriteTransaction& txn) { txn.erase("large"); });
+  EXPECT_LE(wal_bytes(path) - before, 16 * (24 + 4096u));
+  EXPECT_FALSE(get(*db, "large").has_value());
+  EXPECT_EQ(Inspector(path).values(), 0);
+}
+
 }  // namespace
 }  // namespace sds::test
