@@ -132,6 +132,27 @@ TEST(Sqlite, ADatabaseOfAnotherApplicationIsLeftAlone) {
   sqlite3_close(db);
 }
 
+TEST(Sqlite, TablesOfOurColumnsCreatedByOtherStatementsAreOurs) {
+  // An open reads the columns of tables whose statement is not the one this
+  // build creates them with (the statement text alone says nothing more).
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "create table sds_kv(k blob primary key, v blob not null) without rowid;"
+                         "create table sds_values(id integer primary key, k blob not null unique, "
+                         "v blob not null)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = sds::open("sqlite:" + path, "doc");
+  const Bytes large = as_bytes_of(fixture::random_bytes(5000, 1));  // out of line
+  store->save_value("large", large);
+  EXPECT_EQ(store->load_value("large"), large);
+  EXPECT_EQ(Inspector(path).values(), 1);
+}
+
 TEST(Sqlite, BusyTimeoutMustBeAWholeNumberOfMilliseconds) {
   TempDir dir;
   for (const char* bad : {"-1", "100ms", "", "99999999999"}) {
