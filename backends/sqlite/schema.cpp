@@ -144,12 +144,4 @@ std::size_t inline_limit(std::int64_t page_size) {
   return static_cast<std::size_t>(max_local - 7);
 }
 
-std::int64_t wal_size_limit(std::int64_t page_size) {
-  // SQLite checkpoints after the commit that takes the WAL to 1000 frames
-  // (wal_autocheckpoint), each a 24-byte header and a page; 64 frames more
-  // leave room for that commit.
-  constexpr std::int64_t kFrames = 1000 + 64;
-  return 32 + kFrames * (24 + page_size);
-}
-
 }  // namespace sds::backend::sqlite

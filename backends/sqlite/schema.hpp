@@ -32,10 +32,4 @@ Layout prepare_for_writing(Connection& connection, int new_page_size);
 // overflow pages, which is where a WITHOUT ROWID table turns slow.
 std::size_t inline_limit(std::int64_t page_size);
 
-// The size a WAL is cut back to when a commit starts it afresh
-// (PRAGMA journal_size_limit, docs/DESIGN.md section 16.2): what SQLite's
-// automatic checkpoint lets it reach on pages of `page_size` bytes, so that
-// only a WAL that a large transaction made larger is cut.
-std::int64_t wal_size_limit(std::int64_t page_size);
-
 }  // namespace sds::backend::sqlite

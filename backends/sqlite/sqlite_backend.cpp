@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/sqlite/checkpointer.hpp"
 #include "backends/sqlite/connection.hpp"
 #include "backends/sqlite/kv_tables.hpp"
 #include "backends/sqlite/schema.hpp"
@@ -92,6 +93,7 @@ class SqliteBackend final : public kv::Backend {
  private:
   // Opens a connection for reading.
   std::unique_ptr<Session> open_reader();
+
   void run(Session& session, bool writes, const std::function<void(SqliteTransaction&)>& fn);
 
   ConnectionSettings settings_;
@@ -110,6 +112,9 @@ class SqliteBackend final : public kv::Backend {
   // read); none on a read-only open of a file.
   std::unique_ptr<Session> writer_;
   std::mutex writer_mutex_;
+  // When and where the writer's WAL is checkpointed; none on a read-only open
+  // and :memory:.
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;
 
   // Reader connections, opened on demand up to kMaxReaders: a read never
   // waits for a write of this process (WAL lets readers and a writer run
@@ -199,9 +204,16 @@ SqliteBackend::SqliteBackend(const BackendConfig& config)
   } else {
     writer_ = std::move(session);
   }
+  if (!read_only_ && !in_memory_) {
+    checkpointer_ = std::make_unique<sqlite::Checkpointer>(writer_->connection.get(), settings_,
+                                                           !single_connection_);
+  }
 }
 
 SqliteBackend::~SqliteBackend() {
+  // Its connection closes before the writer's, whose close (the last of the
+  // file in this process) checkpoints and removes the WAL.
+  checkpointer_.reset();
   if (remove_wal_files_at_close_) {
     // Every connection of this backend is closed first: the removal needs the
     // last one.
@@ -300,15 +312,14 @@ void SqliteBackend::run(Session& session, bool writes,
   // the WAL is checkpointed, so that the next commit starts it afresh
   // (docs/DESIGN.md section 16.2). The commit stands whatever happens here;
   // a checkpoint that cannot finish now is done by a later one.
-  if (shrank && !in_memory_) {
-    sqlite3_wal_checkpoint_v2(connection.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                              nullptr);
-  }
+  if (shrank && checkpointer_) checkpointer_->checkpoint_now();
 }
 
 void SqliteBackend::flush() {
   if (in_memory_ || read_only_) return;
   std::lock_guard lock(writer_mutex_);
+  std::unique_lock<std::mutex> paused;
+  if (checkpointer_) paused = checkpointer_->pause();
   sqlite::flush_wal(writer_->connection);
 }
 
@@ -327,6 +338,8 @@ void SqliteBackend::compact() {
   // VACUUM rewrites the file under SQLite's own locks, so other processes stay
   // safe; the truncating checkpoint then gives the WAL's space back too.
   connection.exec("VACUUM", "compacting (VACUUM)");
+  std::unique_lock<std::mutex> paused;
+  if (checkpointer_) paused = checkpointer_->pause();
   if (!in_memory_) {
     const int rc = sqlite3_wal_checkpoint_v2(connection.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE,
                                              nullptr, nullptr);
