@@ -1,10 +1,11 @@
 // What only the sqlite: backend promises: its file, and files that are not its;
 // large values out of line; the layout of format 1; reader connections; the
-// exclusive locking mode.
+// exclusive locking mode; its writes to the WAL.
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -129,6 +130,27 @@ TEST(Sqlite, ADatabaseOfAnotherApplicationIsLeftAlone) {
   EXPECT_EQ(sqlite3_column_int(statement, 0), 1);  // nothing was added
   sqlite3_finalize(statement);
   sqlite3_close(db);
+}
+
+TEST(Sqlite, TablesOfOurColumnsCreatedByOtherStatementsAreOurs) {
+  // An open reads the columns of tables whose statement is not the one this
+  // build creates them with (the statement text alone says nothing more).
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "create table sds_kv(k blob primary key, v blob not null) without rowid;"
+                         "create table sds_values(id integer primary key, k blob not null unique, "
+                         "v blob not null)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = sds::open("sqlite:" + path, "doc");
+  const Bytes large = as_bytes_of(fixture::random_bytes(5000, 1));  // out of line
+  store->save_value("large", large);
+  EXPECT_EQ(store->load_value("large"), large);
+  EXPECT_EQ(Inspector(path).values(), 1);
 }
 
 TEST(Sqlite, BusyTimeoutMustBeAWholeNumberOfMilliseconds) {
@@ -462,6 +484,298 @@ TEST(Sqlite, ExclusiveLockingKeepsOtherProcessesOut) {
                 ->load_patches_since(0)
                 .size(),
             1u);
+}
+
+// "prefix" followed by the number.
+std::string numbered(const char* prefix, int number) {
+  std::string key = prefix;
+  key += std::to_string(number);
+  return key;
+}
+
+// Write calls the process made so far (/proc/self/io): a commit's writes to
+// the WAL, where nothing else writes meanwhile.
+std::uint64_t write_calls() {
+  std::ifstream io("/proc/self/io");
+  std::string name;
+  std::uint64_t value = 0;
+  while (io >> name >> value) {
+    if (name == "syscw:") return value;
+  }
+  throw std::runtime_error("/proc/self/io has no syscw line");
+}
+
+// Copies the database file and its WAL, as a process that died now would
+// leave them, and opens the copy with a connection of our own: SQLite
+// recovers the copy from its WAL, which holds only what reached the file.
+std::map<std::string, Bytes> recovered_from_copy(const std::string& path, const TempDir& into) {
+  const std::string copy = into.path() + "/copy.db";
+  fs::copy_file(path, copy);
+  fs::copy_file(path + "-wal", copy + "-wal");
+  Inspector inspector(copy);
+  EXPECT_EQ(inspector.integer("SELECT count(*) FROM pragma_integrity_check WHERE "
+                              "integrity_check != 'ok'"),
+            0);
+  return scan_all(*open_kv(copy, {}, true));
+}
+
+TEST(Sqlite, ACommitWritesItsFramesToTheWalInFewCalls) {
+  TempDir dir;
+  auto db = open_kv(dir.path() + "/x.db");
+  db->update([&](kv::WriteTransaction& txn) { txn.put("first", pattern(100, 1)); });
+  // A frame is a 24-byte header and a page, which SQLite writes with a call
+  // each: 514 calls for the 257 pages of this value.
+  std::uint64_t before = write_calls();
+  db->update([&](kv::WriteTransaction& txn) { txn.put("large", pattern(1 << 20, 2)); });
+  EXPECT_LE(write_calls() - before, 20u);
+  before = write_calls();
+  db->update([&](kv::WriteTransaction& txn) { txn.put("small", pattern(200, 3)); });
+  EXPECT_EQ(write_calls() - before, 1u);
+  EXPECT_EQ(get(*db, "large"), pattern(1 << 20, 2));
+}
+
+TEST(Sqlite, ACommitIsInTheWalWhenItReturns) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  Inspector other(path);  // reads the files, not this process's buffers
+  for (int i = 0; i < 40; ++i) {
+    const std::size_t size = i % 4 == 0 ? 300000 : 100 + 40 * i;
+    const Bytes value = pattern(size, static_cast<std::uint8_t>(i));
+    db->update([&](kv::WriteTransaction& txn) { txn.put("k", value); });
+    EXPECT_EQ(other.integer("SELECT count(*) FROM sds_kv WHERE k = x'6b' AND (typeof(v) = "
+                            "'integer' OR length(v) = " +
+                            std::to_string(size) + ")"),
+              1);
+    TempDir copy;
+    EXPECT_EQ(recovered_from_copy(path, copy), (std::map<std::string, Bytes>{{"k", value}}));
+  }
+}
+
+TEST(Sqlite, AProcessKilledRightAfterACommitKeepsIt) {
+  TempDir dir;
+  const std::string uri = "sqlite:" + dir.path() + "/x.db";
+  const pid_t child = fork_child([&] {
+    auto store = sds::open(uri, "doc");
+    for (Clock clock = 1; clock <= 50; ++clock) store->append_patch(pattern(200, clock), clock);
+    store->save_value("blob", pattern(1 << 20, 7));
+    store->append_patch(pattern(200, 51), 51);
+    raise(SIGKILL);  // no close, no destructor: what the process handed over
+    return false;
+  });
+  EXPECT_EQ(wait_for(child), 128 + SIGKILL);
+  auto store = sds::open(uri, "doc");
+  EXPECT_EQ(store->load_patches_since(0).size(), 51u);
+  EXPECT_EQ(store->load_value("blob"), pattern(1 << 20, 7));
+}
+
+TEST(Sqlite, WritesOfARolledBackTransactionNeverReachTheFileLater) {
+  // A transaction larger than the page cache (2000 KiB) writes frames before
+  // its commit; rolled back, they lie beyond the end of the WAL, where the
+  // next writer, here another connection, writes its own over them.
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  EXPECT_THROW(db->update([&](kv::WriteTransaction& txn) {
+    for (int i = 0; i < 25; ++i) {
+      txn.put(numbered("big", i), pattern(100000, static_cast<std::uint8_t>(i)));
+    }
+    throw std::runtime_error("rolled back");
+  }),
+               std::runtime_error);
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "INSERT INTO sds_kv(k, v) VALUES (x'6f', zeroblob(2000000))",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(other);
+  db->update([&](kv::WriteTransaction& txn) { txn.put("mine", pattern(300, 1)); });
+  const std::map<std::string, Bytes> expected = {{"o", Bytes(2000000, 0)},
+                                                 {"mine", pattern(300, 1)}};
+  EXPECT_EQ(scan_all(*db), expected);
+  TempDir copy;
+  EXPECT_EQ(recovered_from_copy(path, copy), expected);
+}
+
+TEST(Sqlite, ATransactionThatRewritesItsOwnFramesIsWholeInTheWal) {
+  // Larger than the page cache, and changing pages it wrote before: SQLite
+  // overwrites those frames in place, then rewrites the checksums after them.
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  std::map<std::string, Bytes> expected;
+  db->update([&](kv::WriteTransaction& txn) {
+    for (int round = 0; round < 2; ++round) {
+      for (int i = 0; i < 40; ++i) {
+        const std::string key = numbered("k", i);
+        expected[key] = pattern(round == 0 ? 100000 : 500 + i, static_cast<std::uint8_t>(i));
+        txn.put(key, expected[key]);
+      }
+    }
+  });
+  TempDir copy;
+  EXPECT_EQ(recovered_from_copy(path, copy), expected);
+  db->update([&](kv::WriteTransaction& txn) { txn.put("after", pattern(10, 1)); });
+  expected["after"] = pattern(10, 1);
+  TempDir second;
+  EXPECT_EQ(recovered_from_copy(path, second), expected);
+}
+
+std::uintmax_t wal_bytes(const std::string& path) {
+  std::error_code error;
+  const std::uintmax_t size = fs::file_size(path + "-wal", error);
+  return error ? 0 : size;
+}
+
+TEST(Sqlite, CheckpointCyclesKeepTheFilesAtOneSize) {
+  // Without a WAL checkpoint after each prune, the WAL grows to SQLite's
+  // automatic checkpoint (1000 frames, 4 MiB) over a database of 300 KiB.
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto store = sds::open("sqlite:" + path + "?sync=off", "doc");
+  Bytes snapshot = as_bytes_of(fixture::random_bytes(256 << 10, 3));
+  std::uintmax_t at_cycle_10 = 0;
+  Clock clock = 0;
+  for (int cycle = 1; cycle <= 150; ++cycle) {
+    snapshot[static_cast<std::size_t>(cycle) * 1000] ^= 1;  // a new snapshot each time
+    store->checkpoint(snapshot, clock);
+    for (int i = 0; i < 16; ++i)
+      store->append_patch(pattern(200, static_cast<std::uint8_t>(i)), ++clock);
+    if (cycle == 10) at_cycle_10 = store->stats().bytes_on_disk.value();
+  }
+  const std::uintmax_t at_the_end = store->stats().bytes_on_disk.value();
+  EXPECT_LE(static_cast<double>(at_the_end), 1.2 * static_cast<double>(at_cycle_10))
+      << at_cycle_10 << " bytes after cycle 10, " << at_the_end << " after cycle 150";
+}
+
+TEST(Sqlite, TheWalOfALargeTransactionIsCutBack) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  db->update([&](kv::WriteTransaction& txn) { txn.put("large", pattern(24 << 20, 1)); });
+  EXPECT_GT(wal_bytes(path), std::uintmax_t{24} << 20);
+  // The writer checkpointed after that commit; the next one starts the WAL
+  // afresh and cuts it to what 4,000 frames and a few take.
+  db->update([&](kv::WriteTransaction& txn) { txn.put("small", pattern(100, 2)); });
+  EXPECT_LE(wal_bytes(path), 32 + 4064 * (24 + 4096u));
+  EXPECT_EQ(get(*db, "large"), pattern(24 << 20, 1));
+}
+
+TEST(Sqlite, DeletingALargeValueWritesFewPages) {
+  // SQLite built with SECURE_DELETE (Debian) rewrites every page a deletion
+  // frees with zeros: 256 frames for a value of 1 MiB.
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto db = open_kv(path);
+  db->update([&](kv::WriteTransaction& txn) { txn.put("large", pattern(1 << 20, 1)); });
+  const std::uintmax_t before = wal_bytes(path);
+  db->update([&](kv::WriteTransaction& txn) { txn.erase("large"); });
+  EXPECT_LE(wal_bytes(path) - before, 16 * (24 + 4096u));
+  EXPECT_FALSE(get(*db, "large").has_value());
+  EXPECT_EQ(Inspector(path).values(), 0);
+}
+
+// 1 MiB that zstd cannot shrink, different for each `seed`.
+Bytes incompressible_mib(std::uint64_t seed) {
+  return as_bytes_of(fixture::random_bytes(std::size_t{1} << 20, seed));
+}
+
+TEST(Sqlite, LargeValuesAreCheckpointedOnAThreadOfTheirOwn) {
+  // Five values of 1 MiB take the WAL past 1,000 frames in commits of 257:
+  // the writer leaves the checkpoint to the thread (up to 4,000 frames), so
+  // only the thread copies the WAL into the database file here.
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto store = sds::open("sqlite:" + path, "doc");
+  for (int i = 0; i < 5; ++i) store->save_value(numbered("blob", i), incompressible_mib(i));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (fs::file_size(path) < (std::uintmax_t{5} << 20) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(fs::file_size(path), std::uintmax_t{5} << 20);
+  store->flush();  // waits for a checkpoint of the thread, never fails with busy
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(store->load_value(numbered("blob", i)), incompressible_mib(i));
+}
+
+TEST(Sqlite, LargeCommitsKeepTheWalBounded) {
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto store = sds::open("sqlite:" + path + "?sync=off", "doc");
+  std::uintmax_t largest = 0;
+  for (int i = 0; i < 40; ++i) {
+    store->save_value(numbered("blob", i), incompressible_mib(i));
+    largest = std::max(largest, wal_bytes(path));
+  }
+  // The hard limit of 4,000 frames, and the commit that crosses it.
+  EXPECT_LE(largest, 32 + (4000 + 300) * (24 + 4096u));
+  EXPECT_EQ(store->load_value("blob7"), incompressible_mib(7));
+  EXPECT_EQ(Inspector(path).integer("SELECT count(*) FROM pragma_integrity_check WHERE "
+                                    "integrity_check != 'ok'"),
+            0);
+}
+
+TEST(Sqlite, AForkedChildCanLetGoOfADatabaseItInherited) {
+  // The parent's checkpoint thread does not exist in the child: waiting for
+  // it there would never end.
+  TempDir dir;
+  auto store = sds::open("sqlite:" + dir.path() + "/x.db", "doc");
+  for (int i = 0; i < 5; ++i) store->save_value(numbered("blob", i), incompressible_mib(i));
+  const pid_t child = fork_child([&] {
+    alarm(20);  // a hang ends as SIGALRM
+    store.reset();
+    return true;
+  });
+  EXPECT_EQ(wait_for(child), 0);
+  EXPECT_EQ(store->load_value("blob4"), incompressible_mib(4));
+}
+
+// Whether this process maps the file at `path` (/proc/self/maps).
+bool mapped(const std::string& path) {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    if (line.size() >= path.size() &&
+        line.compare(line.size() - path.size(), path.size(), path) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(Sqlite, TheWalIsReadThroughAMapUnlessMmapSizeIsZero) {
+  for (const bool maps : {true, false}) {
+    SCOPED_TRACE(maps ? "mmap_size default" : "mmap_size=0");
+    TempDir dir;
+    const std::string path = fs::canonical(dir.path()).string() + "/x.db";
+    auto store = sds::open("sqlite:" + path + (maps ? "" : "?mmap_size=0"), "doc");
+    store->save_value("blob", incompressible_mib(1));  // in the WAL, not yet checkpointed
+    EXPECT_EQ(store->load_value("blob"), incompressible_mib(1));
+    EXPECT_EQ(mapped(path + "-wal"), maps);
+  }
+}
+
+TEST(Sqlite, ReadsThroughTheMapFollowTheWalWhereverItGoes) {
+  // The WAL grows past what the map knew, starts afresh and is cut back
+  // (section 16.2); every read sees what was committed last.
+  TempDir dir;
+  const std::string path = dir.path() + "/x.db";
+  auto store = sds::open("sqlite:" + path, "doc");
+  for (int round = 0; round < 3; ++round) {
+    for (int i = 0; i < 20; ++i) {
+      store->save_value(numbered("blob", i), incompressible_mib(round * 100 + i));
+      EXPECT_EQ(store->load_value(numbered("blob", i)), incompressible_mib(round * 100 + i));
+    }
+    store->flush();
+    for (int i = 0; i < 20; ++i) store->release_value(numbered("blob", i));
+    store->append_patch(pattern(200, 1), static_cast<Clock>(round + 1));
+    store->checkpoint(pattern(300, 2), static_cast<Clock>(round + 1));  // a range deletion
+    EXPECT_EQ(store->load_patches_since(0).size(), 1u);
+  }
+  EXPECT_EQ(Inspector(path).integer("SELECT count(*) FROM pragma_integrity_check WHERE "
+                                    "integrity_check != 'ok'"),
+            0);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "backends/sqlite/wal_buffer_vfs.hpp"
 #include "core/errors.hpp"
 
 namespace sds::backend::sqlite {
@@ -35,7 +36,9 @@ Connection::Connection(const ConnectionSettings& settings, bool read_only) : set
       SQLITE_OPEN_NOMUTEX;
   // No destructor runs for a constructor that throws: close here then.
   try {
-    const int rc = sqlite3_open_v2(settings_.path.c_str(), &db_, flags, nullptr);
+    // A file's WAL writes are gathered (docs/DESIGN.md section 16.1).
+    const int rc = sqlite3_open_v2(settings_.path.c_str(), &db_, flags,
+                                   settings_.path == ":memory:" ? nullptr : wal_buffer_vfs());
     if (rc != SQLITE_OK) fail(rc, "opening");
     sqlite3_extended_result_codes(db_, 0);
     sqlite3_busy_timeout(db_, settings_.busy_timeout_ms);
@@ -124,6 +127,17 @@ void flush_wal(Connection& connection) {
                                            nullptr, nullptr);
   connection.exec(synchronous_pragma(connection.settings().sync), "flushing");
   if (rc != SQLITE_OK) connection.fail(rc, "flushing (WAL checkpoint)");
+  if (connection.settings().sync != SyncMode::off) return;
+  // Under sync=off, earlier checkpoints copied pages into the database file
+  // without syncing it, and the WAL that held them has started afresh since;
+  // the checkpoint above syncs the file only when it copies something.
+  sqlite3_file* database = nullptr;
+  if (sqlite3_file_control(connection.get(), "main", SQLITE_FCNTL_FILE_POINTER, &database) ==
+          SQLITE_OK &&
+      database != nullptr && database->pMethods != nullptr) {
+    const int synced = database->pMethods->xSync(database, SQLITE_SYNC_NORMAL);
+    if (synced != SQLITE_OK) connection.fail(synced, "flushing (syncing the database file)");
+  }
 }
 
 bool wal_holds_commits(const std::string& path) {

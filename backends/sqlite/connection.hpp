@@ -104,7 +104,8 @@ class Connection {
 
 // Makes every transaction committed on `connection`, a writable connection
 // in WAL mode, durable whatever its synchronous pragma: syncs the WAL, then
-// checkpoints what it can under synchronous=FULL.
+// checkpoints what it can under synchronous=FULL; under sync=off it then
+// syncs the database file too.
 void flush_wal(Connection& connection);
 
 // Whether the database at `path` has a -wal file that holds anything: a

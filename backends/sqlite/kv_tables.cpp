@@ -167,6 +167,7 @@ void KvTables::erase_range(std::string_view from, std::string_view to) {
   erase_range.bind(1, from);
   erase_range.bind(2, to);
   connection_.step_done(erase_range, "deleting a range");
+  if (sqlite3_changes(connection_.get()) > 0) erased_a_range_ = true;
 }
 
 std::size_t KvTables::move_large_values_out_of_line() {
@@ -218,6 +219,7 @@ void KvTables::rollback_to_savepoint() {
 
 void KvTables::finish() {
   get_.reset();
+  erased_a_range_ = false;
   if (buffer_size_ > kKeptBufferBytes) {
     buffer_.reset();
     buffer_size_ = 0;

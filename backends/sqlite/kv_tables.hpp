@@ -45,6 +45,9 @@ class KvTables {
   // gives a large read buffer back.
   void finish();
 
+  // Whether erase_range() deleted anything since the last finish().
+  bool erased_a_range() const { return erased_a_range_; }
+
  private:
   // Whether column `column` of the current row of `statement` is the id of a
   // value in sds_values (an INTEGER) rather than the value (a BLOB). Asked
@@ -87,6 +90,7 @@ class KvTables {
   Statement rollback_to_{"ROLLBACK TO nested"};
   std::unique_ptr<std::uint8_t[]> buffer_;
   std::size_t buffer_size_ = 0;
+  bool erased_a_range_ = false;
 };
 
 }  // namespace sds::backend::sqlite

@@ -57,26 +57,34 @@ void check_columns(Connection& connection, const char* table,
 Layout read_layout(Connection& connection) {
   bool has_kv = false;
   bool has_values = false;
+  // Whether the table was created by our own statement: its columns are ours
+  // then, and reading them again (pragma_table_info) is not needed.
+  bool kv_ours = false;
+  bool values_ours = false;
   int other_tables = 0;
   int node_tables = 0;  // of the npm package @rozek/sds-persistence-node
   Statement tables;
-  connection.prepare(tables, "SELECT name FROM sqlite_master WHERE type = 'table'");
+  connection.prepare(tables, "SELECT name, sql FROM sqlite_master WHERE type = 'table'");
   int rc;
   while ((rc = sqlite3_step(tables.get())) == SQLITE_ROW) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(tables.get(), 0));
+    const auto* sql = reinterpret_cast<const char*>(sqlite3_column_text(tables.get(), 1));
     const std::string_view name(text ? text : "");
+    const std::string_view created(sql ? sql : "");
     if (name == "sds_kv") {
       has_kv = true;
+      kv_ours = created == kCreateKv;
     } else if (name == "sds_values") {
       has_values = true;
+      values_ours = created == kCreateValues;
     } else {
       ++other_tables;
       if (name == "snapshots" || name == "patches" || name == "blobs") ++node_tables;
     }
   }
   if (rc != SQLITE_DONE) connection.fail(rc, "reading the schema");
-  if (has_kv) check_columns(connection, "sds_kv", {"k", "v"});
-  if (has_values) check_columns(connection, "sds_values", {"id", "k", "v"});
+  if (has_kv && !kv_ours) check_columns(connection, "sds_kv", {"k", "v"});
+  if (has_values && !values_ours) check_columns(connection, "sds_values", {"id", "k", "v"});
   if (has_kv) return has_values ? Layout::split : Layout::inline_only;
   if (other_tables == 0 && !has_values) return Layout::none;
   if (node_tables == 3) {
@@ -102,7 +110,8 @@ Layout prepare_for_writing(Connection& connection, int new_page_size) {
   // there already, and this read tells.
   const Layout layout = read_layout(connection);
   // The page size of a database is fixed by its first write (and by WAL mode).
-  if (connection.query_int("PRAGMA page_count", "reading the page count") == 0) {
+  if (layout == Layout::none &&
+      connection.query_int("PRAGMA page_count", "reading the page count") == 0) {
     connection.exec("PRAGMA page_size=" + std::to_string(new_page_size), "setting page_size");
   }
   if (connection.settings().path != ":memory:") {

@@ -158,8 +158,14 @@ int shim_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* file, int flags
 }
 
 int shim_delete(sqlite3_vfs*, const char* name, int sync_directory) {
-  if (SimulatedDisk::instance().before(IoCall::write, name) != Fault::none) {
-    return SQLITE_IOERR_DELETE;
+  // "No space" is SQLITE_FULL here too, as for writes and truncations.
+  switch (SimulatedDisk::instance().before(IoCall::write, name)) {
+    case Fault::none:
+      break;
+    case Fault::no_space:
+      return SQLITE_FULL;
+    case Fault::io_error:
+      return SQLITE_IOERR_DELETE;
   }
   const int rc = real_vfs->xDelete(real_vfs, name, sync_directory);
   if (rc == SQLITE_OK) SimulatedDisk::instance().removed(name);
