@@ -519,6 +519,21 @@ std::map<std::string, Bytes> recovered_from_copy(const std::string& path, const 
   return scan_all(*open_kv(copy, {}, true));
 }
 
+// The sanitizers test whether memory is readable by writing it to a pipe of
+// their own (16 bytes a call, about 30 in this test under AddressSanitizer),
+// and /proc/self/io counts those writes too.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr std::uint64_t kSanitizerProbeWrites = 8;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr std::uint64_t kSanitizerProbeWrites = 8;
+#else
+constexpr std::uint64_t kSanitizerProbeWrites = 0;
+#endif
+#else
+constexpr std::uint64_t kSanitizerProbeWrites = 0;
+#endif
+
 TEST(Sqlite, ACommitWritesItsFramesToTheWalInFewCalls) {
   TempDir dir;
   auto db = open_kv(dir.path() + "/x.db");
@@ -527,10 +542,11 @@ TEST(Sqlite, ACommitWritesItsFramesToTheWalInFewCalls) {
   // each: 514 calls for the 257 pages of this value.
   std::uint64_t before = write_calls();
   db->update([&](kv::WriteTransaction& txn) { txn.put("large", pattern(1 << 20, 2)); });
-  EXPECT_LE(write_calls() - before, 20u);
+  EXPECT_LE(write_calls() - before, 20u + kSanitizerProbeWrites);
   before = write_calls();
   db->update([&](kv::WriteTransaction& txn) { txn.put("small", pattern(200, 3)); });
-  EXPECT_EQ(write_calls() - before, 1u);
+  EXPECT_LE(write_calls() - before, 1u + kSanitizerProbeWrites);
+  EXPECT_GE(write_calls() - before, 1u);
   EXPECT_EQ(get(*db, "large"), pattern(1 << 20, 2));
 }
 
