@@ -5,7 +5,6 @@
 #include <rocksdb/perf_context.h>
 #include <rocksdb/perf_level.h>
 #include <rocksdb/utilities/options_util.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -267,42 +266,66 @@ TEST(RocksDb, AForkedChildOpensAfreshAndDoesNotReuseTheParentsHandle) {
   EXPECT_EQ(parent_store->load_patches_since(0).size(), 1u);
 }
 
+// A child process that holds a database open: `hold` opens it and calls the
+// function it is given, which tells the parent and returns (true) once the
+// parent released the child; the child keeps the database open till then.
+class HoldingChild {
+ public:
+  template <class Hold>
+  explicit HoldingChild(Hold&& hold) {
+    if (pipe(ready_) != 0 || pipe(release_) != 0) throw std::runtime_error("pipe() failed");
+    pid_ = fork_child([&] {
+      close(ready_[0]);
+      close(release_[1]);  // else the read below would never see the end of the pipe
+      return hold([&] {
+        char byte = 'r';
+        return write(ready_[1], &byte, 1) == 1 && read(release_[0], &byte, 1) == 0;
+      });
+    });
+    close(ready_[1]);
+    close(release_[0]);
+  }
+  ~HoldingChild() {
+    if (release_[1] >= 0) release();
+    close(ready_[0]);
+  }
+  HoldingChild(const HoldingChild&) = delete;
+  HoldingChild& operator=(const HoldingChild&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // Whether the child holds the database now.
+  bool holds() {
+    char byte = 0;
+    return read(ready_[0], &byte, 1) == 1;
+  }
+  // Lets the child end; its exit code (wait_for).
+  int release() {
+    close(release_[1]);
+    release_[1] = -1;
+    return wait_for(pid_);
+  }
+
+ private:
+  int ready_[2] = {-1, -1};
+  int release_[2] = {-1, -1};
+  pid_t pid_ = -1;
+};
+
 TEST(RocksDb, ASecondProcessIsBusy) {
-  // The child holds the database until the parent closes the pipe; the parent
+  // The child holds the database until the parent releases it; the parent
   // has opened nothing before forking, so its own open really reaches RocksDB.
   TempDir dir;
   const std::string uri = "rocksdb:" + dir.path() + "/db";
-  int ready[2];
-  int release[2];
-  ASSERT_EQ(pipe(ready), 0);
-  ASSERT_EQ(pipe(release), 0);
-  const pid_t child = fork();
-  if (child == 0) {
-    int code = 1;
-    close(ready[0]);
-    close(release[1]);  // else the read below would never see the end of the pipe
-    try {
-      auto store = sds::open(uri, "doc");
-      store->append_patch(bytes("from the child"), 1);
-      char byte = 'r';
-      if (write(ready[1], &byte, 1) == 1 && read(release[0], &byte, 1) == 0) code = 0;
-    } catch (const std::exception& error) {
-      std::fprintf(stderr, "child: %s\n", error.what());
-    }
-    _exit(code);
-  }
-  close(ready[1]);
-  close(release[0]);
-  char byte = 0;
-  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  HoldingChild child([&](auto held) {
+    auto store = sds::open(uri, "doc");
+    store->append_patch(bytes("from the child"), 1);
+    return held();
+  });
+  ASSERT_TRUE(child.holds());
   const std::string message = expect_error(Errc::busy, [&] { sds::open(uri, "doc"); });
   EXPECT_NE(message.find(uri), std::string::npos) << message;
   EXPECT_NE(message.find("another process holds"), std::string::npos) << message;
-  close(release[1]);
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(child.release(), 0);
   EXPECT_EQ(sds::open(uri, "doc")->load_patches_since(0).size(), 1u);
 }
 
@@ -343,41 +366,17 @@ TEST(RocksDb, ASecondProcessIsBusyWhileTheFirstHasOnlyRead) {
     sds::open(uri, "doc")->append_patch(bytes("p1"), 1);
     return true;
   }));
-  int ready[2];
-  int release[2];
-  ASSERT_EQ(pipe(ready), 0);
-  ASSERT_EQ(pipe(release), 0);
-  const pid_t child = fork();
-  if (child == 0) {
-    int code = 1;
-    close(ready[0]);
-    close(release[1]);
-    try {
-      auto store = sds::open(uri, "doc");
-      char byte = 'r';
-      if (store->load_patches_since(0).size() == 1 && write(ready[1], &byte, 1) == 1 &&
-          read(release[0], &byte, 1) == 0) {
-        code = 0;
-      }
-    } catch (const std::exception& error) {
-      std::fprintf(stderr, "child: %s\n", error.what());
-    }
-    _exit(code);
-  }
-  close(ready[1]);
-  close(release[0]);
-  char byte = 0;
-  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  HoldingChild child([&](auto held) {
+    auto store = sds::open(uri, "doc");
+    return store->load_patches_since(0).size() == 1 && held();
+  });
+  ASSERT_TRUE(child.holds());
   const std::string message = expect_error(Errc::busy, [&] { sds::open(uri, "doc"); });
-  EXPECT_NE(message.find("another process holds the database (pid " + std::to_string(child)),
+  EXPECT_NE(message.find("another process holds the database (pid " + std::to_string(child.pid())),
             std::string::npos)
       << message;
   EXPECT_EQ(sds::open(uri, "doc", {.read_only = true})->load_patches_since(0).size(), 1u);
-  close(release[1]);
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(child.release(), 0);
   const auto store = sds::open(uri, "doc");
   store->append_patch(bytes("p2"), 2);
   EXPECT_EQ(store->load_patches_since(0).size(), 2u);
