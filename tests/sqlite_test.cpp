@@ -524,12 +524,6 @@ std::map<std::string, Bytes> recovered_from_copy(const std::string& path, const 
 // and /proc/self/io counts those writes too.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 constexpr std::uint64_t kSanitizerProbeWrites = 8;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr std::uint64_t kSanitizerProbeWrites = 8;
-#else
-constexpr std::uint64_t kSanitizerProbeWrites = 0;
-#endif
 #else
 constexpr std::uint64_t kSanitizerProbeWrites = 0;
 #endif
